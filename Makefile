@@ -1,0 +1,41 @@
+# Two commands set everything up on a fresh machine:
+#   make site   — create .venv, install the pinned requirements, build the example site
+#   make test   — install the test requirements (Chromium included) and run the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+NOW    ?=
+
+.PHONY: site test golden check clean
+
+site: $(VENV)/.installed
+	$(BIN)/python build.py $(if $(NOW),--now $(NOW))
+	@echo "网站已生成：$(CURDIR)/dist/website/index.html"
+	@echo "The site is in $(CURDIR)/dist/website/ (open index.html, or: $(BIN)/python -m http.server -d dist/website)"
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# Debian's chromium drives the browser tests; Playwright never downloads a browser.
+$(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+test: $(VENV)/.test-installed
+	$(BIN)/python -m pytest
+
+# Rebuild tests/golden/ from tests/sites/golden/ after an intended output change; review the diff.
+golden: $(VENV)/.installed
+	REGEN_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+
+check: $(VENV)/.installed
+	$(BIN)/python build.py check
+
+clean:
+	rm -rf dist test-artifacts

@@ -1,0 +1,17 @@
+#!/usr/bin/env python3
+"""政务公开目录 static site generator — command-line entry point.
+
+    python build.py [build] [--site DIR] [--target website|intranet|kiosk] [--now ISO] …
+    python build.py check [--format text|json] [FILES…]
+
+See README.md. All the work is in the `generator` package.
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generator.cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())

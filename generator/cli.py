@@ -1,0 +1,155 @@
+"""The command line: parse arguments, read the clock once, call the pipeline, exit 0/1/2.
+
+This is the only place that reads the current time; everything below gets `now`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+from .config import load_config
+from .content import load_content
+from .errors import ConfigError, Problem, Problems
+from .pipeline import Progress, build_site, plan_target, privacy_errors, report
+from .visibility import TARGETS, decide
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("build", "serve", "check", "new", "compliance")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):   # argparse exits 2 too; keep its words, in our format
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="build.py", description="政务公开目录静态网站生成器")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    def common(p):
+        p.add_argument("--site", default=".", help="站点根目录（含 site.toml），默认当前目录")
+        p.add_argument("--now", help="以此时刻构建（ISO 8601，如 2026-11-26T08:00:00+08:00），用于可重复构建")
+
+    build = sub.add_parser("build", help="构建网站（默认命令）")
+    common(build)
+    build.add_argument("--target", default="website", choices=TARGETS)
+    build.add_argument("--out", help="输出文件夹，默认 <站点>/dist/<target>")
+    build.add_argument("--report", help="把构建报告（JSON）写到此文件")
+    build.add_argument("--keep-going", action="store_true", help="有错误的条目暂不公开，其余照常发布")
+    build.add_argument("--quiet", action="store_true", help="只输出错误")
+
+    check = sub.add_parser("check", help="只检查内容，不输出网站（拉取请求的把关）")
+    common(check)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("files", nargs="*", help="只报告这些文件的问题（全站规则照常检查）")
+
+    for name, text in (("serve", "本地预览（实时刷新）"), ("new", "新建条目"), ("compliance", "时限合规报告")):
+        p = sub.add_parser(name, help=text + "（尚未提供）")
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def parse_now(text: Optional[str], tz: ZoneInfo) -> datetime:
+    if text is None:
+        return datetime.now(tz)
+    try:
+        if len(text.strip()) == 10:
+            moment = datetime.combine(date.fromisoformat(text.strip()), datetime.min.time())
+        else:
+            moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--now 的值“{text}”不是 ISO 8601 时刻，例如 2026-11-26T08:00:00+08:00")
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "build")
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "build":
+            return _build(args)
+        if args.command == "check":
+            return _check(args)
+        raise UsageError(f"命令 {args.command} 尚未提供。")
+    except UsageError as exc:
+        print(f"build.py: 用法错误：{exc}", file=sys.stderr)
+        print("运行 python build.py --help 查看用法。", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem.text(), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("已中断；输出文件夹保持原样。", file=sys.stderr)
+        return 130
+
+
+def _print_problems(problems: Problems, stream=sys.stderr) -> None:
+    for problem in problems.sorted_errors():
+        print(problem.text(), file=stream)
+    for problem in problems.sorted_warnings():
+        print("警告：" + problem.text(), file=stream)
+
+
+def _build(args) -> int:
+    started = time.monotonic()
+    root = Path(args.site)
+    config = load_config(root)
+    now = parse_now(args.now, config.tz)
+    out_dir = Path(args.out) if args.out else root / "dist" / args.target
+    result = build_site(root, args.target, now, out_dir, keep_going=args.keep_going,
+                        progress=Progress(enabled=not args.quiet))
+    plan = result.plan
+    _print_problems(plan.problems)
+    if args.report:
+        Path(args.report).write_text(json.dumps(report(plan), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if not result.written:
+        print(f"构建失败：{len(plan.problems.errors)} 个错误，未写入任何文件（{out_dir} 保持原样）。", file=sys.stderr)
+        return EXIT_CONTENT
+    held = len(plan.content.items) - len(plan.published) + len(plan.content.invalid)
+    if not args.quiet:
+        changes = f"；下次变化：{plan.next_change.astimezone(config.tz).isoformat()}" if plan.next_change else ""
+        print(f"已构建 {args.target}：发布 {len(plan.published)} 个条目，暂不公开 {held} 个"
+              f"{changes}。输出：{out_dir}（用时 {time.monotonic() - started:.1f} 秒）")
+    return EXIT_OK
+
+
+def _check(args) -> int:
+    root = Path(args.site)
+    config = load_config(root)
+    now = parse_now(args.now, config.tz)
+    content = load_content(config)
+    problems = Problems()
+    for target in TARGETS:
+        plan = plan_target(config, content, target, now)
+        problems.extend(plan.problems)
+        for item in content.items:   # a future item must not come due carrying a number
+            decision = plan.decisions.get(item.file)
+            if decision and decision.reason == "future" and decide(item, decision.until, target).reason == "privacy":
+                privacy_errors(problems, item)
+    if args.files:
+        wanted = {(root / f).resolve().relative_to(root.resolve()).as_posix() if not Path(f).is_absolute()
+                  else Path(f).resolve().relative_to(root.resolve()).as_posix() for f in args.files}
+        keep = lambda p: p.file in wanted or any(w in p.message for w in wanted)
+        problems = Problems([p for p in problems.errors if keep(p)], [p for p in problems.warnings if keep(p)])
+    if args.format == "json":
+        print(json.dumps({"errors": [p.as_json() for p in problems.sorted_errors()],
+                          "warnings": [p.as_json() for p in problems.sorted_warnings()]},
+                         ensure_ascii=False, indent=1))
+    else:
+        _print_problems(problems)
+        print(f"检查完成：{len(content.items)} 个条目，{len(problems.sorted_errors())} 个错误，"
+              f"{len(problems.sorted_warnings())} 个警告。", file=sys.stderr)
+    return EXIT_CONTENT if problems.errors else EXIT_OK

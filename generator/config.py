@@ -1,0 +1,301 @@
+"""site.toml -> Config: read once, validated whole, derived values computed.
+
+Unknown keys and bad values are errors with their line (Zola's
+`deny_unknown_fields`); every problem of the file is reported at once.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal, Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pypinyin import lazy_pinyin
+
+from .errors import ConfigError, Problem
+from .messages import closest, describe_schema_error
+from .tomllines import key_lines, line_of
+
+CONFIG_FILE = "site.toml"
+PROJECT_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+Audience = Literal["public", "internal"]
+Period = Literal["long_term", "timely"]
+_SLUG = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class FooterToml(_Strict):
+    site_code: str = ""        # 网站标识码
+    icp: str = ""              # ICP 备案号
+    police_record: str = ""    # 公安备案号
+    contact: str = ""          # 政务公开举报电话
+    mailbox: str = ""          # 政务公开信箱
+    badge: str = ""            # 党政机关网站标识 image path (optional)
+
+
+class SiteToml(_Strict):
+    title: str = Field(min_length=1)
+    base_url: str = Field(pattern=r"^https?://[^\s]+$")
+    language: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+    org_code: str = Field(min_length=1, pattern=r"^[A-Za-z0-9]+$")
+    publisher: str = Field(min_length=1)
+    theme: str = Field(default="default", pattern=r"^[A-Za-z0-9_-]+$")
+    per_page: int = Field(default=20, ge=1, le=500)
+    latest: int = Field(default=10, ge=0, le=100)
+    footer: FooterToml = FooterToml()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"未知的时区“{value}”。|请写 IANA 时区名，例如 Asia/Shanghai。")
+        return value
+
+
+class SectionToml(_Strict):
+    folder: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    department: str = Field(min_length=1)
+    owners: list[str] = []
+    full_name: Optional[str] = None    # 发布机构 of its items; default: site publisher + department
+
+
+class CategoryToml(_Strict):
+    code: str = Field(pattern=r"^(\d\d)+$")
+    name: str = Field(min_length=1)
+    slug: Optional[str] = Field(default=None, pattern=_SLUG)
+    audience: Optional[Audience] = None
+    period: Optional[Period] = None
+
+
+class CalendarToml(_Strict):
+    holidays: list[date] = []
+    workdays: list[date] = []
+
+
+class KioskToml(_Strict):
+    idle_seconds: int = Field(default=90, ge=5, le=3600)
+
+
+class ConfigToml(_Strict):
+    site: SiteToml
+    sections: list[SectionToml] = []
+    categories: list[CategoryToml] = Field(min_length=1)
+    calendar: CalendarToml = CalendarToml()
+    kiosk: KioskToml = KioskToml()
+
+
+@dataclass(frozen=True)
+class Category:
+    """One node of the catalogue (目录分类). Leaves hold items."""
+
+    code: str
+    name: str
+    slug: str
+    audience: str
+    period: str
+    parent: Optional[str]
+    children: tuple[str, ...]
+    path: str           # "quanli/xuke": the URL folder of its listing
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def depth(self) -> int:
+        return len(self.code) // 2
+
+
+@dataclass(frozen=True)
+class Section:
+    """An editing section (科室): one folder under content/, one department."""
+
+    folder: str
+    department: str
+    owners: tuple[str, ...]
+    publisher: str      # full 发布机构 name for its items
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    site: SiteToml
+    tz: ZoneInfo
+    base_url: str                     # always ends with "/"
+    sections: dict[str, Section]      # by folder
+    categories: dict[str, Category]   # by code, in catalogue order
+    by_name: dict[str, str]           # category name -> code
+    theme_dir: Path
+    calendar: CalendarToml
+    kiosk: KioskToml
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    def top_categories(self) -> list[Category]:
+        return [c for c in self.categories.values() if c.parent is None]
+
+    def leaf_codes(self) -> list[str]:
+        return [c.code for c in self.categories.values() if c.is_leaf]
+
+    def lineage(self, code: str) -> list[Category]:
+        """From the top category down to `code`."""
+        chain = []
+        current: Optional[str] = code
+        while current:
+            chain.append(self.categories[current])
+            current = self.categories[current].parent
+        return chain[::-1]
+
+
+def load_config(root: Path) -> Config:
+    """Read and validate `root/site.toml`. Raises ConfigError with every problem."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError([Problem(CONFIG_FILE, 0, "", f"在 {root} 找不到 site.toml。",
+                                   "请在站点根目录运行，或用 --site 指定含 site.toml 的文件夹。")])
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(CONFIG_FILE, 1, "", f"文件不是 UTF-8 编码（第 {exc.start} 字节）。",
+                                   "请用 UTF-8 保存。")])
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        raise ConfigError([Problem(CONFIG_FILE, line, "", f"TOML 语法错误：{exc}。", "请检查引号、括号和等号。")])
+    lines = key_lines(text)
+    try:
+        model = ConfigToml.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            message, hint = describe_schema_error(err)
+            problems.append(Problem(CONFIG_FILE, line_of(lines, loc), _dotted(loc), message, hint))
+        raise ConfigError(sorted(set(problems)))
+    return _derive(root, model, lines)
+
+
+def _derive(root: Path, model: ConfigToml, lines: dict[tuple, int]) -> Config:
+    problems: list[Problem] = []
+
+    def fail(loc: tuple, message: str, hint: str = "") -> None:
+        problems.append(Problem(CONFIG_FILE, line_of(lines, loc), _dotted(loc), message, hint))
+
+    sections: dict[str, Section] = {}
+    for i, s in enumerate(model.sections):
+        if s.folder in sections:
+            fail(("sections", i, "folder"), f"科室文件夹“{s.folder}”重复。", "每个文件夹只能声明一次。")
+        if s.folder == "pages":
+            fail(("sections", i, "folder"), "“pages”是固定页面的文件夹，不能作为科室。", "请换一个文件夹名。")
+        sections[s.folder] = Section(s.folder, s.department, tuple(s.owners),
+                                     s.full_name or model.site.publisher + s.department)
+
+    raw_cats: dict[str, tuple[int, CategoryToml]] = {}
+    for i, c in enumerate(model.categories):
+        if c.code in raw_cats:
+            fail(("categories", i, "code"), f"分类代码“{c.code}”重复。", "每个代码只能出现一次。")
+            continue
+        raw_cats[c.code] = (i, c)
+    names: dict[str, str] = {}
+    for code, (i, c) in raw_cats.items():
+        parent = code[:-2] or None
+        if parent and parent not in raw_cats:
+            fail(("categories", i, "code"), f"分类“{code}”的上级“{parent}”不存在。",
+                 "上级代码是本代码去掉最后两位，请先声明上级分类。")
+        if c.name in names:
+            fail(("categories", i, "name"), f"分类名称“{c.name}”与 {names[c.name]} 重复。",
+                 "条目可以用名称指定分类，名称必须唯一。")
+        names.setdefault(c.name, code)
+
+    categories: dict[str, Category] = {}
+    seen_paths: dict[str, str] = {}
+    for code, (i, c) in raw_cats.items():
+        parent = code[:-2] or None
+        children = tuple(k for k in raw_cats if k[:-2] == code and len(k) == len(code) + 2)
+        slug = c.slug or _pinyin_slug(c.name)
+        path_parts = []
+        audience, period = c.audience, c.period
+        for cut in range(2, len(code) + 1, 2):
+            ancestor = raw_cats.get(code[:cut])
+            if ancestor is None:
+                break
+            path_parts.append(ancestor[1].slug or _pinyin_slug(ancestor[1].name))
+        for cut in range(len(code) - 2, 0, -2):   # inherit from the nearest ancestor that says
+            ancestor = raw_cats.get(code[:cut])
+            if ancestor:
+                audience = audience or ancestor[1].audience
+                period = period or ancestor[1].period
+        path = "/".join(path_parts)
+        if path in seen_paths:
+            fail(("categories", i, "slug"), f"分类网址“{path}”与分类 {seen_paths[path]} 相同。",
+                 "请给其中一个分类另设 slug。")
+        seen_paths[path] = code
+        categories[code] = Category(code, c.name, slug, audience or "public", period or "long_term",
+                                    parent, children, path)
+    reserved = {"departments", "search", "pagefind", "page", "static", "attachments"}
+    for code, cat in categories.items():
+        if cat.parent is None and cat.slug in reserved:
+            i = raw_cats[code][0]
+            fail(("categories", i, "slug"), f"“{cat.slug}”是保留的网址。", "请换一个 slug。")
+
+    theme_dir = _find_theme(root, model.site.theme)
+    if theme_dir is None:
+        fail(("site", "theme"), f"找不到主题“{model.site.theme}”。",
+             f"请在 themes/{model.site.theme}/templates/ 放置模板，或使用 default。")
+    if problems:
+        raise ConfigError(sorted(set(problems)))
+    base = model.site.base_url if model.site.base_url.endswith("/") else model.site.base_url + "/"
+    return Config(root=root, site=model.site, tz=ZoneInfo(model.site.timezone), base_url=base,
+                  sections=sections, categories=categories, by_name=names, theme_dir=theme_dir,
+                  calendar=model.calendar, kiosk=model.kiosk)
+
+
+def _find_theme(root: Path, name: str) -> Optional[Path]:
+    """A site's own themes/<name>/, else the theme shipped with the generator."""
+    for base in (root / "themes", PROJECT_THEMES):
+        if (base / name / "templates").is_dir():
+            return base / name
+    return None
+
+
+def _pinyin_slug(name: str) -> str:
+    text = "".join(lazy_pinyin(name)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "category"
+
+
+def _toml_error_line(text: str) -> int:
+    match = re.search(r"line (\d+)", text)
+    return int(match.group(1)) if match else 1
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def suggest_category(config: Config, given: str) -> Optional[str]:
+    """The category (code and name) nearest to a wrong `category:` value."""
+    candidates = {c.code: c for c in config.categories.values() if c.is_leaf}
+    labels = {f"{c.code} {c.name}": c for c in candidates.values()}
+    pool = list(candidates) + [c.name for c in candidates.values()]
+    best = closest(given, pool)
+    if best is None:
+        return None
+    cat = candidates.get(best) or next(c for c in candidates.values() if c.name == best)
+    return next(label for label, c in labels.items() if c is cat)

@@ -1,0 +1,253 @@
+"""content/ -> Items and Pages: read, parse, validate, resolve defaults.
+
+Every file yields either a resolved record or errors pinned to its lines;
+nothing is dropped silently. Site-wide rules (unique 索引号, unique URLs) run
+after all files are read.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Optional
+
+from pydantic import ValidationError
+from pypinyin import lazy_pinyin
+
+from . import privacy
+from .config import Config, suggest_category
+from .errors import Problems
+from .frontmatter_lines import FrontMatterError, parse
+from .messages import describe_schema_error
+from .model import CHANNELS_FOR, LABELS, Attachment, FrontMatter, Item, Page, PageMatter
+
+PAGES_FOLDER = "pages"
+
+_KINDS = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".wps": "WPS", ".xls": "Excel",
+          ".xlsx": "Excel", ".et": "WPS 表格", ".csv": "CSV", ".ofd": "OFD", ".zip": "ZIP",
+          ".rar": "RAR", ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".txt": "文本"}
+
+
+@dataclass
+class Content:
+    items: list[Item] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    invalid: dict[str, int] = field(default_factory=dict)   # file -> first error line
+    problems: Problems = field(default_factory=Problems)
+
+
+def load_content(config: Config) -> Content:
+    content = Content()
+    base = config.content_dir
+    if not base.is_dir():
+        content.problems.error("content", 0, "", "找不到 content 文件夹。", "请在站点根目录下建立 content/，每个科室一个子文件夹。")
+        return content
+    for path in sorted(_markdown_files(base)):
+        rel = path.relative_to(config.root).as_posix()
+        parts = path.relative_to(base).parts
+        problems = Problems()
+        if parts[0] == PAGES_FOLDER and len(parts) > 1:
+            record = _load_page(config, path, rel, problems)
+            if record:
+                content.pages.append(record)
+        else:
+            record = _load_item(config, path, rel, parts, problems)
+            if record:
+                content.items.append(record)
+        if problems.errors:
+            content.invalid[rel] = min(p.line for p in problems.errors)
+        content.problems.extend(problems)
+    _check_unique(content)
+    return content
+
+
+def _markdown_files(base: Path):
+    for path in base.rglob("*.md"):
+        if not any(part.startswith(".") for part in path.relative_to(base).parts):
+            yield path
+
+
+def _read(path: Path, rel: str, problems: Problems) -> Optional[str]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        problems.error(rel, line, "", "文件不是 UTF-8 编码（可能是 GBK 或 GB2312）。",
+                       "请在编辑器中选择“另存为 UTF-8”后再提交。")
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def _front_matter(text: str, rel: str, problems: Problems):
+    try:
+        return parse(text)
+    except FrontMatterError as exc:
+        problems.error(rel, exc.line, "", exc.message, exc.hint)
+        return None
+
+
+def _schema(model, parsed, rel: str, config: Config, problems: Problems):
+    try:
+        return model.model_validate(parsed.data, context={"tz": config.tz})
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = err["loc"]
+            name = str(loc[0]) if loc else ""
+            line = parsed.lines.get(tuple(loc[:2]) if len(loc) > 1 else name) or parsed.lines.get(name, 1)
+            message, hint = describe_schema_error(err)
+            if err.get("type") == "missing":
+                hint = f"请在 front matter 中加上 {name}:（{LABELS.get(name, name)}）。"
+            problems.error(rel, line, name, message, hint)
+        return None
+
+
+def _unknown_fields(model, parsed, rel: str, problems: Problems) -> None:
+    for name in sorted(set(parsed.data) - set(model.model_fields)):
+        problems.warn(rel, parsed.lines.get(name, 1), str(name), "未知字段，已忽略。",
+                      "请检查拼写（字段说明见 README）。")
+
+
+def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Problems) -> Optional[Item]:
+    text = _read(path, rel, problems)
+    if text is None:
+        return None
+    section = config.sections.get(parts[0]) if len(parts) > 1 else None
+    if section is None:
+        folders = "、".join(config.sections) or "（未声明）"
+        problems.error(rel, 1, "", "条目不在任何科室文件夹中。",
+                       f"请把文件放到 content/<科室文件夹>/ 下（已声明：{folders}），或在 site.toml 的 [[sections]] 中声明该文件夹。")
+    parsed = _front_matter(text, rel, problems)
+    if parsed is None:
+        return None
+    fm = _schema(FrontMatter, parsed, rel, config, problems)
+    _unknown_fields(FrontMatter, parsed, rel, problems)
+    if fm is None or section is None:
+        return None
+    line = parsed.lines.get
+
+    code = _resolve_category(config, fm.category, rel, line("category", 1), problems)
+    if fm.status == "approved" and fm.pub_date is None:
+        problems.error(rel, line("status", 1), "pub_date", "已审核（approved）的条目缺少发布日期。",
+                       "请加上 pub_date: 2026-06-01（发布前不会公开）。")
+    if fm.index_no and not fm.index_no.startswith(config.site.org_code + "/"):
+        problems.warn(rel, line("index_no", 1), "index_no",
+                      f"索引号前缀与本单位机构代码 {config.site.org_code} 不一致。", "请核对索引号。")
+    if fm.pub_date and fm.expiry_date and fm.expiry_date <= fm.pub_date:
+        problems.warn(rel, line("expiry_date", 1), "expiry_date", "失效日期早于或等于发布日期，该条目不会公开。", "")
+    if code is None:
+        return None
+    category = config.categories[code]
+    audience = fm.audience or category.audience
+    channels = tuple(fm.channels) if fm.channels is not None else CHANNELS_FOR[audience]
+    if audience == "internal" and set(channels) - {"intranet"}:
+        problems.warn(rel, line("channels", 1), "channels", "内部（internal）条目只会在局域网公开，其他载体已忽略。", "")
+    attachments = _attachments(path, fm.attachments, rel, parsed.lines, problems)
+    hits = privacy.scan(text, fm.privacy_allow)
+    slug = fm.slug or (fm.index_no.split("/", 1)[1] if fm.index_no else _file_slug(path))
+    if problems.errors:
+        return None
+    return Item(
+        file=rel, section=section.folder, title=fm.title, category=code, status=fm.status,
+        review=fm.review, audience=audience, period=fm.period or category.period, channels=channels,
+        publisher=fm.publisher or section.publisher, department=section.department, slug=slug,
+        body=parsed.body, index_no=fm.index_no, reviewer=fm.reviewer, pub_date=fm.pub_date,
+        expiry_date=fm.expiry_date, abolished=fm.abolished, doc_date=fm.doc_date,
+        formed_date=fm.formed_date or fm.doc_date or (fm.pub_date.astimezone(config.tz).date() if fm.pub_date else None),
+        proposed_date=fm.proposed_date, doc_no=fm.doc_no, summary=fm.summary,
+        keywords=tuple(fm.keywords), updated=fm.updated, attachments=attachments,
+        privacy_hits=hits, lines=dict(parsed.lines) | {"_body": parsed.body_line},
+    )
+
+
+def _load_page(config: Config, path: Path, rel: str, problems: Problems) -> Optional[Page]:
+    text = _read(path, rel, problems)
+    parsed = _front_matter(text, rel, problems) if text is not None else None
+    if parsed is None:
+        return None
+    fm = _schema(PageMatter, parsed, rel, config, problems)
+    _unknown_fields(PageMatter, parsed, rel, problems)
+    if fm is None:
+        return None
+    attachments = _attachments(path, fm.attachments, rel, parsed.lines, problems)
+    if problems.errors:
+        return None
+    return Page(file=rel, title=fm.title, slug=fm.slug or _file_slug(path), body=parsed.body,
+                summary=fm.summary, status=fm.status, order=fm.order, updated=fm.updated,
+                attachments=attachments, privacy_hits=privacy.scan(text, fm.privacy_allow),
+                lines=dict(parsed.lines) | {"_body": parsed.body_line})
+
+
+def _resolve_category(config: Config, given: str, rel: str, line: int, problems: Problems) -> Optional[str]:
+    code = given if given in config.categories else config.by_name.get(given)
+    if code is None:
+        near = suggest_category(config, given)
+        problems.error(rel, line, "category", f"未知的目录分类“{given}”。",
+                       f"是不是“{near}”？" if near else "请填写 site.toml 中叶子分类的代码或名称。")
+        return None
+    category = config.categories[code]
+    if not category.is_leaf:
+        leaves = "、".join(f"{c} {config.categories[c].name}" for c in category.children[:4])
+        problems.error(rel, line, "category", f"“{category.code} {category.name}”是上级分类，条目只能归入最末一级分类。",
+                       f"请从其下级中选择，例如 {leaves}。")
+        return None
+    return code
+
+
+def _attachments(path: Path, names: list[str], rel: str, lines: dict, problems: Problems) -> tuple[Attachment, ...]:
+    found = []
+    folder = path.parent
+    for i, name in enumerate(names):
+        line = lines.get(("attachments", i), lines.get("attachments", 1))
+        pure = PurePosixPath(name)
+        target = folder / name
+        if pure.is_absolute() or ".." in pure.parts or not target.is_file():
+            problems.error(rel, line, "attachments", f"找不到附件“{name}”。",
+                           "附件应放在条目文件旁边（或其子文件夹），路径相对于条目文件。")
+            continue
+        found.append(Attachment(name=pure.as_posix(), size=target.stat().st_size,
+                                kind=_KINDS.get(pure.suffix.lower(), pure.suffix.lstrip(".").upper() or "文件")))
+    return tuple(found)
+
+
+def _file_slug(path: Path) -> str:
+    stem = path.stem
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem):
+        stem = re.sub(r"[^a-z0-9]+", "-", "-".join(lazy_pinyin(stem)).lower()).strip("-") or "page"
+    return stem.lower()
+
+
+def _check_unique(content: Content) -> None:
+    """索引号 is unique and never reused; two published pages cannot share a URL."""
+    seen: dict[str, Item] = {}
+    for item in content.items:
+        if not item.index_no:
+            continue
+        other = seen.get(item.index_no)
+        if other is None:
+            seen[item.index_no] = item
+            continue
+        for a, b in ((other, item), (item, other)):
+            content.problems.error(a.file, a.line("index_no"), "index_no",
+                                   f"索引号 {item.index_no} 重复，{b.file}:{b.line('index_no')} 也使用了它。",
+                                   "索引号不得重复使用，请为新条目另取下一个空号。")
+            content.invalid.setdefault(a.file, a.line("index_no"))
+    urls: dict[tuple[str, str], Item] = {}
+    for item in content.items:
+        key = (item.category, item.slug)
+        other = urls.get(key)
+        if other is None:
+            urls[key] = item
+        elif item.file not in content.invalid and other.file not in content.invalid:
+            for a, b in ((other, item), (item, other)):
+                content.problems.error(a.file, a.line("slug"), "slug",
+                                       f"网址与 {b.file} 相同（同一分类下 slug“{item.slug}”重复）。",
+                                       "请修改其中一个条目的 slug 或索引号。")
+                content.invalid.setdefault(a.file, a.line("slug"))
+    pages: dict[str, Page] = {}
+    for page in content.pages:
+        other = pages.setdefault(page.slug, page)
+        if other is not page:
+            content.problems.error(page.file, page.lines.get("slug", 1), "slug",
+                                   f"固定页面网址与 {other.file} 相同。", "请设置不同的 slug。")
+            content.invalid.setdefault(page.file, 1)

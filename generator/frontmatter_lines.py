@@ -1,0 +1,100 @@
+"""Split a Markdown file into its YAML front matter and body, keeping lines.
+
+python-frontmatter finds the `---` fences; the YAML itself is composed here
+so that every key and list element keeps the line it was written on, which
+is what error messages point at.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import frontmatter
+import yaml
+
+from .model import STRING_FIELDS, STRING_LIST_FIELDS
+
+_HANDLER = frontmatter.YAMLHandler()
+
+
+class FrontMatterError(Exception):
+    def __init__(self, line: int, message: str, hint: str = ""):
+        super().__init__(message)
+        self.line, self.message, self.hint = line, message, hint
+
+
+@dataclass(frozen=True)
+class Parsed:
+    data: dict[str, Any]
+    lines: dict            # "field" or ("field", index) -> line in the file
+    body: str
+    body_line: int         # file line on which the body starts
+
+
+def parse(text: str) -> Parsed:
+    if not _HANDLER.detect(text):
+        raise FrontMatterError(1, "文件开头没有 front matter。",
+                               "第一行应为 ---，随后是 title、category 等字段，再以 --- 结束。")
+    try:
+        fm_text, body = _HANDLER.split(text)
+    except ValueError:
+        raise FrontMatterError(1, "front matter 没有结束的 --- 行。", "请在字段之后单独一行写 ---。")
+    fences = list(_HANDLER.FM_BOUNDARY.finditer(text, 0))[:2]
+    # The fence pattern may swallow blank lines, so count lines from where it stopped.
+    base = text[:fences[0].end()].count("\n") + 1     # file line of fm_text's first line
+    body_line = text[:fences[1].end()].count("\n") + 1
+    try:
+        return _compose(fm_text, base, body, body_line)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + base if mark else 1
+        problem = (exc.problem or "无法解析").strip()
+        raise FrontMatterError(line, f"YAML 格式错误：{problem}。",
+                               "请检查冒号后的空格、缩进和引号；含冒号的文字请加引号。")
+
+
+def _compose(fm_text: str, base: int, body: str, body_line: int) -> Parsed:
+    loader = yaml.SafeLoader(fm_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Parsed({}, {}, body, body_line)
+        if not isinstance(node, yaml.MappingNode):
+            raise FrontMatterError(node.start_mark.line + base, "front matter 应为“字段: 值”的形式。",
+                                   "每行写一个字段，例如 title: 某某公告。")
+        lines: dict = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in lines:
+                raise FrontMatterError(key_node.start_mark.line + base, f"字段 {key} 写了两次。",
+                                       f"请删除重复的一行（第一次在第 {lines[key]} 行）。")
+            lines[key] = key_node.start_mark.line + base
+            if isinstance(value_node, yaml.SequenceNode):
+                for i, element in enumerate(value_node.value):
+                    lines[(key, i)] = element.start_mark.line + base
+        data = loader.construct_document(node)
+        _keep_text(node, data)
+        return Parsed(data, lines, body, body_line)
+    finally:
+        loader.dispose()
+
+
+def _keep_text(node: yaml.MappingNode, data: dict) -> None:
+    """A text field written as `0204` or `2026` stays the text the editor typed.
+
+    YAML would turn an unquoted 0204 into the octal number 132; for fields that
+    are text by definition the written form is what the editor meant.
+    """
+    for key_node, value_node in node.value:
+        key = key_node.value
+        if key in STRING_FIELDS and _plain(value_node) and not isinstance(data.get(key), str):
+            data[key] = value_node.value
+        elif key in STRING_LIST_FIELDS and isinstance(value_node, yaml.SequenceNode):
+            values = data.get(key)
+            if isinstance(values, list):
+                data[key] = [element.value if _plain(element) and not isinstance(v, str) else v
+                             for element, v in zip(value_node.value, values)]
+
+
+def _plain(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.style is None and node.value not in ("", "~", "null")

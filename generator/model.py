@@ -1,0 +1,182 @@
+"""The content model: what an item (one disclosure record, 公开条目) is.
+
+`FrontMatter` is the schema of the YAML an editor writes (validated by
+pydantic); `Item` is the frozen, fully resolved record that every later
+phase reads. Nothing changes an Item after loading.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+
+Status = Literal["draft", "proposed", "approved", "withdrawn"]
+Review = Literal["leader", "collective"]
+Audience = Literal["public", "internal"]
+Period = Literal["long_term", "timely"]
+Channel = Literal["website", "touchscreen", "intranet"]
+
+CHANNELS_FOR = {"public": ("website", "touchscreen", "intranet"), "internal": ("intranet",)}
+
+LABELS = {  # field -> label shown to editors and on the site
+    "title": "名称", "category": "目录分类", "index_no": "索引号", "status": "状态",
+    "reviewer": "审核人", "review": "审核方式", "pub_date": "发布日期", "expiry_date": "失效日期",
+    "abolished": "废止", "doc_date": "成文日期", "formed_date": "信息形成/变更日期",
+    "proposed_date": "提出日期", "doc_no": "文号", "publisher": "发布机构", "audience": "公开范围",
+    "period": "公开时限", "channels": "公开载体", "summary": "内容概述", "keywords": "主题词",
+    "updated": "更新日期", "slug": "网址名", "attachments": "附件", "privacy_allow": "隐私放行",
+}
+
+
+def _moment(value: Any, info: ValidationInfo) -> Any:
+    """A date or datetime -> an aware datetime. A bare date is 00:00 in the site's zone."""
+    tz = (info.context or {}).get("tz")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = datetime.fromisoformat(text) if ("T" in text or " " in text or ":" in text) \
+                else date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"不是有效的日期或时间：“{text}”。|请写成 2026-06-01 或 2026-06-01 09:30:00+08:00。")
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=tz)
+    raise ValueError(f"不是日期：“{value}”。|请写成 2026-06-01 或 2026-06-01 09:30:00+08:00。")
+
+
+def _day(value: Any) -> Any:
+    """A calendar date; a datetime keeps its date part (成文日期 has no time)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"不是有效的日期：“{value}”。|请写成 2026-06-01。")
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_moment)]
+Day = Annotated[date, BeforeValidator(_day)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class FrontMatter(BaseModel):
+    """The fields an editor may write at the top of an item (see README)."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=200)
+    category: str = Field(min_length=1)
+    index_no: Optional[str] = Field(default=None, pattern=r"^[A-Za-z0-9]+/\d{4}-\d{5}$")
+    status: Status = "draft"
+    reviewer: Optional[Text] = None
+    review: Review = "leader"
+    pub_date: Optional[Moment] = None
+    expiry_date: Optional[Moment] = None
+    abolished: bool = False
+    doc_date: Optional[Day] = None
+    formed_date: Optional[Day] = None
+    proposed_date: Optional[Day] = None
+    doc_no: Optional[Text] = None
+    publisher: Optional[Text] = None
+    audience: Optional[Audience] = None
+    period: Optional[Period] = None
+    channels: Optional[list[Channel]] = None
+    summary: Optional[str] = Field(default=None, max_length=100)
+    keywords: list[Text] = []
+    updated: Optional[Day] = None
+    slug: Optional[str] = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    attachments: list[Text] = []
+    privacy_allow: list[Text] = []
+
+
+class PageMatter(BaseModel):
+    """A fixed page (公开指南, 依申请公开, 年度报告): no catalogue fields needed."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=200)
+    summary: Optional[str] = Field(default=None, max_length=100)
+    slug: Optional[str] = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    status: Optional[Status] = None
+    updated: Optional[Day] = None
+    keywords: list[Text] = []
+    attachments: list[Text] = []
+    privacy_allow: list[Text] = []
+    order: int = 0
+
+
+STRING_FIELDS = {"title", "category", "index_no", "reviewer", "doc_no", "publisher", "summary", "slug"}
+STRING_LIST_FIELDS = {"keywords", "privacy_allow", "attachments"}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str          # file name as written, relative to the item
+    size: int          # bytes
+    kind: str          # 类型 shown to readers: PDF, Excel …
+
+
+@dataclass(frozen=True)
+class PrivacyHit:
+    line: int
+    kind: str          # "身份证号" or "手机号"
+    masked: str        # what may be printed: 110105********002X
+
+
+@dataclass(frozen=True)
+class Item:
+    """One disclosure record, resolved: defaults applied, dates aware, category a leaf code."""
+
+    file: str                       # relative to the site root, e.g. content/fagui/a.md
+    section: str                    # folder under content/
+    title: str
+    category: str                   # leaf code
+    status: str
+    review: str
+    audience: str
+    period: str
+    channels: tuple[str, ...]
+    publisher: str
+    department: str
+    slug: str
+    body: str                       # Markdown
+    index_no: Optional[str] = None
+    reviewer: Optional[str] = None
+    pub_date: Optional[datetime] = None
+    expiry_date: Optional[datetime] = None
+    abolished: bool = False
+    doc_date: Optional[date] = None
+    formed_date: Optional[date] = None
+    proposed_date: Optional[date] = None
+    doc_no: Optional[str] = None
+    summary: Optional[str] = None
+    keywords: tuple[str, ...] = ()
+    updated: Optional[date] = None
+    attachments: tuple[Attachment, ...] = ()
+    privacy_hits: tuple[PrivacyHit, ...] = ()
+    lines: dict = field(default_factory=dict, compare=False, hash=False)   # field -> line
+
+    def line(self, name: str) -> int:
+        return self.lines.get(name, 1)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fixed page under content/pages/."""
+
+    file: str
+    title: str
+    slug: str
+    body: str
+    summary: Optional[str] = None
+    status: Optional[str] = None
+    order: int = 0
+    updated: Optional[date] = None
+    attachments: tuple[Attachment, ...] = ()
+    privacy_hits: tuple[PrivacyHit, ...] = ()
+    lines: dict = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,159 @@
+"""The build, phase by phase (Zola's `Site::build`, MkDocs' `build()`):
+
+    site.toml -> Config -> Items -> Visibility -> Catalogue -> pages -> publish
+
+`build.py` and the CLI only call `build_site`; each phase lives in its own module.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+
+from .catalogue import RESERVED, build_catalogue, item_url, page_url
+from .config import Config, load_config
+from .content import Content, load_content
+from .errors import Problems
+from .model import Item
+from .publish import check_destination, publish
+from .render import Output, Renderer
+from .visibility import Visibility, decide, next_change
+
+
+class Progress:
+    """Phase messages on stderr, shown only once a build has run for a second."""
+
+    def __init__(self, enabled: bool = True, stream=sys.stderr):
+        self.enabled, self.stream, self.start = enabled, stream, time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        elapsed = time.monotonic() - self.start
+        if self.enabled and elapsed >= 1.0:
+            print(f"[{elapsed:5.1f}s] {message}", file=self.stream, flush=True)
+
+
+@dataclass
+class Plan:
+    """What a target holds at a moment: every item with its decision."""
+
+    config: Config
+    content: Content
+    target: str
+    now: datetime
+    decisions: dict[str, Visibility] = field(default_factory=dict)   # file -> decision
+    problems: Problems = field(default_factory=Problems)
+    next_change: Optional[datetime] = None
+
+    @property
+    def published(self) -> list[Item]:
+        return [i for i in self.content.items if self.decisions[i.file].published]
+
+    @property
+    def pages(self):
+        return [p for p in self.content.pages if p.status in (None, "approved") and p.file not in self.content.invalid]
+
+
+@dataclass
+class BuildResult:
+    plan: Plan
+    output: Optional[Output]
+    written: bool
+    rendered: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.plan.problems.errors
+
+
+def plan_target(config: Config, content: Content, target: str, now: datetime) -> Plan:
+    """Decide every item for `target` at `now`; privacy hits of would-be-published items are errors."""
+    plan = Plan(config, content, target, now)
+    plan.problems.extend(content.problems)
+    valid = [i for i in content.items if i.file not in content.invalid]
+    for item in content.items:
+        if item.file in content.invalid:
+            continue
+        decision = decide(item, now, target)
+        plan.decisions[item.file] = decision
+        if decision.reason == "privacy":
+            privacy_errors(plan.problems, item)
+    for page in plan.pages:
+        privacy_errors(plan.problems, page)
+    _check_page_urls(plan)
+    plan.next_change = next_change(valid, now, target)
+    return plan
+
+
+def privacy_errors(problems: Problems, record) -> None:
+    """One error per privacy hit of an item or page that would be published."""
+    lines = record.lines
+    for hit in record.privacy_hits:
+        field_name = "body"
+        if hit.line < lines.get("_body", 1 << 30):
+            keys = [(line, key) for key, line in lines.items() if isinstance(key, str) and line <= hit.line]
+            field_name = max(keys)[1] if keys else ""
+        problems.error(record.file, hit.line, field_name, f"发现未打码的{hit.kind} {hit.masked}，不能公开（个人隐私）。",
+                       "请打码或删除；如确为公开的服务号码，请写入 privacy_allow 并在注释中说明理由。")
+
+
+def _check_page_urls(plan: Plan) -> None:
+    taken = {c.slug for c in plan.config.top_categories()} | RESERVED
+    for page in plan.pages:
+        if page.slug in taken:
+            plan.problems.error(page.file, page.lines.get("slug", 1), "slug",
+                                f"固定页面网址 /{page.slug}/ 与分类或保留网址冲突。", "请在 front matter 中另设 slug。")
+
+
+def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] = None,
+               keep_going: bool = False, write: bool = True, progress: Optional[Progress] = None) -> BuildResult:
+    """Load, decide, render and (unless errors) publish one target. ConfigError escapes."""
+    progress = progress or Progress(enabled=False)
+    config = load_config(root)
+    if write and out_dir is not None:
+        check_destination(out_dir, root)
+    content = load_content(config)
+    progress(f"已读取 {len(content.items)} 个条目、{len(content.pages)} 个固定页面")
+    plan = plan_target(config, content, target, now)
+    if plan.problems.errors and not keep_going:
+        return BuildResult(plan, None, False)
+    catalogue = build_catalogue(config, target, plan.published, plan.pages)
+    renderer = Renderer(catalogue, explicit_index=(target == "kiosk"))
+    output = renderer.render_all()
+    progress(f"已生成 {len(output.files)} 个文件")
+    if write and out_dir is not None:
+        publish(output, out_dir)
+        progress(f"已写入 {out_dir}")
+    return BuildResult(plan, output, write and out_dir is not None, renderer.rendered)
+
+
+def report(plan: Plan) -> dict:
+    """The build report of SPEC: every item exactly once, published or held back."""
+    config, tz = plan.config, plan.config.tz
+    published, held = [], []
+    for item in plan.content.items:
+        if item.file in plan.content.invalid:
+            continue
+        decision = plan.decisions[item.file]
+        if decision.published:
+            published.append({"file": item.file, "index_no": item.index_no, "url": item_url(config, item),
+                              "category": item.category, "title": item.title})
+        else:
+            entry = {"file": item.file, "reason": decision.reason}
+            if decision.until:
+                entry["until"] = decision.until.astimezone(tz).isoformat()
+            held.append(entry)
+    pages = {p.file for p in plan.content.pages}
+    held += [{"file": f, "reason": "invalid"} for f in plan.content.invalid if f not in pages]
+    return {
+        "target": plan.target,
+        "now": plan.now.astimezone(tz).isoformat(),
+        "published": sorted(published, key=lambda e: e["file"]),
+        "held_back": sorted(held, key=lambda e: e["file"]),
+        "errors": [p.as_json() for p in plan.problems.sorted_errors()],
+        "warnings": [p.as_json() for p in plan.problems.sorted_warnings()],
+        "next_change": plan.next_change.astimezone(tz).isoformat() if plan.next_change else None,
+        "pages": [{"file": p.file, "url": page_url(p)} for p in plan.pages],
+    }

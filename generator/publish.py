@@ -1,0 +1,70 @@
+"""The only code that writes a build to disk: all of it, or none of it.
+
+The new output is written into a temporary sibling folder and swapped in with
+renames (Lektor's `os.replace`), so a failed or interrupted build leaves the
+previous output exactly as it was and a web server never serves a mix.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import ConfigError, Problem
+from .render import Output
+
+
+def check_destination(out_dir: Path, site_root: Path) -> None:
+    """Refuse an output folder whose replacement would destroy the site itself."""
+    out, root = out_dir.resolve(), site_root.resolve()
+    if out == root or out in root.parents or root in out.parents and out.name in ("content", "themes", "generator"):
+        raise ConfigError([Problem(str(out_dir), 0, "--out", "输出文件夹不能是站点根目录、其上级或源文件夹。",
+                                   "请指定一个单独的文件夹，例如 dist/website。")])
+    if out.is_dir() and ((out / "site.toml").exists() or (out / ".git").exists()):
+        raise ConfigError([Problem(str(out_dir), 0, "--out", "输出文件夹里有 site.toml 或 .git，不像是构建输出。",
+                                   "为防止误删，请指定一个单独的文件夹。")])
+
+
+def publish(output: Output, out_dir: Path) -> None:
+    out_dir = out_dir.absolute()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    try:
+        made: set[Path] = set()
+        for rel, data in sorted(output.files.items()):
+            _write(staging / rel, data, made)
+        for rel, source in sorted(output.copies.items()):
+            target = staging / rel
+            _mkdir(target.parent, made)
+            shutil.copyfile(source, target)
+        os.chmod(staging, 0o755)
+        _swap(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _mkdir(folder: Path, made: set[Path]) -> None:
+    if folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        made.add(folder)
+
+
+def _write(path: Path, data: bytes, made: set[Path]) -> None:
+    _mkdir(path.parent, made)
+    path.write_bytes(data)
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.replace(staging, out_dir)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    os.replace(out_dir, retired / "previous")
+    try:
+        os.replace(staging, out_dir)
+    except BaseException:
+        os.replace(retired / "previous", out_dir)    # put the old output back
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
