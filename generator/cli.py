@@ -96,7 +96,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 130
 
 
-def _print_problems(problems: Problems, stream=sys.stderr) -> None:
+def _print_problems(problems: Problems, stream=None) -> None:
+    stream = stream or sys.stderr
     for problem in problems.sorted_errors():
         print(problem.text(), file=stream)
     for problem in problems.sorted_warnings():

@@ -83,7 +83,7 @@ def _front_matter(text: str, rel: str, problems: Problems):
     try:
         return parse(text)
     except FrontMatterError as exc:
-        problems.error(rel, exc.line, "", exc.message, exc.hint)
+        problems.error(rel, exc.line, exc.field, exc.message, exc.hint)
         return None
 
 

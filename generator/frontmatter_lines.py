@@ -12,15 +12,16 @@ from typing import Any
 import frontmatter
 import yaml
 
+from .messages import yaml_problem
 from .model import STRING_FIELDS, STRING_LIST_FIELDS
 
 _HANDLER = frontmatter.YAMLHandler()
 
 
 class FrontMatterError(Exception):
-    def __init__(self, line: int, message: str, hint: str = ""):
+    def __init__(self, line: int, message: str, hint: str = "", field: str = ""):
         super().__init__(message)
-        self.line, self.message, self.hint = line, message, hint
+        self.line, self.message, self.hint, self.field = line, message, hint, field
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def parse(text: str) -> Parsed:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + base if mark else 1
-        problem = (exc.problem or "无法解析").strip()
+        problem = yaml_problem((exc.problem or "无法解析").strip())
         raise FrontMatterError(line, f"YAML 格式错误：{problem}。",
                                "请检查冒号后的空格、缩进和引号；含冒号的文字请加引号。")
 
@@ -66,17 +67,35 @@ def _compose(fm_text: str, base: int, body: str, body_line: int) -> Parsed:
         for key_node, value_node in node.value:
             key = key_node.value
             if key in lines:
-                raise FrontMatterError(key_node.start_mark.line + base, f"字段 {key} 写了两次。",
-                                       f"请删除重复的一行（第一次在第 {lines[key]} 行）。")
+                raise FrontMatterError(key_node.start_mark.line + base, "字段写了两次。",
+                                       f"请删除重复的一行（第一次在第 {lines[key]} 行）。", field=str(key))
             lines[key] = key_node.start_mark.line + base
             if isinstance(value_node, yaml.SequenceNode):
                 for i, element in enumerate(value_node.value):
                     lines[(key, i)] = element.start_mark.line + base
-        data = loader.construct_document(node)
+        try:
+            data = loader.construct_document(node)
+        except ValueError as exc:   # e.g. 2026-13-01 looks like a date to YAML but is none
+            raise _bad_value(node, base, exc)
         _keep_text(node, data)
         return Parsed(data, lines, body, body_line)
     finally:
         loader.dispose()
+
+
+def _bad_value(node: yaml.MappingNode, base: int, exc: ValueError) -> FrontMatterError:
+    """Find the scalar YAML could not turn into a value, to name its line and field."""
+    for key_node, value_node in node.value:
+        scalars = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for scalar in scalars:
+            if not isinstance(scalar, yaml.ScalarNode):
+                continue
+            try:
+                yaml.SafeLoader("").construct_object(scalar, deep=True)
+            except ValueError:
+                return FrontMatterError(scalar.start_mark.line + base, f"不是有效的值“{scalar.value}”（{exc}）。",
+                                        "日期请写成 2026-06-01 这样的真实日期。", field=str(key_node.value))
+    return FrontMatterError(base, f"无法读取字段的值（{exc}）。", "")
 
 
 def _keep_text(node: yaml.MappingNode, data: dict) -> None:

@@ -30,7 +30,8 @@ def describe_schema_error(err: dict[str, Any]) -> tuple[str, str]:
         return f"格式不对：{shown}。", ""
     if kind in ("literal_error", "enum"):
         expected = ctx.get("expected", "")
-        return f"取值 {shown} 无效。", f"只能是 {expected.replace(' or ', '、').replace(chr(39), '')}。"
+        choices = expected.replace(" or ", ", ").replace("'", "").split(", ")
+        return f"取值 {shown} 无效。", f"只能是 {'、'.join(choices)}。"
     if kind in ("bool_type", "bool_parsing"):
         return f"应为 true 或 false，实际是 {shown}。", ""
     if kind in ("int_type", "int_parsing", "int_from_float"):
@@ -71,3 +72,19 @@ def closest(word: str, candidates: list[str]) -> str | None:
     """The candidate nearest to `word`, for "did you mean" hints."""
     found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.3)
     return found[0] if found else None
+
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "这一行多了一个冒号（值里有“: ”时，请给整段文字加英文引号）",
+    "could not find expected ':'": "缺少“字段: 值”中的冒号",
+    "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
+    "found unexpected end of stream": "引号或括号没有闭合",
+    "expected <block end>, but found '<block sequence start>'": "列表的缩进不一致",
+    "found undefined alias": "使用了未定义的 * 引用",
+}
+
+
+def yaml_problem(problem: str) -> str:
+    """PyYAML's problem text in plain Chinese, the original kept for the curious."""
+    plain = _YAML_PROBLEMS.get(problem)
+    return f"{plain}（{problem}）" if plain else problem

@@ -26,8 +26,8 @@ from .visibility import Visibility, decide, next_change
 class Progress:
     """Phase messages on stderr, shown only once a build has run for a second."""
 
-    def __init__(self, enabled: bool = True, stream=sys.stderr):
-        self.enabled, self.stream, self.start = enabled, stream, time.monotonic()
+    def __init__(self, enabled: bool = True, stream=None):
+        self.enabled, self.stream, self.start = enabled, stream or sys.stderr, time.monotonic()
 
     def __call__(self, message: str) -> None:
         elapsed = time.monotonic() - self.start

@@ -27,7 +27,7 @@ def valid_resident_id(number: str) -> bool:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return False
-    if born.year < 1890:
+    if born.year < 1800:
         return False
     total = sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS))
     return _CHECK[total % 11] == number[17]

@@ -1,0 +1,130 @@
+"""Whole builds: determinism, atomic output, exit codes, --keep-going, check."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import GOLDEN_SITE, NOW, tree_bytes
+from generator import publish as publish_module
+
+
+def test_two_builds_are_byte_identical(tmp_path, cli):
+    for name in ("a", "b"):
+        assert cli("build", "--site", GOLDEN_SITE, "--now", NOW, "--out", tmp_path / name).code == 0
+    assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
+
+
+def test_a_later_now_changes_only_what_came_due(tmp_path, cli):
+    cli("build", "--site", GOLDEN_SITE, "--now", "2026-11-30T23:59:59+08:00", "--out", tmp_path / "a")
+    cli("build", "--site", GOLDEN_SITE, "--now", "2026-12-01T00:00:00+08:00", "--out", tmp_path / "b")
+    assert not (tmp_path / "a" / "quanli" / "xuke" / "2026-00007").exists()
+    assert (tmp_path / "b" / "quanli" / "xuke" / "2026-00007" / "index.html").is_file()
+
+
+def test_failed_build_leaves_previous_output(golden_copy, tmp_path, cli):
+    out = tmp_path / "out"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    before = tree_bytes(out)
+    bad = golden_copy / "content" / "fagui" / "xuke-3.md"
+    bad.write_text(bad.read_text().replace('category: "0204"', "category: 9999"), encoding="utf-8")
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
+    assert run.code == 1
+    assert "content/fagui/xuke-3.md:3: category: 未知的目录分类“9999”" in run.err
+    assert tree_bytes(out) == before
+
+
+def test_crash_while_writing_leaves_previous_output(golden_copy, tmp_path, cli, monkeypatch):
+    out = tmp_path / "out"
+    cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
+    before = tree_bytes(out)
+    calls = {"n": 0}
+    real = publish_module._write
+
+    def failing(path, data, made):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError("disk full")
+        real(path, data, made)
+
+    monkeypatch.setattr(publish_module, "_write", failing)
+    with pytest.raises(OSError):
+        cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
+def test_keep_going_holds_bad_items_back_and_publishes_the_rest(golden_copy, tmp_path, cli):
+    bad = golden_copy / "content" / "fagui" / "chufa-1.md"
+    bad.write_text(bad.read_text() + "\n当事人联系电话 13812345678。\n", encoding="utf-8")
+    broken = golden_copy / "content" / "fagui" / "broken.md"
+    broken.write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", tmp_path / "o").code == 1
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", tmp_path / "o", "--keep-going", "--report", report)
+    assert run.code == 0
+    data = json.loads(report.read_text())
+    held = {e["file"]: e["reason"] for e in data["held_back"]}
+    assert held["content/fagui/chufa-1.md"] == "privacy"
+    assert held["content/fagui/broken.md"] == "invalid"
+    assert len(data["published"]) == 4
+    assert {e["file"] for e in data["errors"]} == {"content/fagui/chufa-1.md", "content/fagui/broken.md"}
+    assert "13812345678" not in report.read_text() and "13812345678" not in run.err
+    assert not list((tmp_path / "o").rglob("2025-00011"))
+
+
+def test_missing_site_toml_exits_2(tmp_path, cli):
+    run = cli("build", "--site", tmp_path)
+    assert run.code == 2 and "找不到 site.toml" in run.err
+
+
+def test_bad_now_exits_2(cli):
+    run = cli("build", "--site", GOLDEN_SITE, "--now", "yesterday")
+    assert run.code == 2 and "--now" in run.err
+
+
+def test_refuses_to_overwrite_the_site(golden_copy, cli):
+    run = cli("build", "--site", golden_copy, "--out", golden_copy, "--now", NOW)
+    assert run.code == 2
+    assert (golden_copy / "site.toml").exists()
+
+
+def test_default_out_is_dist_target_under_the_site(golden_copy, cli):
+    assert cli("--site", golden_copy, "--now", NOW).code == 0
+    assert (golden_copy / "dist" / "website" / "index.html").is_file()
+
+
+def test_check_json(golden_copy, cli):
+    run = cli("check", "--site", golden_copy, "--now", NOW, "--format", "json")
+    assert run.code == 0
+    assert json.loads(run.out)["errors"] == []
+    (golden_copy / "content" / "fagui" / "x.md").write_text("---\ntitle: x\ncategory: 0299\n---\n", encoding="utf-8")
+    run = cli("check", "--site", golden_copy, "--now", NOW, "--format", "json")
+    assert run.code == 1
+    errors = json.loads(run.out)["errors"]
+    assert errors[0]["file"] == "content/fagui/x.md" and errors[0]["line"] == 3 and errors[0]["field"] == "category"
+
+
+def test_check_catches_a_future_item_carrying_a_number(golden_copy, cli):
+    future = golden_copy / "content" / "fagui" / "future.md"
+    future.write_text(future.read_text() + "\n联系人 13812345678\n", encoding="utf-8")
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", golden_copy / "dist" / "w").code == 0
+    run = cli("check", "--site", golden_copy, "--now", NOW)
+    assert run.code == 1 and "138****5678" in run.err
+
+
+def test_unquoted_codes_keep_their_digits(golden_copy, cli, tmp_path):
+    item = golden_copy / "content" / "fagui" / "xuke-3.md"
+    item.write_text(item.read_text().replace('category: "0204"', "category: 0204"), encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", tmp_path / "o", "--report", report).code == 0
+    assert any(e["file"].endswith("xuke-3.md") and e["category"] == "0204"
+               for e in json.loads(report.read_text())["published"])
+
+
+def test_templates_escape_titles(tmp_path, cli):
+    cli("build", "--site", GOLDEN_SITE, "--now", NOW, "--out", tmp_path / "o")
+    page = (tmp_path / "o" / "quanli" / "xuke" / "2026-00002" / "index.html").read_text()
+    assert "计量器具型式批准决定 &lt;第2号&gt;" in page
+    body = (tmp_path / "o" / "quanli" / "xuke" / "2026-00001" / "index.html").read_text()
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
