@@ -23,6 +23,14 @@ from .render import Output, Renderer
 from .visibility import Visibility, decide, next_change
 
 
+# Target-specific additions, kept out of the core phases. A contributor adds pages to the
+# output: contribute(renderer, output, plan) -> None. A finisher factory returns, for a plan, a
+# function run on the complete staging folder before the atomic swap (or None to skip):
+# finisher(plan, progress) -> Optional[Callable[[Path], None]].
+CONTRIBUTORS: list = []
+FINISHERS: list = []
+
+
 class Progress:
     """Phase messages on stderr, shown only once a build has run for a second."""
 
@@ -122,9 +130,13 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     catalogue = build_catalogue(config, target, plan.published, plan.pages)
     renderer = Renderer(catalogue, explicit_index=(target == "kiosk"))
     output = renderer.render_all()
+    for contribute in CONTRIBUTORS:
+        contribute(renderer, output, plan)
     progress(f"已生成 {len(output.files)} 个文件")
     if write and out_dir is not None:
-        publish(output, out_dir)
+        finishers = [f(plan, progress) for f in FINISHERS]
+        finishers = [f for f in finishers if f is not None]
+        publish(output, out_dir, finish=lambda staging: [f(staging) for f in finishers])
         progress(f"已写入 {out_dir}")
     return BuildResult(plan, output, write and out_dir is not None, renderer.rendered)
 

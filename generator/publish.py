@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable, Optional
 
 from .errors import ConfigError, Problem
 from .render import Output
@@ -26,7 +27,9 @@ def check_destination(out_dir: Path, site_root: Path) -> None:
                                    "为防止误删，请指定一个单独的文件夹。")])
 
 
-def publish(output: Output, out_dir: Path) -> None:
+def publish(output: Output, out_dir: Path, finish: Optional[Callable[[Path], None]] = None) -> None:
+    """Write `output` to `out_dir` atomically. `finish(staging)` runs on the complete
+    staging folder before the swap (the search indexer), so its work is atomic too."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
@@ -38,6 +41,8 @@ def publish(output: Output, out_dir: Path) -> None:
             target = staging / rel
             _mkdir(target.parent, made)
             shutil.copyfile(source, target)
+        if finish is not None:
+            finish(staging)
         os.chmod(staging, 0o755)
         _swap(staging, out_dir)
     except BaseException:

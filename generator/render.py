@@ -46,8 +46,10 @@ def relative(from_url: str, to_url: str, explicit_index: bool = False) -> str:
     return link or "./"
 
 
-def make_environment(theme_dir: Path) -> Environment:
-    env = Environment(loader=FileSystemLoader(str(theme_dir / "templates")), autoescape=True,
+def make_environment(theme_dir: Path, target: str = "website") -> Environment:
+    """Templates of `templates/<target>/` (e.g. the kiosk's) override those of `templates/`."""
+    folders = [theme_dir / "templates" / target, theme_dir / "templates"]
+    env = Environment(loader=FileSystemLoader([str(f) for f in folders if f.is_dir()]), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
 
@@ -68,7 +70,7 @@ class Renderer:
                  extra_context: Optional[Callable[[str], dict]] = None):
         self.catalogue = catalogue
         self.config = catalogue.config
-        self.env = make_environment(self.config.theme_dir)
+        self.env = make_environment(self.config.theme_dir, catalogue.target)
         self.site = site_view(self.config, catalogue.target)
         self.nav = tuple(category_link(c, catalogue) for c in catalogue.children(None))
         self.fixed_pages = tuple(Link(p.title, page_url(p)) for p in catalogue.pages)
@@ -112,6 +114,10 @@ class Renderer:
         if cat.target == "website":
             out.files.update(feeds.website_files(cat))
         return out
+
+    def put(self, out: Output, url: str, data: bytes) -> None:
+        """Add a page or file rendered elsewhere (search page, dashboard …) at `url`."""
+        self._put(out, url, data)
 
     def item(self, out: Output, item) -> None:
         url = self.catalogue.url(item)

@@ -8,14 +8,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
 from generator.cli import main  # noqa: E402
-
-SITES = ROOT / "tests" / "sites"
-GOLDEN_SITE = SITES / "golden"
-NOW = "2026-11-26T08:00:00+08:00"
+from support import GOLDEN_SITE  # noqa: E402
 
 
 @dataclass
@@ -41,7 +37,3 @@ def golden_copy(tmp_path) -> Path:
     target = tmp_path / "site"
     shutil.copytree(GOLDEN_SITE, target)
     return target
-
-
-def tree_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN_SITE, NOW, tree_bytes
+from support import GOLDEN_SITE, NOW, tree_bytes
 from generator import publish as publish_module
 
 

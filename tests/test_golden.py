@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 
-from conftest import GOLDEN_SITE, NOW, ROOT, tree_bytes
+from support import GOLDEN_SITE, NOW, ROOT, tree_bytes
 
 GOLDEN = ROOT / "tests" / "golden"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, ROOT, tree_bytes
+from support import NOW, ROOT, tree_bytes
 
 INVALID = ROOT / "tests" / "invalid"
 CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir() and not p.name.startswith("_"))

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from conftest import GOLDEN_SITE, NOW
+from support import GOLDEN_SITE, NOW
 
 MARKERS = {   # marker -> the targets that may show it
     "留痕标记-draft": (), "留痕标记-draft-title": (), "留痕标记-proposed": (), "留痕标记-withdrawn": (),
