@@ -17,6 +17,7 @@ from pypinyin import lazy_pinyin
 from . import privacy
 from .config import Config, suggest_category
 from .errors import Problems
+from .gitdates import FileDates, read_dates
 from .frontmatter_lines import FrontMatterError, parse
 from .messages import describe_schema_error
 from .model import CHANNELS_FOR, LABELS, Attachment, FrontMatter, Item, Page, PageMatter
@@ -36,22 +37,24 @@ class Content:
     problems: Problems = field(default_factory=Problems)
 
 
-def load_content(config: Config) -> Content:
+def load_content(config: Config, dates: Optional[FileDates] = None) -> Content:
+    """Every file of content/. `dates` (git history) is read here unless given."""
     content = Content()
     base = config.content_dir
     if not base.is_dir():
         content.problems.error("content", 0, "", "找不到 content 文件夹。", "请在站点根目录下建立 content/，每个科室一个子文件夹。")
         return content
+    dates = dates if dates is not None else read_dates(config.root, config.tz)
     for path in sorted(_markdown_files(base)):
         rel = path.relative_to(config.root).as_posix()
         parts = path.relative_to(base).parts
         problems = Problems()
         if parts[0] == PAGES_FOLDER and len(parts) > 1:
-            record = _load_page(config, path, rel, problems)
+            record = _load_page(config, path, rel, problems, dates)
             if record:
                 content.pages.append(record)
         else:
-            record = _load_item(config, path, rel, parts, problems)
+            record = _load_item(config, path, rel, parts, problems, dates)
             if record:
                 content.items.append(record)
         if problems.errors:
@@ -108,7 +111,8 @@ def _unknown_fields(model, parsed, rel: str, problems: Problems) -> None:
                       "请检查拼写（字段说明见 README）。")
 
 
-def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Problems) -> Optional[Item]:
+def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Problems,
+               dates: FileDates) -> Optional[Item]:
     text = _read(path, rel, problems)
     if text is None:
         return None
@@ -154,13 +158,14 @@ def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Pro
         body=parsed.body, index_no=fm.index_no, reviewer=fm.reviewer, pub_date=fm.pub_date,
         expiry_date=fm.expiry_date, abolished=fm.abolished, doc_date=fm.doc_date,
         formed_date=fm.formed_date or fm.doc_date or (fm.pub_date.astimezone(config.tz).date() if fm.pub_date else None),
-        proposed_date=fm.proposed_date, doc_no=fm.doc_no, summary=fm.summary,
-        keywords=tuple(fm.keywords), updated=fm.updated, attachments=attachments,
+        proposed_date=fm.proposed_date or dates.first_or_mtime(rel, path, config.tz), doc_no=fm.doc_no,
+        summary=fm.summary, keywords=tuple(fm.keywords),
+        updated=fm.updated or dates.last_or_mtime(rel, path, config.tz), attachments=attachments,
         privacy_hits=hits, lines=dict(parsed.lines) | {"_body": parsed.body_line},
     )
 
 
-def _load_page(config: Config, path: Path, rel: str, problems: Problems) -> Optional[Page]:
+def _load_page(config: Config, path: Path, rel: str, problems: Problems, dates: FileDates) -> Optional[Page]:
     text = _read(path, rel, problems)
     parsed = _front_matter(text, rel, problems) if text is not None else None
     if parsed is None:
@@ -173,7 +178,8 @@ def _load_page(config: Config, path: Path, rel: str, problems: Problems) -> Opti
     if problems.errors:
         return None
     return Page(file=rel, title=fm.title, slug=fm.slug or _file_slug(path), body=parsed.body,
-                summary=fm.summary, status=fm.status, order=fm.order, updated=fm.updated,
+                summary=fm.summary, status=fm.status, order=fm.order,
+                updated=fm.updated or dates.last_or_mtime(rel, path, config.tz),
                 attachments=attachments, privacy_hits=privacy.scan(text, fm.privacy_allow),
                 lines=dict(parsed.lines) | {"_body": parsed.body_line})
 

@@ -12,10 +12,22 @@ from support import GOLDEN_SITE, NOW, ROOT, tree_bytes
 GOLDEN = ROOT / "tests" / "golden"
 
 
+FIXED_MTIME = 1767225600   # 2026-01-01T00:00:00Z: outside git, 更新日期 falls back to the file's mtime
+
+
+def fixed_copy(tmp_path):
+    """The golden site outside git, every file's mtime fixed, so 更新日期 is the same in every clone."""
+    site = tmp_path / "golden-site"
+    shutil.copytree(GOLDEN_SITE, site)
+    for path in site.rglob("*"):
+        os.utime(path, (FIXED_MTIME, FIXED_MTIME))
+    return site
+
+
 def test_website_matches_golden(tmp_path, cli):
     out = tmp_path / "website"
     report = tmp_path / "report.json"
-    run = cli("build", "--site", GOLDEN_SITE, "--now", NOW, "--out", out, "--report", report, "--quiet")
+    run = cli("build", "--site", fixed_copy(tmp_path), "--now", NOW, "--out", out, "--report", report, "--quiet")
     assert run.code == 0, run.err
     if os.environ.get("REGEN_GOLDEN"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
