@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from datetime import date, datetime
@@ -16,6 +17,9 @@ from zoneinfo import ZoneInfo
 from .config import load_config
 from .content import load_content
 from .errors import ConfigError, Problem, Problems
+from . import schedule
+from .scaffold import new_item
+from .sections import changed_files, check_codeowners, repo_layout, write_codeowners
 from .pipeline import Progress, build_site, plan_target, privacy_errors, report
 from .visibility import TARGETS, decide
 
@@ -50,7 +54,24 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="只检查内容，不输出网站（拉取请求的把关）")
     common(check)
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--changed-since", metavar="REF", help="只报告自该 git 版本以来改动的文件的问题（全站规则照常检查）")
     check.add_argument("files", nargs="*", help="只报告这些文件的问题（全站规则照常检查）")
+
+    owners = sub.add_parser("codeowners", help="根据 site.toml 的科室生成 .github/CODEOWNERS")
+    owners.add_argument("--site", default=".")
+
+    sched = sub.add_parser("schedule", help="定时发布：判断本次是否需要构建/部署（供 publish.yml 使用）")
+    common(sched)
+    sched.add_argument("--state", required=True, help="上次发布的状态文件（JSON）")
+    sched.add_argument("--sha", required=True, help="本次的 git 提交")
+    sched.add_argument("--report", help="本次构建报告；与 --output 一起给出时判断是否部署，并更新状态文件")
+    sched.add_argument("--output", help="本次构建的输出文件夹")
+
+    new = sub.add_parser("new", help="新建一个草稿条目（自动取下一个索引号）")
+    common(new)
+    new.add_argument("section", help="科室文件夹，如 fagui")
+    new.add_argument("--category", required=True, help="目录分类代码或名称，如 0204")
+    new.add_argument("--title", required=True, help="标题")
 
     # Further commands: each adds its parser here and its handler to HANDLERS below;
     # a handler's work lives in its own module, the CLI only parses and dispatches.
@@ -134,20 +155,85 @@ def _check(args) -> int:
             decision = plan.decisions.get(item.file)
             if decision and decision.reason == "future" and decide(item, decision.until, target).reason == "privacy":
                 privacy_errors(problems, item)
+    check_codeowners(config, problems)
+    wanted: Optional[set[str]] = None
+    if args.changed_since:
+        wanted = changed_files(root, args.changed_since)
+        if wanted is None:
+            raise UsageError(f"--changed-since：找不到 git 版本“{args.changed_since}”。")
     if args.files:
-        wanted = {(root / f).resolve().relative_to(root.resolve()).as_posix() if not Path(f).is_absolute()
-                  else Path(f).resolve().relative_to(root.resolve()).as_posix() for f in args.files}
-        keep = lambda p: p.file in wanted or any(w in p.message for w in wanted)
+        named = {_site_relative(root, f) for f in args.files}
+        wanted = named if wanted is None else wanted & named
+    if wanted is not None:
+        # whole-site rules (site.toml, CODEOWNERS, duplicate 索引号 naming a changed file) always count
+        keep = lambda p: (p.file in wanted or not p.file.startswith("content/")
+                          or any(w in p.message for w in wanted if w.startswith("content/")))
         problems = Problems([p for p in problems.errors if keep(p)], [p for p in problems.warnings if keep(p)])
     if args.format == "json":
         print(json.dumps({"errors": [p.as_json() for p in problems.sorted_errors()],
                           "warnings": [p.as_json() for p in problems.sorted_warnings()]},
                          ensure_ascii=False, indent=1))
     else:
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            _annotate(problems, root)
         _print_problems(problems)
         print(f"检查完成：{len(content.items)} 个条目，{len(problems.sorted_errors())} 个错误，"
               f"{len(problems.sorted_warnings())} 个警告。", file=sys.stderr)
     return EXIT_CONTENT if problems.errors else EXIT_OK
 
 
-HANDLERS = {"build": _build, "check": _check}
+def _site_relative(root: Path, name: str) -> str:
+    path = Path(name)
+    path = path if path.is_absolute() else Path.cwd() / path
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return name
+
+
+def _annotate(problems: Problems, root: Path) -> None:
+    """GitHub Actions workflow commands: the errors appear on the pull request's lines."""
+    _, prefix = repo_layout(root)
+    esc = lambda text: text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    for kind, items in (("error", problems.sorted_errors()), ("warning", problems.sorted_warnings())):
+        for p in items:
+            where = f"file={prefix}{p.file}" + (f",line={p.line}" if p.line else "")
+            title = f",title={esc(p.field).replace(',', '%2C').replace(':', '%3A')}" if p.field else ""
+            print(f"::{kind} {where}{title}::{esc(p.message + (' ' + p.hint if p.hint else ''))}")
+
+
+def _codeowners(args) -> int:
+    config = load_config(Path(args.site))
+    path = write_codeowners(config)
+    print(f"已写入 {path}（{sum(1 for s in config.sections.values() if s.owners)} 个科室文件夹）。")
+    return EXIT_OK
+
+
+def _new(args) -> int:
+    config = load_config(Path(args.site))
+    today = parse_now(args.now, config.tz).date()
+    path = new_item(config, args.section, args.category, args.title, today)
+    print(f"已新建草稿：{path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else path}")
+    return EXIT_OK
+
+
+def _schedule(args) -> int:
+    config = load_config(Path(args.site))
+    now = parse_now(args.now, config.tz)
+    if bool(args.report) != bool(args.output):
+        raise UsageError("--report 与 --output 需要一起给出。")
+    state = Path(args.state)
+    go, why, new = schedule.decide(state, args.sha, now, Path(args.report) if args.report else None,
+                                   Path(args.output) if args.output else None)
+    if new is not None:
+        state.parent.mkdir(parents=True, exist_ok=True)
+        state.write_text(json.dumps(new, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    step = "deploy" if args.report else "build"
+    print(f"{step}={'true' if go else 'false'}：{why}")
+    if os.environ.get("GITHUB_OUTPUT"):
+        with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as out:
+            out.write(f"{step}={'true' if go else 'false'}\n")
+    return EXIT_OK
+
+
+HANDLERS = {"build": _build, "check": _check, "codeowners": _codeowners, "new": _new, "schedule": _schedule}
