@@ -20,7 +20,7 @@ from .errors import Problems
 from .gitdates import FileDates, read_dates
 from .frontmatter_lines import FrontMatterError, parse
 from .messages import describe_schema_error
-from .model import CHANNELS_FOR, LABELS, Attachment, FrontMatter, Item, Page, PageMatter
+from .model import CHANNELS_FOR, LABELS, Attachment, FrontMatter, Item, Page, PageMatter, with_digest
 
 PAGES_FOLDER = "pages"
 
@@ -35,9 +35,27 @@ class Content:
     pages: list[Page] = field(default_factory=list)
     invalid: dict[str, int] = field(default_factory=dict)   # file -> first error line
     problems: Problems = field(default_factory=Problems)
+    reloaded: int = 0                                       # files read and parsed (not from the cache)
 
 
-def load_content(config: Config, dates: Optional[FileDates] = None) -> Content:
+class LoadCache:
+    """Parsed files by path, reused while the file (and its attachments) stay unchanged.
+
+    The preview server keeps one across rebuilds, so an edit re-reads one file,
+    not ten thousand. A cache belongs to one Config: drop it when site.toml changes.
+    """
+
+    def __init__(self):
+        self.entries: dict[str, tuple] = {}   # rel -> (signature, record, problems)
+
+    @staticmethod
+    def signature(path: Path) -> tuple:
+        stat = path.stat()
+        folder = path.parent.stat()          # an attachment added or removed beside it
+        return (stat.st_mtime_ns, stat.st_size, folder.st_mtime_ns)
+
+
+def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optional[LoadCache] = None) -> Content:
     """Every file of content/. `dates` (git history) is read here unless given."""
     content = Content()
     base = config.content_dir
@@ -48,15 +66,22 @@ def load_content(config: Config, dates: Optional[FileDates] = None) -> Content:
     for path in sorted(_markdown_files(base)):
         rel = path.relative_to(config.root).as_posix()
         parts = path.relative_to(base).parts
-        problems = Problems()
-        if parts[0] == PAGES_FOLDER and len(parts) > 1:
-            record = _load_page(config, path, rel, problems, dates)
-            if record:
-                content.pages.append(record)
+        signature = LoadCache.signature(path) if cache is not None else None
+        cached = cache.entries.get(rel) if cache is not None else None
+        if cached is not None and cached[0] == signature:
+            record, problems = cached[1], cached[2]
         else:
-            record = _load_item(config, path, rel, parts, problems, dates)
-            if record:
-                content.items.append(record)
+            content.reloaded += 1
+            problems = Problems()
+            if parts[0] == PAGES_FOLDER and len(parts) > 1:
+                record = _load_page(config, path, rel, problems, dates)
+            else:
+                record = _load_item(config, path, rel, parts, problems, dates)
+            record = with_digest(record) if record is not None else None
+            if cache is not None:
+                cache.entries[rel] = (signature, record, problems)
+        if record is not None:
+            (content.pages if isinstance(record, Page) else content.items).append(record)
         if problems.errors:
             content.invalid[rel] = min(p.line for p in problems.errors)
         content.problems.extend(problems)

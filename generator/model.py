@@ -114,6 +114,13 @@ STRING_FIELDS = {"title", "category", "index_no", "reviewer", "doc_no", "publish
 STRING_LIST_FIELDS = {"keywords", "privacy_allow", "attachments"}
 
 
+def with_digest(record):
+    """The record with `digest` set: a stable hash of its fields (the repr is deterministic)."""
+    import dataclasses
+    import hashlib
+    return dataclasses.replace(record, digest=hashlib.sha1(repr(record).encode("utf-8")).hexdigest())
+
+
 @dataclass(frozen=True)
 class Attachment:
     name: str          # file name as written, relative to the item
@@ -159,7 +166,8 @@ class Item:
     updated: Optional[date] = None
     attachments: tuple[Attachment, ...] = ()
     privacy_hits: tuple[PrivacyHit, ...] = ()
-    lines: dict = field(default_factory=dict, compare=False, hash=False)   # field -> line
+    lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)   # field -> line
+    digest: str = field(default="", compare=False, repr=False)   # hash of everything above: render-cache key
 
     def line(self, name: str) -> int:
         return self.lines.get(name, 1)
@@ -179,4 +187,5 @@ class Page:
     updated: Optional[date] = None
     attachments: tuple[Attachment, ...] = ()
     privacy_hits: tuple[PrivacyHit, ...] = ()
-    lines: dict = field(default_factory=dict, compare=False, hash=False)
+    lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    digest: str = field(default="", compare=False, repr=False)

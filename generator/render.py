@@ -7,6 +7,7 @@ a theme fails the build instead of printing nothing.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 from . import feeds
 from .catalogue import Catalogue, page_url
-from .views import (Link, category_link, item_view, page_view, site_view, summary_of, tree)
+from .views import (ItemSummary, Link, category_link, item_view, page_view, site_view, summary_of, tree)
 
 
 @dataclass
@@ -63,11 +64,46 @@ def make_environment(theme_dir: Path, target: str = "website") -> Environment:
     return env
 
 
+class RenderCache:
+    """Rendered pages by URL with the key they were rendered from.
+
+    A key hashes everything a page's template can see (see Renderer.chrome_key
+    and the page kinds below), so a hit is never stale. The preview server keeps
+    one across rebuilds: an edit re-renders only the pages whose inputs changed.
+    """
+
+    def __init__(self):
+        self.pages: dict[str, tuple[str, bytes]] = {}
+
+    def get(self, url: str, key: str) -> Optional[bytes]:
+        entry = self.pages.get(url)
+        return entry[1] if entry is not None and entry[0] == key else None
+
+    def put(self, url: str, key: str, data: bytes) -> None:
+        self.pages[url] = (key, data)
+
+
+_CODE_VERSION = hashlib.sha1(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()
+
+
+def theme_digest(theme_dir: Path) -> str:
+    """A hash of every template: editing one invalidates every cached page."""
+    digest = hashlib.sha1()
+    for path in sorted((theme_dir / "templates").rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(theme_dir).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 class Renderer:
-    """Renders every page kind of one target from its Catalogue."""
+    """Renders every page kind of one target from its Catalogue.
+
+    `badges` (preview only) maps an item's file to the label of why the real
+    build would hold it back; listings and the item page show it.
+    """
 
     def __init__(self, catalogue: Catalogue, explicit_index: bool = False,
-                 extra_context: Optional[Callable[[str], dict]] = None):
+                 cache: Optional[RenderCache] = None, badges: Optional[dict[str, str]] = None):
         self.catalogue = catalogue
         self.config = catalogue.config
         self.env = make_environment(self.config.theme_dir, catalogue.target)
@@ -75,41 +111,62 @@ class Renderer:
         self.nav = tuple(category_link(c, catalogue) for c in catalogue.children(None))
         self.fixed_pages = tuple(Link(p.title, page_url(p)) for p in catalogue.pages)
         self.explicit_index = explicit_index
-        self.extra_context = extra_context or (lambda url: {})
+        self.cache = cache if cache is not None else RenderCache()
+        self.badges = badges or {}
+        self.extra_context: Callable[[str], dict] = lambda url: {}   # target-specific names for a page
         self.rendered = 0
+        config_text = (self.config.root / "site.toml").read_bytes()
+        self.chrome_key = hashlib.sha1(repr((
+            _CODE_VERSION, theme_digest(self.config.theme_dir), config_text, catalogue.target,
+            explicit_index, self.nav, self.fixed_pages, bool(self.badges))).encode("utf-8")).hexdigest()
 
     def page(self, template: str, url: str, absolute_links: bool = False, **context) -> bytes:
+        """Render now, uncached (pages added by contributors use this)."""
         self.rendered += 1
         html = self.env.get_template(template).render(
-            site=self.site, nav=self.nav, fixed_pages=self.fixed_pages, page_url=url, absolute_links=absolute_links,
-            explicit_index=self.explicit_index, **self.extra_context(url), **context)
+            site=self.site, nav=self.nav, fixed_pages=self.fixed_pages, page_url=url,
+            absolute_links=absolute_links, explicit_index=self.explicit_index, **self.extra_context(url), **context)
         return html.encode("utf-8")
+
+    def cached(self, out: Output, url: str, template: str, inputs: tuple, make_context: Callable[[], dict],
+               absolute_links: bool = False) -> None:
+        """Render `url` unless the cache holds it for the same inputs; `make_context` runs only on a miss."""
+        extra = self.extra_context(url)
+        key = hashlib.sha1(repr((self.chrome_key, template, url, inputs, extra)).encode("utf-8")).hexdigest()
+        data = self.cache.get(url, key)
+        if data is None:
+            data = self.page(template, url, absolute_links, **make_context())
+            self.cache.put(url, key, data)
+        out.files[output_path(url)] = data
+
+    def summary(self, item) -> ItemSummary:
+        return summary_of(item, self.catalogue, self.badges.get(item.file, ""))
 
     def render_all(self) -> Output:
         out = Output()
         cat = self.catalogue
-        self._put(out, "/", self.page("home.html", "/", tree=tree(cat),
-                                      latest=tuple(summary_of(i, cat) for i in cat.items[:self.config.site.latest]),
-                                      total=len(cat.items)))
+        latest = tuple(self.summary(i) for i in cat.items[:self.config.site.latest])
+        home_tree = tree(cat)
+        self.cached(out, "/", "home.html", (home_tree, latest, len(cat.items)),
+                    lambda: dict(tree=home_tree, latest=latest, total=len(cat.items)))
         for category in cat.shown_categories():
+            crumbs = (Link("首页", "/"),) + tuple(Link(c.name, f"/{c.path}/") for c in self.config.lineage(category.code))
+            children = tuple(category_link(c, cat) for c in cat.children(category.code))
             self._listing(out, f"/{category.path}/", "category.html", cat.by_category[category.code],
-                          category=category_link(category, cat),
-                          breadcrumbs=(Link("首页", "/"),) + tuple(Link(c.name, f"/{c.path}/")
-                                                                  for c in self.config.lineage(category.code)),
-                          children=tuple(category_link(c, cat) for c in cat.children(category.code)))
+                          category=category_link(category, cat), breadcrumbs=crumbs, children=children)
         for item in cat.items:
             self.item(out, item)
         departments = tuple(Link(s.department, f"/departments/{s.folder}/", len(cat.by_department[s.folder]))
                             for s in self.config.sections.values())
-        self._put(out, "/departments/", self.page("departments.html", "/departments/", departments=departments))
+        self.cached(out, "/departments/", "departments.html", departments, lambda: dict(departments=departments))
         for section, link in zip(self.config.sections.values(), departments):
             self._listing(out, link.url, "department.html", cat.by_department[section.folder], department=link)
         for page in cat.pages:
             url = page_url(page)
-            self._put(out, url, self.page("page.html", url, page=page_view(page, url),
-                                          attachments=self._attachments(out, page, url)))
-        self._put(out, "/404.html", self.page("404.html", "/404.html",
-                                              absolute_links=cat.target == "website"))
+            attachments = self._attachments(out, page, url)
+            self.cached(out, url, "page.html", (page.digest, tuple(attachments)),
+                        lambda: dict(page=page_view(page, url), attachments=attachments))
+        self.cached(out, "/404.html", "404.html", (), dict, absolute_links=cat.target == "website")
         self._static(out)
         if cat.target == "website":
             out.files.update(feeds.website_files(cat))
@@ -122,8 +179,13 @@ class Renderer:
     def item(self, out: Output, item) -> None:
         url = self.catalogue.url(item)
         attachment_urls = self._attachments(out, item, url)
-        view = item_view(item, self.catalogue, {a.name: u for a, u in zip(item.attachments, attachment_urls)})
-        self._put(out, url, self.page("item.html", url, item=view))
+        newer, older = self.catalogue.neighbours.get(item.file, (None, None))
+        inputs = (item.digest, self.badges.get(item.file, ""), tuple(attachment_urls),
+                  (newer.title, self.catalogue.url(newer)) if newer else None,
+                  (older.title, self.catalogue.url(older)) if older else None)
+        self.cached(out, url, "item.html", inputs, lambda: dict(item=item_view(
+            item, self.catalogue, {a.name: u for a, u in zip(item.attachments, attachment_urls)},
+            self.badges.get(item.file, ""))))
 
     def _attachments(self, out: Output, record, url: str) -> list[str]:
         """Copy a record's attachments beside its page; return their URLs."""
@@ -140,15 +202,16 @@ class Renderer:
         pages = max(1, math.ceil(len(items) / per_page))
         for number in range(1, pages + 1):
             url = base if number == 1 else f"{base}page/{number}/"
-            chunk = items[(number - 1) * per_page: number * per_page]
+            summaries = tuple(self.summary(i) for i in items[(number - 1) * per_page: number * per_page])
             pager = {
                 "number": number, "pages": pages,
                 "newer": (base if number == 2 else f"{base}page/{number - 1}/") if number > 1 else None,
                 "older": f"{base}page/{number + 1}/" if number < pages else None,
                 "links": tuple((n, base if n == 1 else f"{base}page/{n}/") for n in range(1, pages + 1)),
             }
-            self._put(out, url, self.page(template, url, items=tuple(summary_of(i, self.catalogue) for i in chunk),
-                                          total=len(items), pager=pager, **context))
+            values = dict(items=summaries, total=len(items), pager=pager, **context)
+            self.cached(out, url, template, tuple(sorted((k, repr(v)) for k, v in values.items())),
+                        lambda values=values: values)
 
     def _static(self, out: Output) -> None:
         static = self.config.theme_dir / "static"

@@ -5,7 +5,7 @@ template ever sees the raw settings or an Item.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Optional
 from urllib.parse import quote
@@ -53,6 +53,7 @@ class ItemSummary:
     department: str
     internal: bool          # 内部 badge (intranet)
     summary: str
+    badge: str = field(default="", kw_only=True)   # preview only: why the real build holds it back
 
 
 @dataclass(frozen=True)
@@ -111,16 +112,16 @@ def tree(catalogue: Catalogue, code: str | None = None) -> tuple:
                  for c in catalogue.children(code))
 
 
-def summary_of(item: Item, catalogue: Catalogue) -> ItemSummary:
+def summary_of(item: Item, catalogue: Catalogue, badge: str = "") -> ItemSummary:
     config = catalogue.config
     return ItemSummary(item.title, catalogue.url(item), fmt_date(item.pub_date, config), item.index_no or "",
                        config.categories[item.category].name, item.department,
-                       item.audience == "internal", item.summary or "")
+                       item.audience == "internal", item.summary or "", badge=badge)
 
 
-def item_view(item: Item, catalogue: Catalogue, attachment_urls: dict[str, str]) -> ItemView:
+def item_view(item: Item, catalogue: Catalogue, attachment_urls: dict[str, str], badge: str = "") -> ItemView:
     config = catalogue.config
-    base = summary_of(item, catalogue)
+    base = summary_of(item, catalogue, badge)
     category = config.categories[item.category]
     meta = (
         ("索引号", item.index_no or ""),
