@@ -73,6 +73,18 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--category", required=True, help="目录分类代码或名称，如 0204")
     new.add_argument("--title", required=True, help="标题")
 
+    comp = sub.add_parser("compliance", help="公开时限报告：超期、逾期、待更新、即将失效（信息，退出码为 0）")
+    common(comp)
+    comp.add_argument("--format", choices=("text", "json", "html"), default="text")
+    annual = sub.add_parser("annual-report", help="政府信息公开工作年度报告所需的目录统计")
+    common(annual)
+    annual.add_argument("--year", type=int, help="年份，默认上一年")
+    annual.add_argument("--format", choices=("text", "json"), default="text")
+    arch = sub.add_parser("archive", help="把已失效、已废止、已撤回的条目打包归档（zip，含 CSV 索引）")
+    common(arch)
+    arch.add_argument("--until", required=True, help="截至此日期（或时刻）已失效、废止、撤回的条目")
+    arch.add_argument("--out", required=True, help="输出的 zip 文件")
+
     # Further commands: each adds its parser here and its handler to HANDLERS below;
     # a handler's work lives in its own module, the CLI only parses and dispatches.
     return parser
@@ -236,4 +248,34 @@ def _schedule(args) -> int:
     return EXIT_OK
 
 
+def _compliance(args) -> int:
+    from .compliance import command
+    config = load_config(Path(args.site))
+    content = load_content(config)
+    sys.stdout.write(command(config, content, parse_now(args.now, config.tz), args.format))
+    if content.invalid:
+        print(f"注意：{len(content.invalid)} 个文件有错误，未计入（运行 python build.py check 查看）。", file=sys.stderr)
+    return EXIT_OK
+
+
+def _annual_report(args) -> int:
+    from .annual import command
+    config = load_config(Path(args.site))
+    sys.stdout.write(command(config, load_content(config), parse_now(args.now, config.tz), args.year, args.format))
+    return EXIT_OK
+
+
+def _archive(args) -> int:
+    from .archive import archive, summary
+    config = load_config(Path(args.site))
+    try:
+        until = parse_now(args.until, config.tz)
+    except UsageError:
+        raise UsageError(f"--until 的值“{args.until}”不是日期或 ISO 8601 时刻，例如 2026-12-31")
+    entries = archive(config, load_content(config), until, Path(args.out))
+    print(summary(entries, Path(args.out)))
+    return EXIT_OK
+
+
 HANDLERS = {"build": _build, "check": _check, "codeowners": _codeowners, "new": _new, "schedule": _schedule}
+HANDLERS.update({"compliance": _compliance, "annual-report": _annual_report, "archive": _archive})

@@ -30,6 +30,9 @@ from .visibility import Visibility, decide, next_change
 CONTRIBUTORS: list = []
 FINISHERS: list = []
 
+from .dashboard import contribute as _intranet_dashboard  # noqa: E402  (compliance dashboard, annual report)
+CONTRIBUTORS.append(_intranet_dashboard)
+
 
 class Progress:
     """Phase messages on stderr, shown only once a build has run for a second."""

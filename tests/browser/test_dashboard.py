@@ -1,0 +1,40 @@
+"""The intranet's compliance dashboard in Chromium: charts drawn, nothing fetched from outside."""
+import pytest
+
+from support import SITES, screenshot
+
+SITE = SITES / "compliance"
+NOW = "2027-01-20T10:00:00+08:00"
+
+
+@pytest.fixture
+def site(tmp_path, cli, serve):
+    out = tmp_path / "intranet"
+    assert cli("build", "--site", SITE, "--target", "intranet", "--now", NOW, "--out", out, "--quiet").code == 0
+    return serve(out)
+
+
+def test_dashboard_renders_offline(site, page):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(site)
+    page.get_by_role("link", name="公开时限监督").click()
+    assert page.locator("h1").inner_text() == "公开时限监督"
+    charts = page.locator("svg.chart")
+    assert charts.count() == 3
+    for i in range(3):
+        box = charts.nth(i).bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 80          # laid out, not collapsed
+    # the bars are there and sized: 法规处 has 3 on time, 2 late, 1 overdue
+    dept = page.locator("#chart-departments")
+    assert dept.locator("rect.bar-overdue").count() == 1
+    widths = [dept.locator("rect.bar-on_time").nth(i).bounding_box()["width"] for i in range(2)]
+    assert widths[0] > widths[1] > 0                                     # 3 on time vs 2 on time
+    assert page.locator("#chart-months rect.bar").count() >= 6
+    assert "法规处、办公室" in page.locator(".dash-behind").inner_text()
+    assert page.evaluate("document.scripts.length") == 0
+    screenshot(page, "intranet-dashboard-1280")
+    page.get_by_role("link", name="2026 年").click()
+    assert "2026 年政府信息公开工作年度报告" in page.locator("h1").inner_text()
+    assert page.external_requests == []
+    assert all(url.startswith(site) for url in requests), requests

@@ -1,0 +1,224 @@
+"""The compliance report (公开时限) on a fixture site at a fixed --now, and the intranet dashboard.
+
+Every expected date below was counted by hand on the 2026 calendar (see test_workdays.py)
+and site.toml's [calendar] for 2027 (only 元旦 2027-01-01 listed).
+"""
+import json
+import re
+import shutil
+
+import pytest
+
+from support import SITES
+
+SITE = SITES / "compliance"
+NOW = "2027-01-20T10:00:00+08:00"
+
+EXPECTED = {   # file -> fields of its item in `compliance --format json`
+    "content/fagui/a-ontime.md": dict(   # SPEC's example
+        period="timely", formed_date="2026-09-18", proposal_deadline="2026-09-29", publish_deadline="2026-10-22",
+        published_on="2026-10-21", proposed_on="2026-09-25", proposed_late=False, state="on_time",
+        working_days_late=0, expiring_soon=False, index_no="014000184/2026-00031", department="法规处"),
+    "content/fagui/b-late.md": dict(      # National Day, with the make-up Saturday 10-10 counted
+        formed_date="2026-09-30", proposal_deadline="2026-10-15", publish_deadline="2026-11-03",
+        published_on="2026-11-06", proposed_on="2026-10-16", proposed_late=True, state="late", working_days_late=3),
+    "content/fagui/c-spring-edge.md": dict(   # Spring Festival; published on the last allowed day
+        formed_date="2026-02-10", proposal_deadline="2026-02-26", publish_deadline="2026-03-16",
+        published_on="2026-03-16", proposed_on="2026-02-26", proposed_late=False, state="on_time", working_days_late=0),
+    "content/fagui/d-spring-late.md": dict(
+        publish_deadline="2026-03-16", published_on="2026-03-17", proposed_late=True, state="late", working_days_late=1),
+    "content/fagui/e-overdue.md": dict(   # crosses into 2027; 元旦 from [calendar]
+        formed_date="2026-12-10", proposal_deadline="2026-12-21", publish_deadline="2027-01-08", published_on=None,
+        proposed_late=False, state="overdue", working_days_late=8),
+    "content/fagui/f-git-proposed.md": dict(   # proposal date from git, younger than the publication: unknown
+        proposal_deadline="2026-10-19", publish_deadline="2026-11-05", published_on="2026-10-21",
+        proposed_on=None, proposed_late=None, state="on_time"),
+    "content/bangong/i-fresh.md": dict(
+        period="long_term", state="fresh", refreshed_on="2027-01-05", window_start="2027-01-01",
+        proposal_deadline=None, publish_deadline=None, expiring_soon=False),
+    "content/bangong/j-stale.md": dict(
+        period="long_term", state="stale", refreshed_on="2026-08-01", expiring_soon=True),
+    "content/bangong/l-expired.md": dict(state="on_time", published_on="2026-06-03", expiring_soon=False),
+    "content/bangong/m-internal.md": dict(   # internal items count too; the holiday 2027-01-01 skipped
+        proposal_deadline="2027-01-07", publish_deadline="2027-01-26", published_on="2027-01-06", state="on_time"),
+    "content/bangong/n-pending.md": dict(
+        formed_date="2027-01-12", publish_deadline="2027-02-09", published_on=None, state="pending",
+        working_days_late=0),
+}
+
+DEPARTMENTS = {
+    "法规处": {"on_time": 3, "late": 2, "pending": 0, "overdue": 1, "fresh": 0, "due": 0, "stale": 0, "expiring_soon": 0},
+    "办公室": {"on_time": 2, "late": 0, "pending": 1, "overdue": 0, "fresh": 1, "due": 0, "stale": 1, "expiring_soon": 1},
+}
+
+
+def compliance_json(cli, *args, site=SITE, now=NOW):
+    run = cli("compliance", "--site", site, "--now", now, "--format", "json", *args)
+    assert run.code == 0, run.err
+    return json.loads(run.out)
+
+
+@pytest.fixture(scope="module")
+def report():
+    from generator.cli import main
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["compliance", "--site", str(SITE), "--now", NOW, "--format", "json"]) == 0
+    return json.loads(out.getvalue())
+
+
+def test_items_and_states(report):
+    items = {i["file"]: i for i in report["items"]}
+    # withdrawn, the long-term draft, the abolished long-term item and the one without a clock are left out
+    assert set(items) == set(EXPECTED)
+    for file, fields in EXPECTED.items():
+        got = {key: items[file][key] for key in fields}
+        assert got == fields, file
+
+
+def test_item_shape_follows_spec(report):
+    spec_keys = {"file", "index_no", "department", "period", "formed_date", "proposal_deadline",
+                 "publish_deadline", "published_on", "state", "working_days_late", "expiring_soon"}
+    for item in report["items"]:
+        assert spec_keys <= set(item)
+    assert report["items"] == sorted(report["items"], key=lambda i: i["file"])
+
+
+def test_department_counts(report):
+    assert report["now"] == NOW
+    assert report["departments"] == DEPARTMENTS
+    assert list(report["departments"]) == ["法规处", "办公室"]       # site.toml order
+    assert report["proposed_late"] == {"法规处": 2, "办公室": 0}
+    assert report["behind"] == ["法规处", "办公室"]
+
+
+def test_category_counts(report):
+    cats = report["categories"]
+    assert list(cats) == ["0101", "0103", "0204", "0205", "0404"]
+    assert cats["0204"]["on_time"] == 1 and cats["0204"]["late"] == 1 and cats["0204"]["overdue"] == 1
+    assert cats["0101"] == {"on_time": 0, "late": 0, "pending": 0, "overdue": 0, "fresh": 1, "due": 0,
+                            "stale": 1, "expiring_soon": 1}
+    assert sum(c["on_time"] for c in cats.values()) == report["totals"]["on_time"] == 5
+
+
+def test_warning_for_a_timely_item_without_a_clock(report):
+    assert report["warnings"] == [{"file": "content/fagui/h-noformed.md", "line": 4, "field": "formed_date",
+                                   "message": "及时公开（timely）条目没有信息形成日期，无法计算公开时限。 请写 formed_date:（或 doc_date:）。"}]
+
+
+def test_long_term_item_is_due_while_the_window_is_open(cli):
+    data = compliance_json(cli, now="2027-01-15T23:00:00+08:00")
+    items = {i["file"]: i for i in data["items"]}
+    assert items["content/bangong/j-stale.md"]["state"] == "due"
+    assert items["content/bangong/i-fresh.md"]["state"] == "fresh"
+    assert data["departments"]["办公室"]["due"] == 1
+    data = compliance_json(cli, now="2027-01-16T00:00:00+08:00")
+    assert {i["file"]: i for i in data["items"]}["content/bangong/j-stale.md"]["state"] == "stale"
+
+
+def test_pending_until_the_deadline_day_ends(cli):
+    last_day = {i["file"]: i for i in compliance_json(cli, now="2027-01-08T23:59:00+08:00")["items"]}
+    assert last_day["content/fagui/e-overdue.md"]["state"] == "pending"
+    next_day = {i["file"]: i for i in compliance_json(cli, now="2027-01-09T00:00:00+08:00")["items"]}
+    assert next_day["content/fagui/e-overdue.md"]["state"] == "overdue"
+    assert next_day["content/fagui/e-overdue.md"]["working_days_late"] == 1   # Saturday after the deadline
+
+
+def test_expiring_soon_is_thirty_days(cli):
+    before = {i["file"]: i for i in compliance_json(cli, now="2027-01-10T23:59:00+08:00")["items"]}
+    assert before["content/bangong/j-stale.md"]["expiring_soon"] is False
+    on = {i["file"]: i for i in compliance_json(cli, now="2027-01-11T00:00:00+08:00")["items"]}
+    assert on["content/bangong/j-stale.md"]["expiring_soon"] is True
+
+
+def test_without_calendar_data_2027_is_monday_to_friday_with_one_warning(cli, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    toml = (site / "site.toml").read_text(encoding="utf-8")
+    (site / "site.toml").write_text(toml.split("[calendar]")[0], encoding="utf-8")
+    data = compliance_json(cli, site=site)
+    items = {i["file"]: i for i in data["items"]}
+    assert items["content/fagui/e-overdue.md"]["publish_deadline"] == "2027-01-07"    # 元旦 counted as a working day
+    calendar = [w for w in data["warnings"] if w["field"] == "calendar"]
+    assert len(calendar) == 1 and "2027 年" in calendar[0]["message"]
+    assert calendar[0]["file"] == "site.toml"
+
+
+def test_text_and_html_formats_exit_zero(cli):
+    text = cli("compliance", "--site", SITE, "--now", NOW)
+    assert text.code == 0
+    assert "落后科室：法规处、办公室" in text.out
+    assert "超期未公开：应于 2027-01-08 前公开，已超过 8 个工作日" in text.out
+    assert "逾期公开：2026-11-06 公开，期限 2026-11-03，晚 3 个工作日" in text.out
+    html = cli("compliance", "--site", SITE, "--now", NOW, "--format", "html")
+    assert html.code == 0
+    assert html.out.startswith("<!DOCTYPE html>") and "<svg" in html.out and "<script" not in html.out
+    assert "时限测试戊 跨年超期未公开" in html.out        # the command's own page names every item
+
+
+def test_example_site_report_is_information(cli):
+    from support import ROOT
+    run = cli("compliance", "--site", ROOT, "--now", "2026-11-26T08:00:00+08:00", "--format", "json")
+    assert run.code == 0
+    data = json.loads(run.out)
+    assert data["warnings"] == []
+    assert set(data["departments"]) == {"办公室", "法规处", "质量监督处", "特种设备安全监察处", "计量处", "人事教育处", "机关党委"}
+
+
+# ---------------------------------------------------------------- the dashboard
+
+HELD_BACK_TITLES = ["时限测试戊", "时限测试庚", "时限测试辛", "时限测试子", "时限测试丑", "时限测试卯", "时限测试辰"]
+
+
+@pytest.fixture(scope="module")
+def intranet(tmp_path_factory):
+    from generator.cli import main
+    out = tmp_path_factory.mktemp("compliance") / "intranet"
+    assert main(["build", "--site", str(SITE), "--target", "intranet", "--now", NOW, "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_dashboard_shows_the_figures(intranet):
+    html = (intranet / "dashboard" / "index.html").read_text(encoding="utf-8")
+    assert "落后科室：法规处、办公室" in html
+    assert html.count("<svg") == 3 and "<script" not in html and "http" not in html.split("<main", 1)[1].split("</main>")[0]
+    assert re.search(r'class="figure-overdue"><strong>1</strong>', html)
+    assert re.search(r'class="figure-on_time"><strong>5</strong>', html)
+    # named: published late / stale items, linked to their pages
+    assert 'href="../quanli/xuke/2026-00032/"' in html and "时限测试癸" in html
+    assert "另有 2 个尚未在局域网公开的条目" in html
+
+
+def test_dashboard_names_no_held_back_item(intranet):
+    for path in intranet.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for title in HELD_BACK_TITLES:
+            assert title not in text, (title, path)
+        assert "2026-00035" not in text and "2027-00001" not in text
+
+
+def test_dashboard_is_linked_from_the_intranet_navigation(intranet):
+    home = (intranet / "index.html").read_text(encoding="utf-8")
+    assert '<a href="dashboard/">公开时限监督</a>' in home
+
+
+def test_website_and_kiosk_have_no_dashboard(tmp_path, cli):
+    for target in ("website", "kiosk"):
+        out = tmp_path / target
+        assert cli("build", "--site", SITE, "--target", target, "--now", NOW, "--out", out, "--quiet").code == 0
+        assert not (out / "dashboard").exists()
+        assert not [p for p in out.rglob("*.html") if "公开时限监督" in p.read_text(encoding="utf-8")]
+
+
+def test_dashboard_is_deterministic(intranet, tmp_path, cli):
+    again = tmp_path / "again"
+    cli("build", "--site", SITE, "--target", "intranet", "--now", NOW, "--out", again, "--quiet")
+    for name in ("dashboard/index.html", "dashboard/annual/2026/index.html"):
+        assert (again / name).read_bytes() == (intranet / name).read_bytes()
+
+
+def test_dashboard_warnings_name_no_held_back_file(intranet):
+    html = (intranet / "dashboard" / "index.html").read_text(encoding="utf-8")
+    assert "h-noformed" not in html
