@@ -85,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     arch.add_argument("--until", required=True, help="截至此日期（或时刻）已失效、废止、撤回的条目")
     arch.add_argument("--out", required=True, help="输出的 zip 文件")
 
+    serve = sub.add_parser("serve", help="本地预览：实时刷新，暂不公开的条目也显示并标注")
+    common(serve)
+    serve.add_argument("--target", default="website", choices=TARGETS)
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--bind", default="127.0.0.1", help="监听地址，默认只允许本机访问")
+    serve.add_argument("--as-published", action="store_true", help="与正式构建完全一致（不显示暂不公开的条目）")
+
     # Further commands: each adds its parser here and its handler to HANDLERS below;
     # a handler's work lives in its own module, the CLI only parses and dispatches.
     return parser
@@ -277,5 +284,16 @@ def _archive(args) -> int:
     return EXIT_OK
 
 
-HANDLERS = {"build": _build, "check": _check, "codeowners": _codeowners, "new": _new, "schedule": _schedule}
+def _serve(args) -> int:
+    from .serve import run
+    root = Path(args.site)
+    config = load_config(root)
+    now = parse_now(args.now, config.tz) if args.now else None
+    try:
+        return run(root, args.target, args.port, args.bind, now, args.as_published)
+    except OSError as exc:
+        raise UsageError(f"无法在 {args.bind}:{args.port} 监听（{exc.strerror}）；请用 --port 换一个端口。")
+
+
+HANDLERS = {"serve": _serve, "build": _build, "check": _check, "codeowners": _codeowners, "new": _new, "schedule": _schedule}
 HANDLERS.update({"compliance": _compliance, "annual-report": _annual_report, "archive": _archive})

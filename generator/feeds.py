@@ -17,22 +17,39 @@ FEED_SIZE = 50
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
-def website_files(cat: Catalogue) -> dict[str, bytes]:
-    return {"feed.xml": atom(cat), "sitemap.xml": sitemap(cat),
-            "catalogue.json": catalogue_json(cat), "robots.txt": robots(cat)}
+def feed_fields(item) -> tuple:
+    """Everything of an item these files show: when it is unchanged, they are too."""
+    return (item.index_no, item.title, item.category, item.publisher, item.department, item.doc_no,
+            item.doc_date, item.pub_date, item.expiry_date, item.summary, item.keywords, item.updated)
+
+
+def website_files(cat: Catalogue, memo: dict | None = None) -> dict[str, bytes]:
+    """`memo` keeps each item's serialised fragments across rebuilds (the preview): an edit
+    re-serialises one item, not ten thousand."""
+    memo = {} if memo is None else memo
+    return {"feed.xml": atom(cat), "sitemap.xml": sitemap(cat, memo),
+            "catalogue.json": catalogue_json(cat, memo), "robots.txt": robots(cat)}
+
+
+def _fragment(memo: dict, kind: str, item, cat: Catalogue, make) -> str:
+    key = (kind, feed_fields(item), cat.url(item))
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = make()
+    return text
 
 
 def _abs(cat: Catalogue, url: str) -> str:
     return cat.config.base_url + url.lstrip("/")
 
 
-def _iso(moment: datetime, cat: Catalogue) -> str:
-    return moment.astimezone(cat.config.tz).isoformat()
+def _iso(moment, cat: Catalogue):
+    return moment.astimezone(cat.config.tz).isoformat() if moment is not None else None
 
 
 def atom(cat: Catalogue) -> bytes:
     config = cat.config
-    latest = cat.items[:FEED_SIZE]
+    latest = [i for i in cat.items if i.pub_date is not None][:FEED_SIZE]   # (a preview shows undated drafts)
     updated = latest[0].pub_date if latest else EPOCH
     parts = ['<?xml version="1.0" encoding="utf-8"?>',
              f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{escape(config.site.language)}">',
@@ -58,43 +75,50 @@ def atom(cat: Catalogue) -> bytes:
     return "\n".join(parts).encode("utf-8")
 
 
-def sitemap(cat: Catalogue) -> bytes:
-    config = cat.config
-    entries: list[tuple[str, str]] = [("/", "")]
-    for category in cat.shown_categories():
-        entries.append((f"/{category.path}/", ""))
-    for item in cat.items:
-        entries.append((cat.url(item), fmt_date(item.updated or item.pub_date, config)))
-    entries.append(("/departments/", ""))
-    entries += [(f"/departments/{folder}/", "") for folder in config.sections]
-    entries += [(page_url(p), fmt_date(p.updated, config)) for p in cat.pages]
+def _sitemap_line(cat: Catalogue, url: str, lastmod: str) -> str:
+    return f"  <url><loc>{escape(_abs(cat, url))}</loc>" + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>"
+
+
+def sitemap(cat: Catalogue, memo: dict | None = None) -> bytes:
+    config, memo = cat.config, ({} if memo is None else memo)
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for url, lastmod in entries:
-        lines.append(f"  <url><loc>{escape(_abs(cat, url))}</loc>" +
-                     (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>")
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+             _sitemap_line(cat, "/", "")]
+    lines += [_sitemap_line(cat, f"/{c.path}/", "") for c in cat.shown_categories()]
+    lines += [_fragment(memo, "sitemap", item, cat, lambda item=item: _sitemap_line(
+        cat, cat.url(item), fmt_date(item.updated or item.pub_date, config))) for item in cat.items]
+    lines.append(_sitemap_line(cat, "/departments/", ""))
+    lines += [_sitemap_line(cat, f"/departments/{folder}/", "") for folder in config.sections]
+    lines += [_sitemap_line(cat, page_url(p), fmt_date(p.updated, config)) for p in cat.pages]
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
 
 
-def catalogue_json(cat: Catalogue) -> bytes:
-    """Every published item's metadata, as open data (政府数据开放)."""
+def _record(cat: Catalogue, item) -> str:
     config = cat.config
-    records = []
-    for item in cat.items:
-        records.append({
-            "index_no": item.index_no, "title": item.title,
-            "category": item.category, "category_name": config.categories[item.category].name,
-            "publisher": item.publisher, "department": item.department,
-            "doc_no": item.doc_no, "doc_date": fmt_date(item.doc_date, config) or None,
-            "pub_date": _iso(item.pub_date, cat),
-            "expiry_date": _iso(item.expiry_date, cat) if item.expiry_date else None,
-            "summary": item.summary, "keywords": list(item.keywords),
-            "path": cat.url(item), "url": _abs(cat, cat.url(item)),
-        })
-    document = {"site": config.site.title, "publisher": config.site.publisher,
-                "base_url": config.base_url, "count": len(records), "items": records}
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    record = {
+        "index_no": item.index_no, "title": item.title,
+        "category": item.category, "category_name": config.categories[item.category].name,
+        "publisher": item.publisher, "department": item.department,
+        "doc_no": item.doc_no, "doc_date": fmt_date(item.doc_date, config) or None,
+        "pub_date": _iso(item.pub_date, cat),
+        "expiry_date": _iso(item.expiry_date, cat) if item.expiry_date else None,
+        "summary": item.summary, "keywords": list(item.keywords),
+        "path": cat.url(item), "url": _abs(cat, cat.url(item)),
+    }
+    # indented as json.dumps(document, indent=1) would place it, two levels down
+    return "\n".join("  " + line for line in json.dumps(record, ensure_ascii=False, indent=1).splitlines())
+
+
+def catalogue_json(cat: Catalogue, memo: dict | None = None) -> bytes:
+    """Every published item's metadata, as open data (政府数据开放)."""
+    config, memo = cat.config, ({} if memo is None else memo)
+    records = [_fragment(memo, "json", item, cat, lambda item=item: _record(cat, item)) for item in cat.items]
+    head = {"site": config.site.title, "publisher": config.site.publisher,
+            "base_url": config.base_url, "count": len(records)}
+    text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]          # without the closing "\n}"
+    items = "[\n" + ",\n".join(records) + "\n ]" if records else "[]"
+    return (text + ',\n "items": ' + items + "\n}\n").encode("utf-8")
 
 
 def robots(cat: Catalogue) -> bytes:

@@ -65,22 +65,32 @@ def make_environment(theme_dir: Path, target: str = "website") -> Environment:
 
 
 class RenderCache:
-    """Rendered pages by URL with the key they were rendered from.
+    """Rendered pages by URL with the inputs they were rendered from.
 
-    A key hashes everything a page's template can see (see Renderer.chrome_key
-    and the page kinds below), so a hit is never stale. The preview server keeps
-    one across rebuilds: an edit re-renders only the pages whose inputs changed.
+    Inputs are plain tuples of everything a page's template can see beyond the
+    "chrome" (code, templates, site.toml, navigation) — which, when it changes,
+    empties the cache. Equal inputs mean equal bytes, so a hit is never stale.
+    The preview server keeps one across rebuilds: an edit re-renders only the
+    pages whose inputs changed.
     """
 
     def __init__(self):
-        self.pages: dict[str, tuple[str, bytes]] = {}
+        self.chrome = ""
+        self.environments: dict[tuple, Environment] = {}   # compiled templates, reused (Jinja reloads edited ones)
+        self.pages: dict[str, tuple[tuple, bytes]] = {}
+        self.summaries: dict[str, tuple[str, str, object]] = {}   # file -> (digest, badge, ItemSummary)
+        self.feed_memo: dict = {}                                 # item fragments of sitemap/catalogue.json
 
-    def get(self, url: str, key: str) -> Optional[bytes]:
+    def start(self, chrome: str) -> None:
+        if chrome != self.chrome:
+            self.chrome, self.pages, self.summaries, self.feed_memo = chrome, {}, {}, {}
+
+    def get(self, url: str, inputs: tuple) -> Optional[bytes]:
         entry = self.pages.get(url)
-        return entry[1] if entry is not None and entry[0] == key else None
+        return entry[1] if entry is not None and entry[0] == inputs else None
 
-    def put(self, url: str, key: str, data: bytes) -> None:
-        self.pages[url] = (key, data)
+    def put(self, url: str, inputs: tuple, data: bytes) -> None:
+        self.pages[url] = (inputs, data)
 
 
 _CODE_VERSION = hashlib.sha1(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()
@@ -106,33 +116,37 @@ class Renderer:
                  cache: Optional[RenderCache] = None, badges: Optional[dict[str, str]] = None):
         self.catalogue = catalogue
         self.config = catalogue.config
-        self.env = make_environment(self.config.theme_dir, catalogue.target)
+        self.cache = cache if cache is not None else RenderCache()
+        where = (self.config.theme_dir, catalogue.target)
+        if where not in self.cache.environments:
+            self.cache.environments[where] = make_environment(*where)
+        self.env = self.cache.environments[where]
         self.site = site_view(self.config, catalogue.target)
         self.nav = tuple(category_link(c, catalogue) for c in catalogue.children(None))
         self.fixed_pages = tuple(Link(p.title, page_url(p)) for p in catalogue.pages)
         self.explicit_index = explicit_index
-        self.cache = cache if cache is not None else RenderCache()
         self.badges = badges or {}
-        self.extra_context: Callable[[str], dict] = lambda url: {}   # target-specific names for a page
+        self.extra_context: Optional[Callable[[str], dict]] = None   # target-specific names for a page
         self.rendered = 0
         config_text = (self.config.root / "site.toml").read_bytes()
         self.chrome_key = hashlib.sha1(repr((
             _CODE_VERSION, theme_digest(self.config.theme_dir), config_text, catalogue.target,
             explicit_index, self.nav, self.fixed_pages, bool(self.badges))).encode("utf-8")).hexdigest()
+        self.cache.start(self.chrome_key)
 
     def page(self, template: str, url: str, absolute_links: bool = False, **context) -> bytes:
         """Render now, uncached (pages added by contributors use this)."""
         self.rendered += 1
         html = self.env.get_template(template).render(
             site=self.site, nav=self.nav, fixed_pages=self.fixed_pages, page_url=url,
-            absolute_links=absolute_links, explicit_index=self.explicit_index, **self.extra_context(url), **context)
+            absolute_links=absolute_links, explicit_index=self.explicit_index,
+            **(self.extra_context(url) if self.extra_context else {}), **context)
         return html.encode("utf-8")
 
     def cached(self, out: Output, url: str, template: str, inputs: tuple, make_context: Callable[[], dict],
                absolute_links: bool = False) -> None:
         """Render `url` unless the cache holds it for the same inputs; `make_context` runs only on a miss."""
-        extra = self.extra_context(url)
-        key = hashlib.sha1(repr((self.chrome_key, template, url, inputs, extra)).encode("utf-8")).hexdigest()
+        key = (template, inputs, repr(self.extra_context(url)) if self.extra_context else None)
         data = self.cache.get(url, key)
         if data is None:
             data = self.page(template, url, absolute_links, **make_context())
@@ -140,7 +154,14 @@ class Renderer:
         out.files[output_path(url)] = data
 
     def summary(self, item) -> ItemSummary:
-        return summary_of(item, self.catalogue, self.badges.get(item.file, ""))
+        """An item as listings show it; kept across rebuilds while the item is unchanged."""
+        badge = self.badges.get(item.file, "")
+        known = self.cache.summaries.get(item.file)
+        if known is not None and known[0] == item.digest and known[1] == badge:
+            return known[2]
+        summary = summary_of(item, self.catalogue, badge)
+        self.cache.summaries[item.file] = (item.digest, badge, summary)
+        return summary
 
     def render_all(self) -> Output:
         out = Output()
@@ -169,7 +190,13 @@ class Renderer:
         self.cached(out, "/404.html", "404.html", (), dict, absolute_links=cat.target == "website")
         self._static(out)
         if cat.target == "website":
-            out.files.update(feeds.website_files(cat))
+            inputs = tuple(feeds.feed_fields(i) + (cat.urls[i.file],) for i in cat.items) + \
+                tuple((p.slug, p.updated) for p in cat.pages)
+            known = self.cache.pages.get("<feeds>")
+            if known is None or known[0] != inputs:
+                known = (inputs, feeds.website_files(cat, self.cache.feed_memo))
+                self.cache.pages["<feeds>"] = known
+            out.files.update(known[1])
         return out
 
     def put(self, out: Output, url: str, data: bytes) -> None:
@@ -189,6 +216,8 @@ class Renderer:
 
     def _attachments(self, out: Output, record, url: str) -> list[str]:
         """Copy a record's attachments beside its page; return their URLs."""
+        if not record.attachments:
+            return []
         urls = []
         source_dir = self.config.root / Path(record.file).parent
         for attachment in record.attachments:
@@ -200,18 +229,21 @@ class Renderer:
     def _listing(self, out: Output, base: str, template: str, items, **context) -> None:
         per_page = self.config.site.per_page
         pages = max(1, math.ceil(len(items) / per_page))
+        fixed = tuple(sorted(context.items()))            # Links and tuples of Links: compare by value
         for number in range(1, pages + 1):
             url = base if number == 1 else f"{base}page/{number}/"
             summaries = tuple(self.summary(i) for i in items[(number - 1) * per_page: number * per_page])
-            pager = {
-                "number": number, "pages": pages,
-                "newer": (base if number == 2 else f"{base}page/{number - 1}/") if number > 1 else None,
-                "older": f"{base}page/{number + 1}/" if number < pages else None,
-                "links": tuple((n, base if n == 1 else f"{base}page/{n}/") for n in range(1, pages + 1)),
-            }
-            values = dict(items=summaries, total=len(items), pager=pager, **context)
-            self.cached(out, url, template, tuple(sorted((k, repr(v)) for k, v in values.items())),
-                        lambda values=values: values)
+
+            def values(summaries=summaries, number=number):
+                pager = {
+                    "number": number, "pages": pages,
+                    "newer": (base if number == 2 else f"{base}page/{number - 1}/") if number > 1 else None,
+                    "older": f"{base}page/{number + 1}/" if number < pages else None,
+                    "links": tuple((n, base if n == 1 else f"{base}page/{n}/") for n in range(1, pages + 1)),
+                }
+                return dict(items=summaries, total=len(items), pager=pager, **context)
+            # the summaries are shared objects: identical ones compare in O(1)
+            self.cached(out, url, template, (summaries, len(items), pages, fixed), values)
 
     def _static(self, out: Output) -> None:
         static = self.config.theme_dir / "static"

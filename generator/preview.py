@@ -1,0 +1,155 @@
+"""The editor's preview: build in memory, serve on 127.0.0.1, rebuild on change, reload the browser.
+
+Correctness first (MkDocs' dev server): a rebuild that fails keeps the last
+good pages served and shows an overlay naming file, line and field. Held-back
+items are shown with a badge, so an editor sees what the real build would drop;
+`--as-published` shows exactly the real build. Work is incremental: unchanged
+files are not re-read (LoadCache) and unchanged pages not re-rendered
+(RenderCache); a template or site.toml change invalidates what depends on it
+through the cache keys themselves.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Optional
+
+from .catalogue import build_catalogue
+from .config import Config, load_config
+from .content import LoadCache, load_content
+from .errors import ConfigError, Problem
+from .gitdates import FileDates, read_dates
+from .pipeline import CONTRIBUTORS, Plan, plan_target
+from .render import Output, RenderCache, Renderer
+from .visibility import LABELS
+
+
+@dataclass
+class Snapshot:
+    """What the server shows: the last good output, and the problems of the latest attempt."""
+
+    output: Output = field(default_factory=Output)
+    problems: list[Problem] = field(default_factory=list)   # errors of the latest attempt (overlay)
+    warnings: list[Problem] = field(default_factory=list)
+    version: int = 0
+    built_at: float = 0.0
+
+
+@dataclass
+class RebuildStats:
+    reloaded: int = 0      # files read and parsed
+    rendered: int = 0      # pages rendered (not from the cache)
+    seconds: float = 0.0
+    ok: bool = True
+
+
+def badge_for(reason: str, until: Optional[datetime], item, config: Config) -> str:
+    label = LABELS[reason]
+    if reason == "future" and until is not None:
+        return f"{label} {until.astimezone(config.tz).strftime('%Y-%m-%d %H:%M')}"
+    if reason == "privacy":
+        return f"{label}：" + "、".join(hit.masked for hit in item.privacy_hits)
+    return label
+
+
+class PreviewSite:
+    """Builds one target in memory, again and again, as cheaply as the change allows."""
+
+    def __init__(self, root: Path, target: str = "website", now: Optional[datetime] = None,
+                 as_published: bool = False, clock: Callable[[Config], datetime] = None):
+        self.root = root
+        self.target = target
+        self.fixed_now = now
+        self.as_published = as_published
+        self.clock = clock or (lambda config: datetime.now(config.tz))
+        self.config: Optional[Config] = None
+        self.load_cache = LoadCache()
+        self.render_cache = RenderCache()
+        self.dates: Optional[FileDates] = None
+        self.snapshot = Snapshot()
+        self.changed = threading.Condition()
+        self.after_build: list[Callable[[Snapshot], None]] = []   # e.g. the background search indexer
+        self.last_stats = RebuildStats()
+
+    def rebuild(self, config_changed: bool = False) -> RebuildStats:
+        started = time.perf_counter()
+        stats = RebuildStats()
+        try:
+            if self.config is None or config_changed:
+                self.config = load_config(self.root)
+                self.load_cache = LoadCache()
+                self.dates = read_dates(self.root, self.config.tz)    # once: later edits are dirty files anyway
+            config = self.config
+            content = load_content(config, self.dates, self.load_cache)
+            stats.reloaded = content.reloaded
+            now = self.fixed_now or self.clock(config)
+            plan = plan_target(config, content, self.target, now)
+            blocking = [p for p in content.problems.sorted_errors()]
+            if blocking:
+                return self._failed(blocking, plan.problems.sorted_warnings(), stats, started)
+            output, rendered = self._render(config, plan)
+            stats.rendered = rendered
+            # privacy hits do not stop the preview: the item shows its badge, the overlay lists them
+            self._publish(output, plan.problems.sorted_errors(), plan.problems.sorted_warnings())
+        except ConfigError as exc:
+            self.config = None
+            return self._failed(exc.problems, [], stats, started)
+        stats.seconds = time.perf_counter() - started
+        self.last_stats = stats
+        return stats
+
+    def _render(self, config: Config, plan: Plan) -> tuple[Output, int]:
+        valid = [i for i in plan.content.items if i.file not in plan.content.invalid]
+        if self.as_published:
+            shown, badges = plan.published, {}
+        else:
+            shown = valid
+            badges = {i.file: badge_for(d.reason, d.until, i, config)
+                      for i in valid for d in [plan.decisions[i.file]] if not d.published}
+        catalogue = build_catalogue(config, self.target, shown, plan.pages)
+        renderer = Renderer(catalogue, explicit_index=(self.target == "kiosk"), cache=self.render_cache,
+                            badges=badges)
+        output = renderer.render_all()
+        for contribute in CONTRIBUTORS:
+            contribute(renderer, output, plan)
+        live = {output_path for output_path in output.files}
+        for url in [u for u in self.render_cache.pages if not u.startswith("<") and _path_of(u) not in live]:
+            del self.render_cache.pages[url]        # pages that are gone: keep the cache small
+        return output, renderer.rendered
+
+    def _publish(self, output: Output, errors: list[Problem], warnings: list[Problem]) -> None:
+        with self.changed:
+            self.snapshot = Snapshot(output, errors, warnings, self.snapshot.version + 1, time.time())
+            self.changed.notify_all()
+        for hook in self.after_build:
+            hook(self.snapshot)
+
+    def _failed(self, errors: list[Problem], warnings: list[Problem], stats: RebuildStats, started: float):
+        """Keep the last good output; report the problems (the overlay)."""
+        with self.changed:
+            old = self.snapshot
+            self.snapshot = Snapshot(old.output, errors, warnings, old.version + 1, old.built_at)
+            self.changed.notify_all()
+        stats.ok = False
+        stats.seconds = time.perf_counter() - started
+        self.last_stats = stats
+        return stats
+
+    def status(self) -> dict:
+        snap = self.snapshot
+        return {"version": snap.version, "ok": not snap.problems,
+                "errors": [p.as_json() | {"text": p.text()} for p in snap.problems],
+                "warnings": [p.as_json() | {"text": p.text()} for p in snap.warnings]}
+
+
+def _path_of(url: str) -> str:
+    path = url.lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def status_json(site: PreviewSite) -> bytes:
+    return json.dumps(site.status(), ensure_ascii=False).encode("utf-8")
