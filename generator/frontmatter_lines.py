@@ -48,6 +48,8 @@ def parse(text: str) -> Parsed:
         return _compose(fm_text, base, body, body_line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context and "flow" in exc.context and exc.context_mark:   # an unclosed [ or {: where it opened
+            mark = exc.context_mark
         line = mark.line + base if mark else 1
         problem = yaml_problem((exc.problem or "无法解析").strip())
         raise FrontMatterError(line, f"YAML 格式错误：{problem}。",

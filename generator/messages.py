@@ -79,6 +79,9 @@ _YAML_PROBLEMS = {
     "could not find expected ':'": "缺少“字段: 值”中的冒号",
     "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
     "found unexpected end of stream": "引号或括号没有闭合",
+    "expected ',' or ']', but got ':'": "方括号 [ 没有闭合，或列表项之间缺少逗号",
+    "expected ',' or ']', but got '<stream end>'": "方括号 [ 没有闭合",
+    "expected ',' or '}', but got '<stream end>'": "花括号 { 没有闭合",
     "expected <block end>, but found '<block sequence start>'": "列表的缩进不一致",
     "found undefined alias": "使用了未定义的 * 引用",
 }

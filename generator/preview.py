@@ -43,6 +43,7 @@ class Snapshot:
 class RebuildStats:
     reloaded: int = 0      # files read and parsed
     rendered: int = 0      # pages rendered (not from the cache)
+    urls: tuple = ()       # … and which
     seconds: float = 0.0
     ok: bool = True
 
@@ -91,8 +92,8 @@ class PreviewSite:
             blocking = [p for p in content.problems.sorted_errors()]
             if blocking:
                 return self._failed(blocking, plan.problems.sorted_warnings(), stats, started)
-            output, rendered = self._render(config, plan)
-            stats.rendered = rendered
+            output, urls = self._render(config, plan)
+            stats.rendered, stats.urls = len(urls), tuple(urls)
             # privacy hits do not stop the preview: the item shows its badge, the overlay lists them
             self._publish(output, plan.problems.sorted_errors(), plan.problems.sorted_warnings())
         except ConfigError as exc:
@@ -102,7 +103,7 @@ class PreviewSite:
         self.last_stats = stats
         return stats
 
-    def _render(self, config: Config, plan: Plan) -> tuple[Output, int]:
+    def _render(self, config: Config, plan: Plan) -> tuple[Output, list[str]]:
         valid = [i for i in plan.content.items if i.file not in plan.content.invalid]
         if self.as_published:
             shown, badges = plan.published, {}
@@ -119,7 +120,7 @@ class PreviewSite:
         live = {output_path for output_path in output.files}
         for url in [u for u in self.render_cache.pages if not u.startswith("<") and _path_of(u) not in live]:
             del self.render_cache.pages[url]        # pages that are gone: keep the cache small
-        return output, renderer.rendered
+        return output, renderer.rendered_urls
 
     def _publish(self, output: Output, errors: list[Problem], warnings: list[Problem]) -> None:
         with self.changed:

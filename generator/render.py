@@ -128,6 +128,7 @@ class Renderer:
         self.badges = badges or {}
         self.extra_context: Optional[Callable[[str], dict]] = None   # target-specific names for a page
         self.rendered = 0
+        self.rendered_urls: list[str] = []
         config_text = (self.config.root / "site.toml").read_bytes()
         self.chrome_key = hashlib.sha1(repr((
             _CODE_VERSION, theme_digest(self.config.theme_dir), config_text, catalogue.target,
@@ -137,6 +138,7 @@ class Renderer:
     def page(self, template: str, url: str, absolute_links: bool = False, **context) -> bytes:
         """Render now, uncached (pages added by contributors use this)."""
         self.rendered += 1
+        self.rendered_urls.append(url)
         html = self.env.get_template(template).render(
             site=self.site, nav=self.nav, fixed_pages=self.fixed_pages, page_url=url,
             absolute_links=absolute_links, explicit_index=self.explicit_index,
