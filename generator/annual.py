@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Optional
 
-from .compliance import TIMELY_STATES, assess
+from .compliance import TIMELY_STATES, ComplianceReport, assess
 from .config import Config
 from .content import Content
 from .model import Item
@@ -71,7 +71,9 @@ class AnnualFigures:
     timely: dict                              # on_time, late, pending, overdue: deadlines in the year
 
 
-def figures(config: Config, content: Content, now: datetime, year: int) -> AnnualFigures:
+def figures(config: Config, content: Content, now: datetime, year: int,
+            report: Optional[ComplianceReport] = None) -> AnnualFigures:
+    """The year's figures; `report` is the compliance report at `now`, when the caller has it."""
     tz = config.tz
     start = datetime.combine(date(year, 1, 1), time(0), tz)
     end = datetime.combine(date(year + 1, 1, 1), time(0), tz)
@@ -94,7 +96,7 @@ def figures(config: Config, content: Content, now: datetime, year: int) -> Annua
     decisions = {name: sum(1 for i in in_year if i.category == names.get(name)) for name in DECISION_CATEGORIES
                  if name in names}
     timely = dict.fromkeys(TIMELY_STATES, 0)
-    for a in assess(config, content, now).assessments:
+    for a in (report or assess(config, content, now)).assessments:
         if a.publish_deadline is not None and a.publish_deadline.year == year:
             timely[a.state] += 1
     return AnnualFigures(

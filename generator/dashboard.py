@@ -238,7 +238,7 @@ def contribute(renderer, output, plan) -> None:
                           url=lambda a: renderer.catalogue.url(a.item), annual=links)
     renderer.put(output, DASHBOARD_URL, renderer.page("dashboard.html", DASHBOARD_URL, dashboard=view))
     for year in years:
-        figures = annual.figures(plan.config, plan.content, plan.now, year)
+        figures = annual.figures(plan.config, plan.content, plan.now, year, report)
         page = annual.page_url(year)
         renderer.put(output, page, renderer.page("annual_report.html", page, report=annual.view(figures, plan.config)))
 

@@ -34,6 +34,7 @@ class WorkCalendar:
         self.unknown_years: set[int] = set()      # years counted Monday–Friday
         self._package_years: dict[int, bool] = {}
         self._days: dict[date, bool] = {}         # memo: a deadline walks the same days again and again
+        self._years: dict[int, list[int]] = {}     # running totals per year, for long spans
 
     @classmethod
     def from_config(cls, config) -> "WorkCalendar":
@@ -84,11 +85,24 @@ class WorkCalendar:
         """Working days d with a < d <= b (negative, mirrored, when b is before a)."""
         if b < a:
             return -self.working_days_between(b, a)
-        count, day = 0, a
-        while day < b:
-            day += ONE_DAY
-            count += self.is_workday(day)
-        return count
+        if a == b:
+            return 0
+        first = a + ONE_DAY          # count over [first, b]; only the years of those days are looked at
+        count = sum(self._year_counts(year)[-1] for year in range(first.year, b.year))
+        before_first = self._year_counts(first.year)[first.timetuple().tm_yday - 1] - self.is_workday(first)
+        return count + self._year_counts(b.year)[b.timetuple().tm_yday - 1] - before_first
+
+    def _year_counts(self, year: int) -> list[int]:
+        """counts[i]: working days from 1 January to day i + 1 of the year, inclusive (a running total)."""
+        counts = self._years.get(year)
+        if counts is None:
+            counts, total, day = [], 0, date(year, 1, 1)
+            while day.year == year:
+                total += self.is_workday(day)
+                counts.append(total)
+                day += ONE_DAY
+            self._years[year] = counts
+        return counts
 
     def warnings(self) -> list[str]:
         """One message per year that was counted Monday–Friday."""

@@ -117,3 +117,19 @@ def test_make_up_days_of_a_site_year_and_weekends():
 def test_zero_days_is_refused():
     with pytest.raises(ValueError):
         add_working_days(D("2026-03-09"), 0)
+
+
+def test_long_spans_agree_with_counting_day_by_day():
+    """working_days_between sums running totals per year; it must equal the plain day-by-day count."""
+    from datetime import timedelta
+    site = WorkCalendar(holidays=[D("2027-01-01")])
+
+    def by_day(a, b):
+        return sum(site.is_workday(a + timedelta(days=k)) for k in range(1, (b - a).days + 1))
+
+    spans = [("2016-03-01", "2026-11-26"), ("2025-12-31", "2026-01-05"), ("2026-12-31", "2027-01-04"),
+             ("2026-02-13", "2026-03-02"), ("2024-02-28", "2024-03-01"), ("2026-06-30", "2028-07-01")]
+    for a, b in spans:
+        assert site.working_days_between(D(a), D(b)) == by_day(D(a), D(b)), (a, b)
+    assert site.unknown_years == {2028}
+    assert WorkCalendar().working_days_between(D("2026-12-30"), D("2026-12-31")) == 1
