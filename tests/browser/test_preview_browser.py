@@ -1,0 +1,72 @@
+"""The preview server as an editor uses it: edit, save, see; break, see the overlay; fix."""
+import threading
+from datetime import datetime
+
+import pytest
+
+from support import NOW, screenshot
+
+from generator.preview import PreviewSite
+from generator.serve import make_server, watch
+
+
+@pytest.fixture
+def preview(golden_copy):
+    def start(as_published=False):
+        site = PreviewSite(golden_copy.resolve(), "website", datetime.fromisoformat(NOW), as_published)
+        site.rebuild()
+        observer = watch(site)
+        server = make_server(site, "127.0.0.1", 0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append((server, observer))
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+    started = []
+    yield start
+    for server, observer in started:
+        server.closing = True
+        observer.stop()
+        server.shutdown()
+        server.server_close()
+
+
+def test_edit_reload_overlay_and_recovery(preview, golden_copy, page):
+    base = preview()
+    page.goto(base + "quanli/xuke/2026-00003/")
+    assert "第三批办理结果见下表" in page.locator(".body").inner_text()
+    item = golden_copy / "content" / "fagui" / "xuke-3.md"
+    text = item.read_text(encoding="utf-8")
+
+    with page.expect_navigation(timeout=10000):          # the live-reload script reloads the page
+        item.write_text(text.replace("第三批办理结果见下表。", "第三批办理结果已更新。"), encoding="utf-8")
+    page.wait_for_load_state()
+    assert "第三批办理结果已更新" in page.locator(".body").inner_text()
+
+    item.write_text(text.replace("status: approved", "status: [approved"), encoding="utf-8")
+    overlay = page.locator("#zwgk-preview-overlay")
+    overlay.wait_for(state="visible", timeout=10000)
+    assert "content/fagui/xuke-3.md:5" in overlay.inner_text()
+    assert "第三批办理结果已更新" in page.locator(".body").inner_text()      # the last good page stays
+    page.reload()                                                            # and survives a reload
+    overlay.wait_for(state="visible", timeout=10000)
+    screenshot(page, "preview-error-overlay")
+
+    with page.expect_navigation(timeout=10000):
+        item.write_text(text, encoding="utf-8")
+    page.wait_for_load_state()
+    page.wait_for_timeout(300)
+    assert page.locator("#zwgk-preview-overlay").count() == 0
+    assert "第三批办理结果见下表" in page.locator(".body").inner_text()
+
+
+def test_draft_badge_in_preview_not_as_published(preview, page):
+    base = preview()
+    page.goto(base + "quanli/xuke/draft/")
+    banner = page.locator(".held-banner")
+    assert banner.is_visible() and "草稿" in banner.inner_text()
+    screenshot(page, "preview-draft-banner")
+    published = preview(as_published=True)
+    response = page.goto(published + "quanli/xuke/draft/")
+    assert response.status == 404
+    page.goto(published + "quanli/xuke/")
+    assert page.locator(".badge-held").count() == 0
+    assert "草稿条目" not in page.content()
