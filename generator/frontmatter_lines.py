@@ -16,6 +16,7 @@ from .messages import yaml_problem
 from .model import STRING_FIELDS, STRING_LIST_FIELDS
 
 _HANDLER = frontmatter.YAMLHandler()
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml: ten times faster, same nodes and marks
 
 
 class FrontMatterError(Exception):
@@ -45,7 +46,10 @@ def parse(text: str) -> Parsed:
     base = text[:fences[0].end()].count("\n") + 1     # file line of fm_text's first line
     body_line = text[:fences[1].end()].count("\n") + 1
     try:
-        return _compose(fm_text, base, body, body_line)
+        try:
+            return _compose(fm_text, base, body, body_line, _LOADER)
+        except yaml.YAMLError:   # rare: ask the pure-Python parser, whose messages and marks we explain
+            return _compose(fm_text, base, body, body_line, yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context and "flow" in exc.context and exc.context_mark:   # an unclosed [ or {: where it opened
@@ -56,8 +60,8 @@ def parse(text: str) -> Parsed:
                                "请检查冒号后的空格、缩进和引号；含冒号的文字请加引号。")
 
 
-def _compose(fm_text: str, base: int, body: str, body_line: int) -> Parsed:
-    loader = yaml.SafeLoader(fm_text)
+def _compose(fm_text: str, base: int, body: str, body_line: int, loader_class) -> Parsed:
+    loader = loader_class(fm_text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -118,4 +122,4 @@ def _keep_text(node: yaml.MappingNode, data: dict) -> None:
 
 
 def _plain(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.style is None and node.value not in ("", "~", "null")
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.value not in ("", "~", "null")
