@@ -30,6 +30,9 @@ from .visibility import Visibility, decide, next_change
 CONTRIBUTORS: list = []
 FINISHERS: list = []
 
+from .kiosk import contribute as _kiosk  # noqa: E402  (touchscreen: offline search index, QR codes)
+CONTRIBUTORS.append(_kiosk)
+
 from .dashboard import contribute as _intranet_dashboard  # noqa: E402  (compliance dashboard, annual report)
 CONTRIBUTORS.append(_intranet_dashboard)
 

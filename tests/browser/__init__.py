@@ -1,0 +1,2 @@
+"""Browser tests (Playwright + Debian Chromium). A package, so that a test here may share its basename
+with one in tests/ (test_kiosk.py)."""

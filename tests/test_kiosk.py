@@ -1,0 +1,229 @@
+"""The kiosk target (电子触摸屏): its search index, what it must never hold, and offline links.
+
+The site is the golden fixture with tests/kiosk_overlay/ laid over it: a long touchscreen-only item
+with an attachment and links that would leave the folder, and a website-only item.
+"""
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from support import GOLDEN_SITE, NOW, ROOT, tree_bytes
+
+from generator.cli import main
+from generator.kiosk import INDEX_URL, pinyin_keys, qr_svg
+
+OVERLAY = ROOT / "tests" / "kiosk_overlay"
+BASE_URL = "https://zwgk.example.gov.cn/zj/"          # tests/sites/golden/site.toml
+MARKER = re.compile(r"留痕标记-[\w-]+")
+PREFIX = "window.KIOSK_INDEX="
+
+
+def kiosk_site(folder: Path) -> Path:
+    """A copy of the golden site with the kiosk overlay laid over it."""
+    site = folder / "site"
+    shutil.copytree(GOLDEN_SITE, site)
+    shutil.copytree(OVERLAY / "content", site / "content", dirs_exist_ok=True)
+    return site
+
+
+def build(site: Path, out: Path, target: str = "kiosk") -> dict:
+    report = out.parent / f"{out.name}.json"
+    code = main(["build", "--site", str(site), "--target", target, "--now", NOW, "--out", str(out),
+                 "--report", str(report), "--quiet"])
+    assert code == 0
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def read_index(out: Path) -> dict:
+    text = (out / INDEX_URL.lstrip("/")).read_text(encoding="utf-8")
+    body = text[text.index(PREFIX) + len(PREFIX):].rstrip().rstrip(";")
+    return json.loads(body)
+
+
+def records(index: dict) -> list[dict]:
+    return [dict(zip(index["fields"], row)) for row in index["items"]]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("kiosk")
+    site = kiosk_site(folder)
+    kiosk = build(site, folder / "kiosk")
+    website = build(site, folder / "website", "website")
+    return site, folder / "kiosk", kiosk, website
+
+
+def test_index_holds_exactly_the_published_kiosk_items(built):
+    _, out, report, website = built
+    index = read_index(out)
+    urls = [r["url"] for r in records(index)]
+    assert sorted(urls) == sorted(e["url"] for e in report["published"])
+    assert len(urls) == 6                                        # 5 of the golden site + the kiosk-only one
+    assert "/quanli/xuke/2026-00020/" in urls                    # touchscreen only
+    web_only = next(e for e in website["published"] if e["index_no"].endswith("2026-00021"))
+    assert web_only["url"] not in urls
+    held = {e["file"] for e in report["held_back"]}
+    assert "content/bangong/web-only.md" in held and "content/bangong/renmian.md" in held
+    by_url = {r["url"]: r for r in records(index)}
+    assert by_url["/quanli/xuke/2026-00001/"]["index_no"] == "014000184/2026-00001"
+    assert by_url["/quanli/xuke/2026-00001/"]["keywords"] == ["行政许可", "特种设备"]
+    assert urls == sorted(urls, key=lambda u: by_url[u]["date"], reverse=True)       # newest first
+
+
+def test_index_carries_pinyin_full_and_initials(built):
+    _, out, _, _ = built
+    index = read_index(out)
+    by_url = {r["url"]: r for r in records(index)}
+    third = by_url["/quanli/xuke/2026-00003/"]                  # 行政许可事项办理结果公示（第三批）
+    assert third["title_py"].startswith("xingzhengxukeshixiangbanlijieguogongshi")
+    assert third["title_ini"] == "xzxksxbljggsdsp"
+    guide = by_url["/quanli/xuke/2026-00020/"]
+    assert guide["summary"] == "在服务大厅触摸屏上查阅的行政许可办事指南。"
+    assert guide["text_ini"].split("|") == ["zfwdtcmpscydxzxkbszn", "bszn", "yhjf"]
+    assert "yinhangjiaofei" in guide["text_py"]                 # 银行: hang, not xing
+    categories = {c[0]: c for c in index["categories"]}
+    assert categories["0204"] == ["0204", "行政许可", "xingzhengxuke", "xzxk"]
+    assert "0404" not in categories                             # 干部任免 is internal: no kiosk item, no name
+    assert [d[1] for d in index["departments"]] == ["法规处", "办公室"]
+
+
+@pytest.mark.parametrize("text, full, initials", [
+    ("行政许可", "xingzhengxuke", "xzxk"),
+    ("中国银行", "zhongguoyinhang", "zgyh"),                     # phrase-aware: 行 in 银行 is hang
+    ("银行行政", "yinhangxingzheng", "yhxz"),
+    ("ISO9001认证", "iso9001renzheng", "iso9001rz"),
+    ("《第2号》", "di2hao", "d2h"),
+    ("", "", ""),
+])
+def test_pinyin_keys(text, full, initials):
+    assert pinyin_keys(text) == (full, initials)
+
+
+def test_no_trace_of_internal_website_only_or_held_back_items(built):
+    """Every 留痕标记 of an item not published on the kiosk, and its 索引号 and title, are absent."""
+    site, out, report, _ = built
+    published = {e["file"] for e in report["published"]}
+    absent = set()
+    for path in sorted((site / "content").rglob("*.md")):
+        rel = path.relative_to(site).as_posix()
+        if rel in published or "/pages/" in rel:
+            continue
+        text = path.read_text(encoding="utf-8")
+        absent |= set(MARKER.findall(text))
+        absent |= set(re.findall(r'^index_no: "?([^"\n]+)"?$', text, re.M))
+        absent |= {re.search(r"^title: \"?(.+?)\"?$", text, re.M).group(1)}
+    assert {"留痕标记-internal", "留痕标记-channel", "留痕标记-website-only", "留痕标记-future",
+            "014000184/2026-00021"} <= absent
+    files = {p: data.decode("utf-8", "replace") for p, data in tree_bytes(out).items()}
+    assert "static/kiosk-index.js" in files
+    leaks = sorted((needle, path) for needle in absent for path, text in files.items() if needle in text)
+    assert leaks == []
+
+
+def test_example_site_kiosk_holds_no_marker_and_no_website_only_item(tmp_path):
+    report = build(ROOT, tmp_path / "kiosk")
+    files = {p: data.decode("utf-8", "replace") for p, data in tree_bytes(tmp_path / "kiosk").items()}
+    text = "\n".join(files.values())
+    assert MARKER.findall(text) == []
+    website = build(ROOT, tmp_path / "website", "website")
+    kiosk_files = {e["file"] for e in report["published"]}
+    web_only = [e for e in website["published"] if e["file"] not in kiosk_files]
+    assert web_only                                             # the example has website-only items
+    for entry in web_only:
+        assert entry["index_no"] not in text, entry["file"]
+    assert len(records(read_index(tmp_path / "kiosk"))) == len(report["published"])
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src", "action", "srcset", "poster", "data") and value is not None:
+                self.links.append((tag, name, value))
+
+
+def test_no_external_url_and_every_link_works_from_file(built):
+    """No kiosk file names anything outside the folder. The one allowed exception is the website
+    address printed as text beside an attachment's QR code (class web-address): it is not a link,
+    the browser never requests it, and it must be exactly base_url + the page's path. The QR code
+    itself is SVG path data, which holds no URL text."""
+    _, out, _, _ = built
+    printed = []
+    for path in sorted(out.rglob("*")):
+        if not path.is_file() or path.suffix not in (".html", ".js", ".css", ".svg", ".json"):
+            continue
+        rel = path.relative_to(out).as_posix()
+        text = path.read_text(encoding="utf-8")
+        for address in re.findall(r'<p class="web-address">([^<]*)</p>', text):
+            assert address == BASE_URL + rel.removesuffix("index.html"), rel
+            printed.append(address)
+        rest = re.sub(r'<p class="web-address">[^<]*</p>', "", text)
+        for needle in ("http://", "https://", "ftp://", "mailto:"):
+            assert needle not in rest, f"{needle} in {rel}"
+        assert not re.search(r"""(url\(|@import|src=|href=)\s*['"]?//""", rest), f"protocol-relative URL in {rel}"
+        if path.suffix != ".html":
+            continue
+        parser = _Links()
+        parser.feed(text)
+        for tag, attr, value in parser.links:
+            target = urlsplit(value)
+            assert not target.scheme and not target.netloc and not value.startswith("/"), (rel, value)
+            if not target.path:
+                continue                                          # "#fn1" on the same page
+            assert not target.path.endswith("/"), (rel, value)   # file:// shows a folder listing there
+            resolved = (path.parent / unquote(target.path)).resolve()
+            assert resolved.is_file() and out.resolve() in resolved.parents, (rel, value)
+    assert printed == [BASE_URL + "apply/", BASE_URL + "quanli/xuke/2026-00001/"]   # all with attachments on the website
+
+
+def test_attachments_are_not_copied_and_point_to_the_website(built):
+    _, out, _, _ = built
+    on_web = (out / "quanli/xuke/2026-00001/index.html").read_text(encoding="utf-8")
+    assert "xuke-1-jueding.csv" in on_web and "download" not in on_web
+    assert not (out / "quanli/xuke/2026-00001/xuke-1-jueding.csv").exists()
+    address = BASE_URL + "quanli/xuke/2026-00001/"
+    assert qr_svg(address, "本页网址二维码") in on_web                 # the QR code encodes that address
+    assert '<svg width="' in on_web and 'class="qr" role="img"' in on_web
+    kiosk_only = (out / "quanli/xuke/2026-00020/index.html").read_text(encoding="utf-8")
+    assert "kiosk-only-biao.csv" in kiosk_only
+    assert not (out / "quanli/xuke/2026-00020/kiosk-only-biao.csv").exists()
+    assert "web-address" not in kiosk_only and '<svg width="' not in kiosk_only   # not on the website: no address
+    assert "政务公开受理点" in kiosk_only and "0523-86880000" in kiosk_only
+    page = (out / "apply/index.html").read_text(encoding="utf-8")
+    assert "apply-form.csv" in page and qr_svg(BASE_URL + "apply/", "本页网址二维码") in page
+    assert not [p for p in out.rglob("*") if p.suffix in (".csv", ".pdf", ".doc", ".xls", ".xlsx")]
+
+
+def test_links_that_would_leave_the_folder_become_text(built):
+    _, out, _, _ = built
+    page = (out / "quanli/xuke/2026-00020/index.html").read_text(encoding="utf-8")
+    assert '<span class="offline-link">门户网站</span>' in page
+    assert '<span class="offline-link">办公室</span>' in page
+    assert "［图片：流程示意图］" in page and "<img" not in page
+    assert '<a href="../index.html">行政许可目录</a>' in page
+    assert '<span class="offline-link">附件</span>' in page                # the attachment is not copied
+
+
+def test_settings_search_screen_and_determinism(tmp_path):
+    site = kiosk_site(tmp_path)
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[kiosk]\nidle_seconds = 30\n", encoding="utf-8")
+    build(site, tmp_path / "a")
+    build(site, tmp_path / "b")
+    first, second = tree_bytes(tmp_path / "a"), tree_bytes(tmp_path / "b")
+    assert first == second
+    assert first["static/kiosk-config.js"] == b'window.KIOSK_CONFIG={"idle_seconds": 30};\n'
+    assert b'data-key="x"' in first["search/index.html"]
+    for name in ("static/kiosk.css", "static/kiosk.js", "static/kiosk-search.js", "static/kiosk-index.js"):
+        assert name in first
+    website = build(site, tmp_path / "w", "website")
+    assert website["errors"] == []
+    assert not [p for p in tree_bytes(tmp_path / "w") if "kiosk" in p]          # no kiosk assets on the website

@@ -1,0 +1,174 @@
+/* 电子触摸屏：touch behaviour of every kiosk page, offline, no keyboard.
+ *
+ * - the toolbar: 返回 (history when there is one, else the parent page), 字号 (three sizes), 上翻/下翻;
+ * - no text selection, context menu or dragging;
+ * - after [kiosk] idle_seconds without a touch: back to the home screen, search and font size cleared.
+ *   The time can be shortened for tests or trials: window.KIOSK_IDLE_SECONDS set before this script
+ *   runs, or ?idle=N on any page's address (kept for the rest of the browser session);
+ * - on the search screen: the on-screen keyboard, results updated at every key.
+ */
+(function () {
+  "use strict";
+  var STORE = {font: "kiosk.font", idle: "kiosk.idle"};
+  var FONT_LABELS = ["标准", "大字", "特大"];
+  var RESULTS_SHOWN = 50;
+  var store = (function () {
+    try { var s = window.sessionStorage; s.setItem("kiosk.ok", "1"); return s; } catch (e) { return null; }
+  })();
+  function load(key) { return store ? store.getItem(key) : null; }
+  function save(key, value) { if (store) { value == null ? store.removeItem(key) : store.setItem(key, value); } }
+
+  /* The font size is applied at once, before the page is painted. */
+  var font = Math.min(Math.max(parseInt(load(STORE.font) || "0", 10) || 0, 0), FONT_LABELS.length - 1);
+  document.documentElement.className += " font-" + font;
+
+  function idleSeconds() {
+    var given = Number(window.KIOSK_IDLE_SECONDS);
+    if (given > 0) return given;
+    var match = /[?&]idle=(\d+(?:\.\d+)?)/.exec(window.location.search);
+    if (match && Number(match[1]) > 0) save(STORE.idle, match[1]);
+    var remembered = Number(load(STORE.idle));
+    if (remembered > 0) return remembered;
+    var config = window.KIOSK_CONFIG || {};
+    return config.idle_seconds > 0 ? config.idle_seconds : 90;
+  }
+
+  function start() {
+    var body = document.body;
+    var kind = body.getAttribute("data-page");
+    var home = body.getAttribute("data-home");                 // the home page, relative, ends in index.html
+    var root = home.replace(/index\.html$/, "");
+
+    ["contextmenu", "selectstart", "dragstart"].forEach(function (type) {
+      document.addEventListener(type, function (e) { e.preventDefault(); });
+    });
+
+    /* --- idle: back to the home screen --- */
+    var timer = null, seconds = idleSeconds();
+    function poke() {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(idle, seconds * 1000);
+    }
+    function idle() {
+      save(STORE.font, null);
+      if (kind === "home") {
+        document.documentElement.className = document.documentElement.className.replace(/\bfont-\d\b/, "font-0");
+        setFont(0);
+        window.scrollTo(0, 0);
+        poke();
+      } else {
+        window.location.replace(home);
+      }
+    }
+    ["pointerdown", "touchstart", "keydown", "wheel"].forEach(function (type) {
+      document.addEventListener(type, poke, {capture: true, passive: true});
+    });
+    poke();
+
+    /* --- toolbar --- */
+    var fontButton = document.querySelector('[data-action="font"]');
+    function setFont(value) {
+      font = value;
+      var html = document.documentElement;
+      html.className = html.className.replace(/\bfont-\d\b/, "font-" + value);
+      if (fontButton) fontButton.querySelector(".font-label").textContent = FONT_LABELS[value];
+      save(STORE.font, value ? String(value) : null);
+      updateScrollButtons();
+    }
+    var up = document.querySelector('[data-action="up"]'), down = document.querySelector('[data-action="down"]');
+    function updateScrollButtons() {
+      var top = window.scrollY, max = document.documentElement.scrollHeight - window.innerHeight;
+      if (up) up.setAttribute("aria-disabled", top <= 2 ? "true" : "false");
+      if (down) down.setAttribute("aria-disabled", top >= max - 2 ? "true" : "false");
+    }
+    function page(direction) {
+      window.scrollBy({top: direction * Math.round(window.innerHeight * 0.6), behavior: "smooth"});
+    }
+    document.addEventListener("click", function (e) {
+      var control = e.target.closest("[data-action]");
+      if (!control) return;
+      var action = control.getAttribute("data-action");
+      if (action === "back") {
+        if (window.history.length > 1) { e.preventDefault(); window.history.back(); }
+      } else if (action === "font") {
+        setFont((font + 1) % FONT_LABELS.length);
+      } else if (action === "up") {
+        page(-1);
+      } else if (action === "down") {
+        page(1);
+      }
+    });
+    window.addEventListener("scroll", updateScrollButtons, {passive: true});
+    window.addEventListener("resize", updateScrollButtons);
+    setFont(font);
+
+    if (kind === "search") searchScreen(root);
+  }
+
+  /* --- the search screen: on-screen keyboard and results --- */
+  function searchScreen(root) {
+    var display = document.getElementById("query");
+    var status = document.getElementById("search-status");
+    var list = document.getElementById("results");
+    var hint = status.textContent;
+    var query = "", asked = 0;
+    var match = /[#&]q=([^&]*)/.exec(window.location.hash);
+    if (match) query = decodeURIComponent(match[1]).toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 40);
+
+    function show(results, total) {
+      list.textContent = "";
+      results.forEach(function (r) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.className = "row";
+        a.href = root + r.url.replace(/^\//, "") + "index.html";
+        var title = document.createElement("span");
+        title.className = "row-title";
+        title.textContent = r.title;
+        var meta = document.createElement("span");
+        meta.className = "row-meta";
+        [r.category, r.date, r.index_no].forEach(function (text) {
+          var part = document.createElement("span");
+          part.textContent = text;
+          meta.appendChild(part);
+        });
+        a.appendChild(title);
+        a.appendChild(meta);
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      if (!query) status.textContent = hint;
+      else if (!total) status.textContent = "没有找到“" + query.toUpperCase() + "”，请删去几个字母再试。";
+      else if (total > results.length) status.textContent = "找到 " + total + " 条，显示最相关的 " + results.length + " 条。";
+      else status.textContent = "找到 " + total + " 条。";
+    }
+
+    function update() {
+      display.textContent = query.toUpperCase();
+      window.history.replaceState(null, "", query ? "#q=" + query : window.location.pathname + window.location.search);
+      var ask = ++asked;
+      if (!query) { show([], 0); return; }
+      status.textContent = "正在查找…";
+      window.siteSearch(query).then(function (results) {
+        if (ask === asked) show(results.slice(0, RESULTS_SHOWN), results.length);
+      }, function (error) {
+        if (ask === asked) status.textContent = "查找暂时不可用：" + error.message;
+      });
+    }
+
+    document.getElementById("keyboard").addEventListener("click", function (e) {
+      var key = e.target.closest("[data-key]");
+      if (!key) return;
+      var value = key.getAttribute("data-key");
+      if (value === "backspace") query = query.slice(0, -1);
+      else if (value === "clear") query = "";
+      else if (query.length < 40) query += value;
+      update();
+    });
+    window.siteSearch.preload();
+    update();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
