@@ -19,6 +19,7 @@ from .content import load_content
 from .errors import ConfigError, Problem, Problems
 from . import schedule
 from .scaffold import new_item
+from .workers import default_workers
 from .sections import changed_files, check_codeowners, repo_layout, write_codeowners
 from .pipeline import Progress, build_site, plan_target, privacy_errors, report
 from .visibility import TARGETS, decide
@@ -50,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--report", help="把构建报告（JSON）写到此文件")
     build.add_argument("--keep-going", action="store_true", help="有错误的条目暂不公开，其余照常发布")
     build.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
+    build.add_argument("--jobs", type=int, default=0, help="并行渲染的进程数，默认为 CPU 核数")
+    build.add_argument("--no-cache", action="store_true", help="不复用上次构建的页面（全部重新渲染）")
 
     check = sub.add_parser("check", help="只检查内容，不输出网站（拉取请求的把关）")
     common(check)
@@ -145,7 +148,8 @@ def _build(args) -> int:
     now = parse_now(args.now, config.tz)
     out_dir = Path(args.out) if args.out else root / "dist" / args.target
     result = build_site(root, args.target, now, out_dir, keep_going=args.keep_going,
-                        progress=Progress(enabled=not args.quiet))
+                        progress=Progress(enabled=not args.quiet), workers=args.jobs or default_workers(),
+                        reuse=not args.no_cache)
     plan = result.plan
     _print_problems(plan.problems)
     if args.report:

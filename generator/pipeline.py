@@ -19,6 +19,7 @@ from .content import Content, load_content
 from .errors import Problems
 from .model import Item
 from .publish import check_destination, publish
+from .reuse import OutputStore
 from .render import Output, Renderer
 from .visibility import Visibility, decide, next_change
 
@@ -29,9 +30,6 @@ from .visibility import Visibility, decide, next_change
 # finisher(plan, progress) -> Optional[Callable[[Path], None]].
 CONTRIBUTORS: list = []
 FINISHERS: list = []
-
-from .kiosk import contribute as _kiosk  # noqa: E402  (touchscreen: offline search index, QR codes)
-CONTRIBUTORS.append(_kiosk)
 
 from .dashboard import contribute as _intranet_dashboard  # noqa: E402  (compliance dashboard, annual report)
 CONTRIBUTORS.append(_intranet_dashboard)
@@ -122,8 +120,12 @@ def _check_page_urls(plan: Plan) -> None:
 
 
 def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] = None,
-               keep_going: bool = False, write: bool = True, progress: Optional[Progress] = None) -> BuildResult:
-    """Load, decide, render and (unless errors) publish one target. ConfigError escapes."""
+               keep_going: bool = False, write: bool = True, progress: Optional[Progress] = None,
+               workers: int = 1, reuse: bool = False) -> BuildResult:
+    """Load, decide, render and (unless errors) publish one target. ConfigError escapes.
+
+    `workers` > 1 renders in that many processes; `reuse` takes unchanged pages
+    from the previous output (see reuse.py). Neither changes a byte of the output."""
     progress = progress or Progress(enabled=False)
     config = load_config(root)
     if write and out_dir is not None:
@@ -134,7 +136,9 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     if plan.problems.errors and not keep_going:
         return BuildResult(plan, None, False)
     catalogue = build_catalogue(config, target, plan.published, plan.pages)
-    renderer = Renderer(catalogue, explicit_index=(target == "kiosk"))
+    store = OutputStore(out_dir) if reuse and write and out_dir is not None else None
+    renderer = Renderer(catalogue, explicit_index=(target == "kiosk"), store=store, workers=workers,
+                        progress=progress)
     output = renderer.render_all()
     for contribute in CONTRIBUTORS:
         contribute(renderer, output, plan)
@@ -142,8 +146,8 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     if write and out_dir is not None:
         finishers = [f(plan, progress) for f in FINISHERS]
         finishers = [f for f in finishers if f is not None]
-        publish(output, out_dir, finish=lambda staging: [f(staging) for f in finishers])
-        progress(f"已写入 {out_dir}")
+        wrote = publish(output, out_dir, finish=lambda staging: [f(staging) for f in finishers], store=store)
+        progress(f"已写入 {out_dir}" if wrote else f"输出与上次完全相同，未改动 {out_dir}")
     return BuildResult(plan, output, write and out_dir is not None, renderer.rendered)
 
 

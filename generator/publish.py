@@ -6,6 +6,7 @@ previous output exactly as it was and a web server never serves a mix.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -14,6 +15,7 @@ from typing import Callable, Optional
 
 from .errors import ConfigError, Problem
 from .render import Output
+from .reuse import OutputStore, write_manifest
 
 
 def check_destination(out_dir: Path, site_root: Path) -> None:
@@ -27,20 +29,49 @@ def check_destination(out_dir: Path, site_root: Path) -> None:
                                    "为防止误删，请指定一个单独的文件夹。")])
 
 
-def publish(output: Output, out_dir: Path, finish: Optional[Callable[[Path], None]] = None) -> None:
+def file_keys(output: Output) -> dict[str, str]:
+    """A key for every file of the output: the inputs' key of a rendered page, else a hash of
+    its bytes, or of a copied file's path, size and mtime."""
+    keys = dict(output.keys)
+    for rel, data in output.files.items():
+        keys.setdefault(rel, "sha1:" + hashlib.sha1(data).hexdigest())
+    for rel, source in output.copies.items():
+        stat = source.stat()
+        keys[rel] = f"copy:{source}:{stat.st_size}:{stat.st_mtime_ns}"
+    return keys
+
+
+def publish(output: Output, out_dir: Path, finish: Optional[Callable[[Path], None]] = None,
+            store: Optional[OutputStore] = None) -> bool:
     """Write `output` to `out_dir` atomically. `finish(staging)` runs on the complete
-    staging folder before the swap (the search indexer), so its work is atomic too."""
+    staging folder before the swap (the search indexer), so its work is atomic too.
+
+    With `store` (the previous output and its manifest), unchanged files are hard
+    links to the previous ones, and an output identical to the previous one is
+    not written at all. Returns whether anything was written."""
     out_dir = out_dir.absolute()
+    keys = file_keys(output)
+    if store is not None and out_dir.is_dir() and store.same_as_before(keys):
+        return False
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
         made: set[Path] = set()
+        previous = {rel: store.reusable(rel, keys[rel]) for rel in keys} if store is not None else {}
         for rel, data in sorted(output.files.items()):
-            _write(staging / rel, data, made)
+            if previous.get(rel) is not None:
+                _link(previous[rel], staging / rel, made)
+            else:
+                _write(staging / rel, data, made)
+        for rel, source in sorted(output.reused.items()):
+            _link(source, staging / rel, made)
         for rel, source in sorted(output.copies.items()):
-            target = staging / rel
-            _mkdir(target.parent, made)
-            shutil.copyfile(source, target)
+            if previous.get(rel) is not None:
+                _link(previous[rel], staging / rel, made)
+            else:
+                target = staging / rel
+                _mkdir(target.parent, made)
+                shutil.copyfile(source, target)
         if finish is not None:
             finish(staging)
         os.chmod(staging, 0o755)
@@ -48,6 +79,18 @@ def publish(output: Output, out_dir: Path, finish: Optional[Callable[[Path], Non
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if store is not None:
+        write_manifest(out_dir, keys)
+    return True
+
+
+def _link(source: Path, target: Path, made: set[Path]) -> None:
+    """The previous build's file, shared (same bytes, same inode); a copy where links fail."""
+    _mkdir(target.parent, made)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _mkdir(folder: Path, made: set[Path]) -> None:

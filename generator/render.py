@@ -17,6 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 from . import feeds
 from .catalogue import Catalogue, page_url
+from .reuse import OutputStore
+from .workers import render_jobs
 from .views import (ItemSummary, Link, category_link, item_view, page_view, site_view, summary_of, tree)
 
 
@@ -26,6 +28,8 @@ class Output:
 
     files: dict[str, bytes] = field(default_factory=dict)     # "quanli/xuke/index.html" -> bytes
     copies: dict[str, Path] = field(default_factory=dict)     # output path -> source file
+    reused: dict[str, Path] = field(default_factory=dict)     # output path -> the previous build's file
+    keys: dict[str, str] = field(default_factory=dict)        # output path -> key of the inputs it was made from
 
 
 def output_path(url: str) -> str:
@@ -105,6 +109,19 @@ def theme_digest(theme_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def _render_in_worker(job) -> bytes:
+    """In a forked worker: render without touching the parent's counters or caches."""
+    renderer = _WORKER_RENDERER[0]
+    path, url, key, template, absolute_links, make_context, extra = job
+    html = renderer.env.get_template(template).render(
+        site=renderer.site, nav=renderer.nav, fixed_pages=renderer.fixed_pages, page_url=url,
+        absolute_links=absolute_links, explicit_index=renderer.explicit_index, **extra, **make_context())
+    return html.encode("utf-8")
+
+
+_WORKER_RENDERER: list = [None]
+
+
 class Renderer:
     """Renders every page kind of one target from its Catalogue.
 
@@ -113,7 +130,9 @@ class Renderer:
     """
 
     def __init__(self, catalogue: Catalogue, explicit_index: bool = False,
-                 cache: Optional[RenderCache] = None, badges: Optional[dict[str, str]] = None):
+                 cache: Optional[RenderCache] = None, badges: Optional[dict[str, str]] = None,
+                 store: Optional[OutputStore] = None, workers: int = 1,
+                 progress: Optional[Callable[[str], None]] = None):
         self.catalogue = catalogue
         self.config = catalogue.config
         self.cache = cache if cache is not None else RenderCache()
@@ -127,6 +146,10 @@ class Renderer:
         self.explicit_index = explicit_index
         self.badges = badges or {}
         self.extra_context: Optional[Callable[[str], dict]] = None   # target-specific names for a page
+        self.store = store                 # the previous output, for command-line builds
+        self.workers = workers
+        self.progress = progress
+        self.jobs: Optional[list] = None   # while render_all collects: pages still to render
         self.rendered = 0
         self.rendered_urls: list[str] = []
         config_text = (self.config.root / "site.toml").read_bytes()
@@ -147,13 +170,62 @@ class Renderer:
 
     def cached(self, out: Output, url: str, template: str, inputs: tuple, make_context: Callable[[], dict],
                absolute_links: bool = False) -> None:
-        """Render `url` unless the cache holds it for the same inputs; `make_context` runs only on a miss."""
+        """Render `url` unless a cache holds it for the same inputs; `make_context` runs only on a miss.
+
+        Two caches: the in-memory one of the preview, and the previous output on
+        disk (`store`), whose file is reused when its recorded key is this key.
+        """
         key = (template, inputs, repr(self.extra_context(url)) if self.extra_context else None)
+        path = output_path(url)
         data = self.cache.get(url, key)
-        if data is None:
-            data = self.page(template, url, absolute_links, **make_context())
-            self.cache.put(url, key, data)
-        out.files[output_path(url)] = data
+        if data is not None:
+            out.files[path] = data
+            out.reused.pop(path, None)
+            return
+        if self.store is not None:
+            digest = hashlib.sha1(repr((self.chrome_key, url, key)).encode("utf-8")).hexdigest()
+            out.keys[path] = digest
+            previous = self.store.reusable(path, digest)
+            if previous is not None:
+                out.reused[path] = previous
+                out.files.pop(path, None)
+                return
+        extra = self.extra_context(url) if self.extra_context else {}
+        job = (path, url, key, template, absolute_links, make_context, extra)
+        out.reused.pop(path, None)
+        if self.jobs is not None:
+            self.jobs.append(job)
+        else:
+            out.files[path] = self._render_job(job)
+
+    def _render_job(self, job) -> bytes:
+        path, url, key, template, absolute_links, make_context, extra = job
+        self.rendered += 1
+        self.rendered_urls.append(url)
+        html = self.env.get_template(template).render(
+            site=self.site, nav=self.nav, fixed_pages=self.fixed_pages, page_url=url,
+            absolute_links=absolute_links, explicit_index=self.explicit_index, **extra, **make_context())
+        data = html.encode("utf-8")
+        self.cache.put(url, key, data)
+        return data
+
+    def _flush(self, out: Output) -> None:
+        """Render the collected jobs, in worker processes when there are many."""
+        jobs, self.jobs = self.jobs or [], None
+        report = (lambda done: self.progress(f"已渲染 {done}/{len(jobs)} 个页面")) if self.progress else None
+        if self.workers > 1 and len(jobs) > 1:
+            _WORKER_RENDERER[0] = self
+            results = render_jobs(jobs, _render_in_worker, self.workers, report)
+            for (path, url, key, *_), data in zip(jobs, results):
+                self.rendered += 1
+                self.rendered_urls.append(url)
+                self.cache.put(url, key, data)
+                out.files[path] = data
+        else:
+            for i, job in enumerate(jobs):
+                out.files[job[0]] = self._render_job(job)
+                if report and i % 1000 == 999:
+                    report(i + 1)
 
     def summary(self, item) -> ItemSummary:
         """An item as listings show it; kept across rebuilds while the item is unchanged."""
@@ -167,6 +239,7 @@ class Renderer:
 
     def render_all(self) -> Output:
         out = Output()
+        self.jobs = []
         cat = self.catalogue
         latest = tuple(self.summary(i) for i in cat.items[:self.config.site.latest])
         home_tree = tree(cat)
@@ -190,6 +263,7 @@ class Renderer:
             self.cached(out, url, "page.html", (page.digest, tuple(attachments)),
                         lambda: dict(page=page_view(page, url), attachments=attachments))
         self.cached(out, "/404.html", "404.html", (), dict, absolute_links=cat.target == "website")
+        self._flush(out)
         self._static(out)
         if cat.target == "website":
             inputs = tuple(feeds.feed_fields(i) + (cat.urls[i.file],) for i in cat.items) + \

@@ -21,6 +21,13 @@ class Run:
     err: str
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory):
+    """Build caches (reuse.py) go to a folder of the test session, not the user's ~/.cache."""
+    import os
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture
 def cli(capsys):
     """Run `build.py ARGS…` in-process; returns exit code and captured output."""

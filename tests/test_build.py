@@ -49,7 +49,7 @@ def test_crash_while_writing_leaves_previous_output(golden_copy, tmp_path, cli, 
 
     monkeypatch.setattr(publish_module, "_write", failing)
     with pytest.raises(OSError):
-        cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
+        cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--no-cache")
     assert tree_bytes(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
 
@@ -128,3 +128,54 @@ def test_templates_escape_titles(tmp_path, cli):
     assert "计量器具型式批准决定 &lt;第2号&gt;" in page
     body = (tmp_path / "o" / "quanli" / "xuke" / "2026-00001" / "index.html").read_text()
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
+
+
+def test_parallel_and_cached_builds_equal_a_serial_uncached_one(golden_copy, tmp_path, cli, monkeypatch):
+    """Workers and the reuse of the previous output never change a byte."""
+    from generator import workers
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 2)     # the fixture is small: fork even for it
+    monkeypatch.setattr(workers, "CHUNK", 3)
+    forked = []
+    real = workers.render_jobs
+    monkeypatch.setattr("generator.render.render_jobs", lambda jobs, *a, **k: forked.append(len(jobs)) or real(jobs, *a, **k))
+    serial, fast = tmp_path / "serial", tmp_path / "fast"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", serial, "--jobs", "1", "--no-cache").code == 0
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", fast, "--jobs", "2").code == 0
+    assert tree_bytes(serial) == tree_bytes(fast)
+    assert forked and forked[0] >= 15
+    item = golden_copy / "content" / "fagui" / "xuke-3.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("行政许可事项办理结果公示（第三批）", "办理结果公示（更正）"),
+                    encoding="utf-8")
+    for out, extra in ((serial, ("--jobs", "1", "--no-cache")), (fast, ("--jobs", "2"))):
+        assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out, *extra).code == 0
+    assert tree_bytes(serial) == tree_bytes(fast)
+    assert "办理结果公示（更正）" in (fast / "quanli" / "xuke" / "2026-00003" / "index.html").read_text()
+
+
+def test_unchanged_pages_are_reused_and_edited_outputs_are_not(golden_copy, tmp_path, cli):
+    out = tmp_path / "out"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    page = out / "quanli" / "xuke" / "2026-00001" / "index.html"
+    inode = page.stat().st_ino
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out)     # nothing changed: nothing written
+    assert run.code == 0 and page.stat().st_ino == inode
+    item = golden_copy / "content" / "fagui" / "xuke-3.md"
+    item.write_text(item.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    assert page.stat().st_ino == inode                          # an untouched page is the same file, linked
+    assert "补充" in (out / "quanli" / "xuke" / "2026-00003" / "index.html").read_text()
+    page.write_text("被手工改动", encoding="utf-8")             # a hand-edited output is never trusted
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    assert "被手工改动" not in page.read_text()
+
+
+def test_template_edit_invalidates_the_cache(golden_copy, tmp_path, cli):
+    import shutil
+    from generator.config import PROJECT_THEMES
+    shutil.copytree(PROJECT_THEMES / "default", golden_copy / "themes" / "default")
+    out = tmp_path / "out"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    template = golden_copy / "themes" / "default" / "templates" / "item.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("上一篇：", "上一条："), encoding="utf-8")
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    assert "上一条：" in (out / "quanli" / "xuke" / "2026-00001" / "index.html").read_text()

@@ -1,0 +1,78 @@
+"""Reusing the previous build's files: the render cache of command-line builds.
+
+In the user's cache folder ($XDG_CACHE_HOME or ~/.cache, `zwgk/<hash of the output
+folder's path>/manifest.json`), outside the output and the site, a manifest records, for every file
+the last build wrote, the key it was made from (a hash of everything its
+template could see, plus the code, the theme and site.toml) and the file's size
+and mtime. A new build that computes the same key for a path, and finds the old
+file untouched, hard-links it into the new output instead of rendering and
+writing it again. The cache is safe to delete (everything is rendered again) and
+cannot go stale: a changed input changes the key, and a file edited by hand no
+longer matches its recorded size and mtime.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Optional
+
+MANIFEST_VERSION = 1
+
+
+def cache_dir(out_dir: Path) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "zwgk" / hashlib.sha1(str(out_dir.absolute()).encode()).hexdigest()[:16]
+
+
+class OutputStore:
+    """The previous output and the keys its files were made from."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir.absolute()
+        self.entries: dict[str, list] = {}
+        try:
+            data = json.loads((cache_dir(out_dir) / "manifest.json").read_text(encoding="utf-8"))
+            if data.get("version") == MANIFEST_VERSION:
+                self.entries = data["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            self.entries = {}
+
+    def reusable(self, path: str, key: str) -> Optional[Path]:
+        """The previous file for `path` if it was made from `key` and is untouched since."""
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != key:
+            return None
+        file = self.out_dir / path
+        try:
+            stat = file.stat()
+        except OSError:
+            return None
+        return file if (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2]) else None
+
+    def same_as_before(self, keys: dict[str, str]) -> bool:
+        """True when the new build would write exactly the files of the previous one."""
+        return bool(self.entries) and self.entries.keys() == keys.keys() and all(
+            self.reusable(path, key) is not None for path, key in keys.items())
+
+
+def write_manifest(out_dir: Path, keys: dict[str, str]) -> None:
+    """Record the keys of the files now in `out_dir` (after the swap)."""
+    out_dir = out_dir.absolute()
+    files = {}
+    for path, key in keys.items():
+        try:
+            stat = (out_dir / path).stat()
+        except OSError:
+            continue
+        files[path] = [key, stat.st_size, stat.st_mtime_ns]
+    folder = cache_dir(out_dir)
+    try:   # a cache that cannot be written only costs the next build its reuse
+        folder.mkdir(parents=True, exist_ok=True)
+        temp = folder / f"manifest.{os.getpid()}.tmp"
+        temp.write_text(json.dumps({"version": MANIFEST_VERSION, "out": str(out_dir), "files": files},
+                                   sort_keys=True), encoding="utf-8")
+        os.replace(temp, folder / "manifest.json")
+    except OSError:
+        pass
