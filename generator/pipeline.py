@@ -31,6 +31,10 @@ from .visibility import Visibility, decide, next_change
 CONTRIBUTORS: list = []
 FINISHERS: list = []
 
+from . import search as _search  # noqa: E402  (website, intranet: /search/ page; Pagefind index of the staging folder)
+CONTRIBUTORS.append(_search.search_page)
+FINISHERS.append(_search.indexer)
+
 from .dashboard import contribute as _intranet_dashboard  # noqa: E402  (compliance dashboard, annual report)
 CONTRIBUTORS.append(_intranet_dashboard)
 

@@ -1,0 +1,148 @@
+"""The /search/ page as a person uses it — with the keyboard alone — and window.siteSearch's options,
+on the example bureau's website and intranet builds."""
+import re
+
+import pytest
+
+from support import NOW, ROOT, screenshot
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    from generator.cli import main
+    out = tmp_path_factory.mktemp("search-page")
+    for target in ("website", "intranet"):
+        assert main(["build", "--site", str(ROOT), "--target", target, "--now", NOW, "--out", str(out / target),
+                     "--quiet"]) == 0
+    return out
+
+
+def open_search(page, base, query=""):
+    page.goto(base + "search/" + (f"?q={query}" if query else ""))
+    page.wait_for_function("typeof window.siteSearch === 'function'")
+
+
+def status(page):
+    return page.locator("#search-status").inner_text()
+
+
+def tab_to(page, predicate_js, limit=60):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(predicate_js):
+            return
+    raise AssertionError(f"Tab never reached {predicate_js}")
+
+
+def test_keyboard_only_search_filter_sort_page_and_open(builds, serve, page):
+    base = serve(builds / "website")
+    open_search(page, base)
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    page.keyboard.type("許可")                                        # Traditional; pages in both scripts
+    page.wait_for_function("document.querySelector('#search-status').innerText.includes('条结果')")
+    assert re.search(r"共 12 条结果，第 1/2 页", status(page)), status(page)
+    assert page.locator("#search-results > li").count() == 10
+    assert page.locator("#search-results mark").count() >= 10         # highlighted excerpts
+    first = page.locator("#search-results > li").first.inner_text()
+    assert "行政许可" in first and re.search(r"\d{4}-\d\d-\d\d", first)   # title, category, date
+
+    tab_to(page, "document.activeElement.textContent === '下一页'")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#search-status').innerText.includes('第 2/2 页')")
+    assert page.evaluate("document.activeElement.id") == "search-status"
+    assert page.locator("#search-results > li").count() == 2
+    assert "page=2" in page.url
+
+    page.keyboard.press("/")                                          # back to the box
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    tab_to(page, "document.activeElement.name === 'category'")
+    for _ in range(30):                                               # arrows move within the radio group
+        if page.evaluate("document.activeElement.parentElement.textContent.includes('行政权力运行公开')"):
+            break
+        page.keyboard.press("ArrowDown")
+    page.wait_for_function("document.querySelector('#search-status').innerText.includes('行政权力运行公开')")
+    urls = page.eval_on_selector_all("#search-results a", "as => as.map(a => new URL(a.href).pathname)")
+    assert urls and all(u.startswith("/quanli/") for u in urls)
+    count = page.locator('[data-count-for="category:行政权力运行公开"]').inner_text()
+    assert f"共 {count} 条结果" in status(page)
+    assert page.locator('[data-count-for="category:政府信息公开"]').inner_text() != ""
+
+    tab_to(page, "document.activeElement.id === 'search-sort'")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("location.search.includes('sort=date')")
+    page.wait_for_timeout(200)
+    dates = page.eval_on_selector_all("#search-results .result-meta",
+                                      "ps => ps.map(p => p.innerText.match(/\\d{4}-\\d\\d-\\d\\d/)[0])")
+    assert dates == sorted(dates, reverse=True) and len(dates) >= 5
+    screenshot(page, "search-page")
+
+    tab_to(page, "document.activeElement.closest && !!document.activeElement.closest('#search-results')")
+    target = page.evaluate("new URL(document.activeElement.href).pathname")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**" + target)
+    assert page.locator("h1").inner_text()
+    assert page.external_requests == []
+
+
+def test_header_box_leads_to_the_search_page(builds, serve, page):
+    base = serve(builds / "website")
+    page.goto(base + "quanli/")
+    tab_to(page, "document.activeElement.name === 'q'")
+    page.keyboard.type("xzxk")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=xzxk")
+    page.wait_for_function("document.querySelector('#search-status').innerText.includes('条结果')")
+    assert page.locator("#search-q").input_value() == "xzxk"
+    assert "行政许可" in page.locator("#search-results h2").first.inner_text()
+
+
+def test_site_search_options(builds, serve, page):
+    open_search(page, serve(builds / "website"))
+    data = page.evaluate("""async () => {
+      const all = await siteSearch('许可');
+      const byCode = await siteSearch('许可', {filters: {category: '0204'}});
+      const byName = await siteSearch('许可', {filters: {category: '行政许可'}});
+      const top = await siteSearch('许可', {filters: {category: '02'}});
+      const dept = await siteSearch('许可', {filters: {department: '特种设备安全监察处'}});
+      const year = await siteSearch('许可', {filters: {year: 2025}});
+      const byDate = await siteSearch('许可', {sort: 'date'});
+      const paged = await siteSearch('许可', {offset: 10, limit: 10});
+      const none = await siteSearch('');
+      const browse = await siteSearch('', {filters: {year: '2025'}});
+      const exact = await siteSearch('行政处罚决定书（泰质监罚〔2025〕12号）');
+      const index = await siteSearch('014000184/2026-00070');
+      const pick = rs => rs.map(r => ({url: r.url, title: r.title, category: r.category, categories: r.categories,
+                                       department: r.department, year: r.year, date: r.date, meta: r.meta}));
+      return {all: pick(all), facets: all.facets, total: all.total, byCode: pick(byCode), byName: pick(byName),
+              top: pick(top), dept: pick(dept), year: pick(year), byDate: pick(byDate), paged: pick(paged),
+              pagedTotal: paged.total, none: none.length, browse: pick(browse), browseTotal: browse.total,
+              exact: pick(exact), index: pick(index)};
+    }""")
+    assert data["total"] == len(data["all"]) == 12
+    assert all(r["url"].startswith("/") and r["url"].endswith("/") and r["title"] for r in data["all"])
+    assert all("grams" not in r["meta"] and "pykeys" not in r["meta"] for r in data["all"])
+    assert data["byCode"] == data["byName"] and data["byCode"]
+    assert all(r["category"] == "行政许可" for r in data["byCode"])
+    assert len(data["byCode"]) == data["facets"]["category"]["行政许可"]
+    assert all("行政权力运行公开" in r["categories"] for r in data["top"])
+    assert len(data["top"]) == data["facets"]["category"]["行政权力运行公开"]
+    assert data["dept"] and all(r["department"] == "特种设备安全监察处" for r in data["dept"])
+    assert data["year"] and all(r["year"] == "2025" for r in data["year"])
+    assert sum(data["facets"]["year"].values()) == 12
+    dates = [r["date"] for r in data["byDate"]]
+    assert dates == sorted(dates, reverse=True)
+    assert data["pagedTotal"] == 12 and data["paged"] == data["all"][10:]
+    assert data["none"] == 0
+    assert data["browseTotal"] == len(data["browse"]) > 0 and all(r["year"] == "2025" for r in data["browse"])
+    assert data["exact"][0]["url"] == "/quanli/chufa/2025-00016/"
+    assert [r["url"] for r in data["index"]] == ["/quanli/xuke/2026-00070/"]
+
+
+def test_intranet_search_finds_internal_items_the_website_does_not(builds, serve, page):
+    query = "职务任免"
+    open_search(page, serve(builds / "intranet"))
+    intranet = page.evaluate("async q => (await siteSearch(q)).map(r => r.url)", query)
+    open_search(page, serve(builds / "website"))
+    website = page.evaluate("async q => (await siteSearch(q)).map(r => r.url)", query)
+    assert "/neiwu/renmian/2026-00057/" in intranet
+    assert website == []

@@ -1,0 +1,227 @@
+"""The search index (generator/search.py): keys, what is indexed, no held-back record, reproducible
+bundles, a failed index leaving the previous output. Quality is measured in
+tests/browser/test_search_quality.py, the page in tests/browser/test_search_page.py."""
+import gzip
+import json
+import re
+import stat
+from types import SimpleNamespace
+
+import pytest
+
+from generator import search
+from support import GOLDEN_SITE, NOW, tree_bytes
+from test_leaks import HELD_INDEX, HELD_TITLES, MARKERS
+
+BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
+def build(cli, out, target="website", site=GOLDEN_SITE, report=None):
+    args = ["build", "--site", site, "--target", target, "--now", NOW, "--out", out, "--quiet"]
+    if report:
+        args += ["--report", report]
+    run = cli(*args)
+    assert run.code == 0, run.err
+    return run
+
+
+def bundle_texts(out):
+    """Every file of the Pagefind bundle, gzip ones decompressed, as text (word separators removed)."""
+    texts = {}
+    for path in sorted((out / "pagefind").rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            # Pagefind separates the words it segmented with U+200B: drop it, or a leak would hide
+            text = data.decode("utf-8", errors="replace").replace("\u200b", "")
+            texts[path.relative_to(out).as_posix()] = BETWEEN_HAN.sub("", text)   # and the index's spaces
+    return texts
+
+
+def fragments(out):
+    for name, text in bundle_texts(out).items():
+        if name.startswith("pagefind/fragment/"):
+            yield json.loads(text[len("pagefind_dcd"):])
+
+
+# ---------------------------------------------------------------- keys
+
+def test_normalise_is_one_character_for_one():
+    assert search.normalise("許可 處罰決定書 經費") == "许可 处罚决定书 经费"
+    assert search.normalise("２０２６ＡＢ") == "2026AB"
+    text = "泰州市质量技术监督局关于准予许可的决定"
+    assert search.normalise(text) == text
+    table = search.t2s_map()
+    assert all(len(k) == 1 and len(v) == 1 for k, v in table.items())
+
+
+def test_t2s_json_is_the_same_table_sorted():
+    data = json.loads(search.t2s_json())
+    pairs = data["map"]
+    table = dict(zip(pairs[0::2], pairs[1::2]))
+    assert table == search.t2s_map()
+    assert list(table) == sorted(table)
+    assert table["許"] == "许" and table["處"] == "处"
+
+
+def test_indexed_text_has_a_space_between_han_characters():
+    html = ('<!DOCTYPE html><html><head><title>标题</title></head><body><nav>导航文字</nav>'
+            '<article data-pagefind-body data-pagefind-meta="date:2026-01-01"><h1>许可a决定</h1>'
+            '<table data-pagefind-ignore><tr><td>忽略</td></tr></table><p data-pagefind-meta="doc_no">泰质监</p>'
+            '<p>1&lt;2 的“许可”<br>证书</p><script>var a = "中文<b>";</script></article><!-- 注释 --></body></html>')
+    out = search.spaced(html)
+    assert "<h1>许 可a决 定</h1>" in out and "1&lt;2 的“许 可”<br>证 书" in out
+    for kept in ("<nav>导航文字</nav>", "<td>忽略</td>", ">泰质监</p>", 'var a = "中文<b>";', "<!-- 注释 -->",
+                 "<!DOCTYPE html>", "<title>标题</title>"):
+        assert kept in out, kept
+    assert search.changed_forms("許可證 乾 abc") == {"许", "证", "干"}
+    assert search.changed_forms("许可证") == set()
+
+
+def test_pinyin_is_phrase_aware_and_skips_punctuation():
+    assert search.pinyin_runs("中国银行行政许可") == [["zhong", "guo", "yin", "hang", "xing", "zheng", "xu", "ke"]]
+    assert search.pinyin_runs("銀行") == [["yin", "hang"]]
+    assert search.pinyin_runs("2026年“三公”经费") == [["nian", "san", "gong", "jing", "fei"]]
+    assert search.pinyin_runs("关于《泰州》2026年度") == [["guan", "yu", "tai", "zhou"], ["nian", "du"]]
+    keys = search.pinyin_keys(search.pinyin_runs("行政许可决定"))
+    assert {"xzxkjd", "xkjd", "xingzhengxuk", "xukejueding", "jueding", "d"} <= keys
+    assert max(len(k) for k in keys) == search.PINYIN_CAP
+
+
+def test_exact_keys():
+    assert search.fnv_key("許可") == search.fnv_key(" 许可 ")
+    assert search.fnv_key("许可") != search.fnv_key("许可证")
+    assert len(search.fnv_key("x")) == 18 and search.fnv_key("x").startswith(search.KEY)
+
+
+def test_kiosk_gets_no_pagefind_index():
+    assert search.indexer(SimpleNamespace(target="kiosk"), None) is None
+    assert search.indexer(SimpleNamespace(target="intranet"), None) is not None
+
+
+# ---------------------------------------------------------------- what an item page offers
+
+def test_item_page_offers_body_title_and_identifiers_only(tmp_path, cli):
+    out = tmp_path / "w"
+    build(cli, out)
+    page = search.read_page((out / "quanli/xuke/2026-00001/index.html").read_text(encoding="utf-8"))
+    assert page.has_body
+    assert page.title == "关于准予泰州市恒达起重机械有限公司特种设备生产许可的决定"
+    assert page.meta["index_no"] == "014000184/2026-00001" and page.meta["doc_no"] == "示质监许〔2026〕1号"
+    assert page.categories == ["行政权力运行公开", "行政许可"]
+    assert page.text.startswith(page.title) and "桥式起重机制造" in page.text
+    for outside in ("信息索引", "发布机构", "主题词", "附件", "上一篇", "首页", "按机构", "政务公开举报电话"):
+        assert outside not in page.text, outside
+    listing = search.read_page((out / "quanli/xuke/index.html").read_text(encoding="utf-8"))
+    assert not listing.has_body
+
+
+def test_indexing_copy_carries_the_keys_in_metadata():
+    html = ('<html lang="zh-CN"><head><title>t</title></head><body><nav><a data-pagefind-filter="category">行政许可</a>'
+            '</nav><article data-pagefind-body><table data-pagefind-ignore><tr><td data-pagefind-meta="index_no">'
+            '1/2026-00001</td></tr></table><h1>銀行許可</h1><p>正文</p></article></body></html>')
+    page = search.read_page(html)
+    copy = search.index_copy(html, page)
+    assert copy.count("data-pagefind-meta=") == 1 + 6 and copy.index("pykeys") < copy.index("</head>")
+    assert 'data-pagefind-meta="title[content]" content="銀行許可"' in copy and "<h1>銀 行 許 可</h1>" in copy
+    assert 'data-pagefind-meta="tchars[content]" content="许 银"' in copy
+    assert 'data-pagefind-meta="pinyin[content]" content="yin hang xu ke"' in copy
+    assert 'data-pagefind-meta="cpinyin[content]" content="xing zheng xu ke"' in copy
+    assert search.fnv_key("银行许可") in copy and search.fnv_key("1/2026-00001") in copy
+    assert copy.replace(copy[copy.index("<meta"):copy.index("</head>")], "") == search.spaced(html)
+
+
+# ---------------------------------------------------------------- the bundle
+
+@pytest.mark.parametrize("target", ["website", "intranet"])
+def test_index_holds_exactly_the_published_items_and_nothing_held_back(target, tmp_path, cli):
+    out, report = tmp_path / target, tmp_path / "report.json"
+    build(cli, out, target, report=report)
+    published = {e["url"] for e in json.loads(report.read_text())["published"]}
+    assert {f["url"] for f in fragments(out)} == published
+    texts = bundle_texts(out)
+    assert texts
+    for marker, allowed in MARKERS.items():
+        pattern = re.compile(re.escape(marker) + r"(?![-\w])")
+        found = [name for name, text in texts.items() if pattern.search(text)]
+        assert bool(found) == (target in allowed), (marker, found)
+    for needle in HELD_TITLES + HELD_INDEX:
+        assert not [n for n, t in texts.items() if needle in t], needle
+    # the held-back titles' exact-match keys
+    for title in HELD_TITLES:
+        assert not [n for n, t in texts.items() if search.fnv_key(title) in t], title
+
+
+def test_bundle_is_byte_for_byte_reproducible(tmp_path, cli):
+    build(cli, tmp_path / "a")
+    build(cli, tmp_path / "b")
+    a, b = tree_bytes(tmp_path / "a" / "pagefind"), tree_bytes(tmp_path / "b" / "pagefind")
+    assert a == b and len(a) >= 8
+    assert not [n for n in a if n.startswith(("pagefind-ui", "pagefind-modular", "pagefind-component"))]
+
+
+def test_cbor_codec_round_trips_pagefinds_files(tmp_path, cli):
+    out = tmp_path / "w"
+    build(cli, out)
+    files = list((out / "pagefind").glob("*.pf_meta")) + list((out / "pagefind" / "filter").iterdir())
+    assert len(files) == 4
+    for path in files:
+        data = gzip.decompress(path.read_bytes())
+        value, end = search._cbor_decode(data, len(search._SIGNATURE))
+        assert end == len(data) and search._SIGNATURE + search._cbor_encode(value) == data
+    filters = [search._read_cbor(p) for p in (out / "pagefind" / "filter").iterdir()]
+    assert {f[0] for f in filters} == {"category", "department", "year"}
+    for name, values in filters:
+        assert [v[0] for v in values] == sorted(v[0] for v in values)
+
+
+def test_search_page_and_header_box(tmp_path, cli):
+    for target in ("website", "intranet"):
+        out = tmp_path / target
+        build(cli, out, target)
+        page = (out / "search" / "index.html").read_text(encoding="utf-8")
+        assert 'id="search"' in page and "static/search.js" in page and 'lang="zh-CN"' in page
+        assert (out / "search" / "zh-t2s.json").read_bytes() == search.t2s_json()
+        home = (out / "index.html").read_text(encoding="utf-8")
+        assert '<form class="sitesearch" role="search" action="search/"' in home
+        assert 'class="sitesearch"' not in page            # the search page has its own box
+    kiosk = tmp_path / "kiosk"
+    build(cli, kiosk, "kiosk")
+    assert 'class="sitesearch"' not in (kiosk / "index.html").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- failures
+
+def _fake_pagefind(tmp_path, body):
+    script = tmp_path / "fake-pagefind"
+    script.write_text("#!/bin/sh\n" + body + "\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+@pytest.mark.parametrize("case", ["exit", "missing", "partial"])
+def test_failed_index_leaves_previous_output_with_a_clear_error(case, tmp_path, cli, monkeypatch, golden_copy):
+    out = tmp_path / "w"
+    build(cli, out, site=golden_copy)
+    before = tree_bytes(out)
+    item = golden_copy / "content/fagui/xuke-3.md"     # a change, so the build writes a new output
+    item.write_text(item.read_text(encoding="utf-8").replace("第三批办理结果见下表。", "第三批办理结果（更正）见下表。"),
+                    encoding="utf-8")
+    if case == "exit":
+        fake = _fake_pagefind(tmp_path, 'echo "Error: disk full" >&2; exit 3')
+        monkeypatch.setattr(search, "pagefind_executable", lambda: fake)
+    elif case == "missing":
+        import pagefind_bin_extended
+
+        def missing():
+            raise FileNotFoundError("pagefind_extended")
+        monkeypatch.setattr(pagefind_bin_extended, "get_executable", missing)
+    else:                      # Pagefind runs, but its bundle does not hold every page
+        monkeypatch.setattr(search, "stabilise", lambda bundle: 0)
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
+    assert run.code == 2
+    assert "生成搜索索引失败" in run.err and "Traceback" not in run.err + run.out
+    assert {"exit": "disk full", "missing": "找不到 Pagefind", "partial": "只索引了"}[case] in run.err
+    assert tree_bytes(out) == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".w.")]     # no staging left behind

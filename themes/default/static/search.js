@@ -1,0 +1,514 @@
+/* 站内搜索 — window.siteSearch(query, options) on the Pagefind index, and the UI of /search/.
+ *
+ * The index (see generator/search.py) holds every Han character of an item page as a word, the
+ * Simplified forms of its Traditional characters ("tchars"), pinyin keys ("pykeys") and exact-match
+ * keys ("keys"). This file turns a query into the same words, asks Pagefind for the candidate
+ * pages, checks each candidate's text really holds the query, and ranks: an exact title, 索引号 or
+ * 文号 first, then pages whose title holds the query, then Pagefind's score.
+ *
+ * siteSearch(query, {filters: {category, department, year}, sort: "relevance"|"date", offset, limit})
+ *   -> Promise of an array of {url, title, date, category, categories, department, year, index_no,
+ *      doc_no, excerpt (HTML, matches in <mark>), score}; the array also carries .total (results
+ *      before offset/limit), .facets ({category: {name: count}, department: …, year: …}) and
+ *      .approximate (true when the candidates were too many to check them all).
+ * category is a code ("0204") or a name ("行政许可"); url is the path inside the site ("/quanli/xuke/2026-00001/").
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var ROOT = new URL("../", script ? script.src : location.href);     // static/search.js -> site root
+  var KEY = "0y", PINYIN_CAP = 12;
+  var FULL_LIMIT = 400;          // candidates checked one by one; beyond, pages are checked as shown
+  var PAGE_SIZE = 10;
+  var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]+/gu;
+  var FACETS = ["category", "department", "year"];
+  var BETWEEN_HAN = /(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]) (?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}])/gu;
+  var INTERNAL_META = ["tchars", "pinyin", "cpinyin", "pykeys", "keys"];
+
+  function pageConfig() {
+    var el = document.getElementById("search");
+    try { return el ? JSON.parse(el.dataset.config) : {}; } catch (e) { return {}; }
+  }
+  var CONFIG = pageConfig();
+
+  // ------------------------------------------------------------ loading
+
+  var pagefindPromise = null, mapPromise = null;
+
+  function loadPagefind() {
+    if (!pagefindPromise) {
+      pagefindPromise = import(new URL("pagefind/pagefind.js", ROOT).href).then(function (pf) {
+        return Promise.resolve(pf.options({ baseUrl: "/" })).then(function () { return pf.init(); })
+          .then(function () { return pf; });
+      });
+      pagefindPromise.catch(function () { pagefindPromise = null; });
+    }
+    return pagefindPromise;
+  }
+
+  function loadMap() {
+    if (!mapPromise) {
+      mapPromise = fetch(new URL(CONFIG.t2s || "search/zh-t2s.json", ROOT).href)
+        .then(function (r) { if (!r.ok) throw new Error("zh-t2s.json: " + r.status); return r.json(); })
+        .then(function (data) {
+          var map = new Map(), chars = Array.from(data.map || "");
+          for (var i = 0; i + 1 < chars.length; i += 2) map.set(chars[i], chars[i + 1]);
+          return map;
+        });
+      mapPromise.catch(function () { mapPromise = null; });
+    }
+    return mapPromise;
+  }
+
+  // ------------------------------------------------------------ the same keys as generator/search.py
+
+  function normalise(text, map) {
+    var out = "";
+    for (var ch of text) out += map.get(ch) || ch;
+    return out;
+  }
+
+  function fnvKey(text) {
+    var out = KEY;
+    [0x811c9dc5, 0x050c5d1f].forEach(function (basis) {
+      var h = basis;
+      for (var ch of text) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0;
+      out += ("0000000" + h.toString(16)).slice(-8);
+    });
+    return out;
+  }
+
+  /** Pagefind words for one term: each Han character (the index's words), other text as it is. */
+  function termKeys(term) {
+    var keys = [], last = 0;
+    for (var m of term.matchAll(HAN_RUN)) {
+      if (m.index > last) keys.push(term.slice(last, m.index));
+      Array.from(new Set(m[0])).forEach(function (ch) { keys.push(ch); });
+      last = m.index + m[0].length;
+    }
+    if (last < term.length) keys.push(term.slice(last));
+    return keys.filter(function (k) { return /[\p{L}\p{N}]/u.test(k); });
+  }
+
+  function parseQuery(raw, map) {
+    var text = normalise(String(raw || "").replace(/\u200b/g, ""), map).trim().replace(/\s+/g, " ").toLowerCase();
+    var terms = text ? text.split(" ") : [];
+    var letterForm = text.replace(/ü/g, "v");
+    var pinyin = /^[a-z' ]+$/.test(letterForm) ? letterForm.replace(/[ ']/g, "") : "";
+    return { text: text, terms: terms, pinyin: pinyin };
+  }
+
+  // ------------------------------------------------------------ checking and ranking candidates
+
+  function syllableRuns(value) {
+    return String(value || "").split(" / ").filter(Boolean).map(function (run) { return run.split(" "); });
+  }
+
+  function readsAs(runs, pinyin) {
+    return runs.some(function (run) {
+      for (var i = 0; i < run.length; i++) {
+        var rest = run.slice(i);
+        if (rest.join("").startsWith(pinyin)) return true;
+        if (rest.map(function (s) { return s[0]; }).join("").startsWith(pinyin)) return true;
+      }
+      return false;
+    });
+  }
+
+  /** A candidate's data, with what checking and display need computed once. */
+  function prepare(data, map) {
+    var meta = data.meta || {};
+    var content = String(data.content || "").replace(/\u200b/g, "").replace(BETWEEN_HAN, "");
+    var chars = Array.from(content), norm = "", offsets = [];
+    chars.forEach(function (ch, i) {
+      var n = (map.get(ch) || ch).toLowerCase();
+      for (var k = 0; k < n.length; k++) offsets.push(i);
+      norm += n;
+    });
+    offsets.push(chars.length);
+    var filters = data.filters || {};
+    var categories = filters.category || [];
+    return {
+      url: data.url, meta: meta, chars: chars, norm: norm, offsets: offsets,
+      title: meta.title || "",
+      normTitle: normalise(meta.title || "", map).toLowerCase(),
+      normIndex: normalise(meta.index_no || "", map).toLowerCase(),
+      normDoc: normalise(meta.doc_no || "", map).toLowerCase(),
+      titleRuns: syllableRuns(meta.pinyin), categoryRuns: syllableRuns(meta.cpinyin),
+      filters: { category: categories, department: filters.department || [], year: filters.year || [] },
+    };
+  }
+
+  function judge(item, query) {
+    var exact = query.text && (item.normTitle === query.text || item.normIndex === query.text ||
+                               item.normDoc === query.text);
+    var hay = item.norm + "\n" + item.normIndex + "\n" + item.normDoc;
+    var inText = query.terms.length > 0 && query.terms.every(function (t) { return hay.includes(t); });
+    var inTitle = query.terms.length > 0 && query.terms.every(function (t) { return item.normTitle.includes(t); });
+    var byTitlePinyin = !!query.pinyin && readsAs(item.titleRuns, query.pinyin);
+    var byCategoryPinyin = !!query.pinyin && readsAs(item.categoryRuns, query.pinyin);
+    if (!(exact || inText || byTitlePinyin || byCategoryPinyin)) return null;
+    return exact ? 0 : (inTitle || byTitlePinyin) ? 1 : 2;
+  }
+
+  function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  /** About 100 characters of the original text around the first match, matches in <mark>. */
+  function excerpt(item, query) {
+    var spans = [];
+    query.terms.forEach(function (t) {
+      var from = 0, at;
+      while (t && (at = item.norm.indexOf(t, from)) >= 0 && spans.length < 50) {
+        spans.push([item.offsets[at], item.offsets[at + t.length]]);
+        from = at + t.length;
+      }
+    });
+    spans.sort(function (a, b) { return a[0] - b[0]; });
+    var skip = Array.from(item.title).length;                // the content starts with the title
+    var first = spans.find(function (s) { return s[0] >= skip; }) || spans[0];
+    var floor = first && first[0] >= skip ? skip : 0;
+    var start = first ? Math.max(floor, first[0] - 30) : Math.min(skip, item.chars.length);
+    while (start > 0 && start < item.chars.length && /[.\s]/.test(item.chars[start])) start++;
+    var end = Math.min(item.chars.length, start + 100);
+    var html = "", pos = start;
+    spans.forEach(function (s) {
+      if (s[0] < pos || s[0] >= end) return;
+      html += escapeHtml(item.chars.slice(pos, s[0]).join(""));
+      var stop = Math.min(s[1], end);
+      html += "<mark>" + escapeHtml(item.chars.slice(s[0], stop).join("")) + "</mark>";
+      pos = stop;
+    });
+    html += escapeHtml(item.chars.slice(pos, end).join(""));
+    html = html.replace(/^[.\s]+/, "").replace(/\. (?=\S)/g, " ");    // Pagefind's ". " between blocks
+    return (start > 0 ? "…" : "") + html + (end < item.chars.length ? "…" : "");
+  }
+
+  function publicResult(item, query, score, tier) {
+    var meta = {};
+    Object.keys(item.meta).forEach(function (k) { if (INTERNAL_META.indexOf(k) < 0) meta[k] = item.meta[k]; });
+    var cats = item.filters.category;
+    return {
+      url: item.url, title: item.title, date: meta.date || "", category: cats[cats.length - 1] || "",
+      categories: cats.slice(), department: item.filters.department[0] || "", year: item.filters.year[0] || "",
+      index_no: meta.index_no || "", doc_no: meta.doc_no || "", excerpt: excerpt(item, query),
+      score: score, tier: tier, meta: meta,
+    };
+  }
+
+  // ------------------------------------------------------------ filters
+
+  function wantedFilters(filters) {
+    var wanted = {};
+    FACETS.forEach(function (facet) {
+      var value = filters && filters[facet];
+      if (value === undefined || value === null || value === "") return;
+      value = String(value);
+      if (facet === "category") {
+        var byCode = (CONFIG.categories || []).find(function (c) { return c.code === value; });
+        if (byCode) value = byCode.name;
+      }
+      wanted[facet] = value;
+    });
+    return wanted;
+  }
+
+  function passes(item, wanted, except) {
+    return FACETS.every(function (facet) {
+      return facet === except || !(facet in wanted) || item.filters[facet].indexOf(wanted[facet]) >= 0;
+    });
+  }
+
+  function countFacets(items, wanted) {
+    var counts = { category: {}, department: {}, year: {} };
+    items.forEach(function (item) {
+      FACETS.forEach(function (facet) {
+        if (!passes(item, wanted, facet)) return;
+        item.filters[facet].forEach(function (v) { counts[facet][v] = (counts[facet][v] || 0) + 1; });
+      });
+    });
+    return counts;
+  }
+
+  function pagefindFilters(wanted) {
+    var out = {};
+    Object.keys(wanted).forEach(function (k) { out[k] = wanted[k]; });
+    return out;
+  }
+
+  // ------------------------------------------------------------ siteSearch
+
+  function byRank(sort) {
+    return function (a, b) {            // by date: newest first, whatever matched; else the tiers first
+      if (sort === "date" && a.date !== b.date) return a.date < b.date ? 1 : -1;
+      if (a.tier !== b.tier) return a.tier - b.tier;
+      if (a.score !== b.score) return b.score - a.score;
+      if (a.date !== b.date) return a.date < b.date ? 1 : -1;
+      return a.url < b.url ? -1 : a.url > b.url ? 1 : 0;
+    };
+  }
+
+  function finish(list, offset, limit, total, facets, approximate) {
+    var out = list.slice(offset, limit === Infinity ? undefined : offset + limit);
+    out.total = total;
+    out.facets = facets;
+    out.approximate = approximate;
+    return out;
+  }
+
+  function siteSearch(query, options) {
+    options = options || {};
+    var sort = options.sort === "date" ? "date" : "relevance";
+    var offset = Math.max(0, options.offset | 0);
+    var limit = options.limit > 0 ? options.limit : Infinity;
+    var wanted = wantedFilters(options.filters);
+    return Promise.all([loadPagefind(), loadMap()]).then(function (loaded) {
+      var pf = loaded[0], map = loaded[1];
+      var q = parseQuery(query, map);
+      if (!q.text) return browse(pf, map, q, wanted, offset, limit);
+      var textKeys = [].concat.apply([], q.terms.map(termKeys));
+      var searches = [
+        textKeys.length ? pf.search(textKeys.join(" ")) : null,
+        q.pinyin ? pf.search(q.pinyin.slice(0, PINYIN_CAP)) : null,
+        pf.search(fnvKey(q.text)),
+      ];
+      return Promise.all(searches).then(function (found) {
+        var candidates = new Map();
+        found.forEach(function (search) {
+          (search ? search.results : []).forEach(function (r) {
+            var had = candidates.get(r.id);
+            if (!had || had.score < r.score) candidates.set(r.id, r);
+          });
+        });
+        var list = Array.from(candidates.values()).sort(function (a, b) { return b.score - a.score; });
+        if (list.length > FULL_LIMIT) return large(pf, map, q, wanted, sort, offset, limit, textKeys, found[2]);
+        return Promise.all(list.map(function (r) { return r.data(); })).then(function (datas) {
+          var checked = [];
+          datas.forEach(function (data, i) {
+            var item = prepare(data, map), tier = judge(item, q);
+            if (tier !== null) checked.push({ item: item, tier: tier, score: list[i].score });
+          });
+          var facets = countFacets(checked.map(function (c) { return c.item; }), wanted);
+          var results = checked.filter(function (c) { return passes(c.item, wanted); })
+            .map(function (c) { return publicResult(c.item, q, c.score, c.tier); })
+            .sort(byRank(sort));
+          return finish(results, offset, limit, results.length, facets, false);
+        });
+      });
+    });
+  }
+
+  /** No query: the pages of the chosen filters, newest first (Pagefind's counts are exact here). */
+  function browse(pf, map, q, wanted, offset, limit) {
+    if (!Object.keys(wanted).length) return finish([], 0, limit, 0, null, false);
+    return pf.search(null, { filters: pagefindFilters(wanted), sort: { date: "desc" } }).then(function (search) {
+      var slice = search.results.slice(offset, limit === Infinity ? undefined : offset + limit);
+      return Promise.all(slice.map(function (r) { return r.data(); })).then(function (datas) {
+        var results = datas.map(function (d) { return publicResult(prepare(d, map), q, 0, 2); });
+        var out = finish(results, 0, Infinity, search.results.length, search.filters, false);
+        return out;
+      });
+    });
+  }
+
+  /** Too many candidates to check each: Pagefind filters and sorts; the shown slice is checked. */
+  function large(pf, map, q, wanted, sort, offset, limit, textKeys, exactSearch) {
+    var opts = { filters: pagefindFilters(wanted) };
+    if (sort === "date") opts.sort = { date: "desc" };
+    var main = textKeys.length ? textKeys.join(" ") : q.pinyin.slice(0, PINYIN_CAP);
+    return pf.search(main, opts).then(function (search) {
+      var exactIds = new Set(exactSearch.results.map(function (r) { return r.id; }));
+      var ordered = exactSearch.results.concat(search.results.filter(function (r) { return !exactIds.has(r.id); }));
+      var end = limit === Infinity ? Math.min(ordered.length, offset + 50) : offset + limit;
+      var slice = ordered.slice(offset, end);
+      return Promise.all(slice.map(function (r) { return r.data(); })).then(function (datas) {
+        var results = [];
+        datas.forEach(function (data, i) {
+          var item = prepare(data, map), tier = judge(item, q);
+          if (tier !== null && passes(item, wanted)) results.push(publicResult(item, q, slice[i].score, tier));
+        });
+        return finish(results, 0, Infinity, ordered.length, search.filters, true);
+      });
+    });
+  }
+
+  window.siteSearch = siteSearch;
+
+  // ------------------------------------------------------------ the /search/ page
+
+  function setupPage(root) {
+    var form = root.querySelector(".search-form");
+    var input = root.querySelector("#search-q");
+    var sortSelect = root.querySelector("#search-sort");
+    var status = root.querySelector("#search-status");
+    var list = root.querySelector("#search-results");
+    var pager = root.querySelector("#search-pager");
+    var state = { q: "", category: "", department: "", year: "", sort: "relevance", page: 1 };
+    var runId = 0, timer = null;
+
+    var params = new URLSearchParams(location.search);
+    Object.keys(state).forEach(function (k) { if (params.get(k)) state[k] = params.get(k); });
+    state.page = Math.max(1, parseInt(state.page, 10) || 1);
+    input.value = state.q;
+    sortSelect.value = state.sort === "date" ? "date" : "relevance";
+    FACETS.forEach(function (facet) {
+      var value = state[facet];
+      var byName = facet === "category" && (CONFIG.categories || []).find(function (c) { return c.name === value; });
+      if (byName) state.category = value = byName.code;
+      var radio = root.querySelector('input[name="' + facet + '"][value="' + CSS.escape(value) + '"]');
+      if (radio) radio.checked = true; else state[facet] = "";
+    });
+
+    function categoryName(code) {
+      var c = (CONFIG.categories || []).find(function (x) { return x.code === code; });
+      return c ? c.name : code;
+    }
+
+    function remember() {
+      var p = new URLSearchParams();
+      Object.keys(state).forEach(function (k) {
+        if (state[k] && !(k === "sort" && state[k] === "relevance") && !(k === "page" && state[k] === 1)) p.set(k, state[k]);
+      });
+      var qs = p.toString();
+      history.replaceState(null, "", qs ? "?" + qs : location.pathname);
+    }
+
+    function showCounts(facets) {
+      root.querySelectorAll("[data-count-for]").forEach(function (el) {
+        var parts = el.getAttribute("data-count-for").split(":");
+        var facet = parts.shift(), value = parts.join(":");
+        var n = facets && facets[facet] ? (facets[facet][value] || 0) : null;
+        el.textContent = n === null ? "" : String(n);
+        var label = el.closest("label");
+        if (label) label.classList.toggle("zero", n === 0);
+      });
+    }
+
+    function renderPager(total) {
+      var pages = Math.ceil(total / PAGE_SIZE);
+      pager.innerHTML = "";
+      pager.hidden = pages <= 1;
+      if (pages <= 1) return;
+      function button(label, page, current, aria) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.textContent = label;
+        if (aria) b.setAttribute("aria-label", aria);
+        if (current) b.setAttribute("aria-current", "page");
+        b.disabled = page < 1 || page > pages;
+        b.addEventListener("click", function () { state.page = page; run(true); });
+        pager.appendChild(b);
+      }
+      button("上一页", state.page - 1, false);
+      var from = Math.max(1, state.page - 4), to = Math.min(pages, from + 8);
+      for (var p = from; p <= to; p++) button(String(p), p, p === state.page, "第 " + p + " 页");
+      button("下一页", state.page + 1, false);
+    }
+
+    function render(results, focusStatus) {
+      list.innerHTML = "";
+      results.forEach(function (r) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = new URL(r.url.replace(/^\//, ""), ROOT).href;
+        a.textContent = r.title;
+        var h = document.createElement("h2");
+        h.appendChild(a);
+        var meta = document.createElement("p");
+        meta.className = "result-meta";
+        [r.category, r.date, r.index_no ? "索引号 " + r.index_no : "", r.doc_no].forEach(function (text) {
+          if (!text) return;
+          var span = document.createElement("span");
+          span.textContent = text;
+          meta.appendChild(span);
+        });
+        var ex = document.createElement("p");
+        ex.className = "excerpt";
+        ex.innerHTML = r.excerpt;           // escaped in excerpt(); only <mark> is markup
+        li.append(h, meta, ex);
+        list.appendChild(li);
+      });
+      var chosen = FACETS.filter(function (f) { return state[f]; }).map(function (f) {
+        return f === "category" ? categoryName(state.category) : f === "year" ? state.year + " 年" : state[f];
+      });
+      var scope = chosen.length ? "（" + chosen.join("，") + "）" : "";
+      var pages = Math.ceil(results.total / PAGE_SIZE);
+      if (!state.q && !chosen.length) {
+        status.textContent = "请输入搜索词，或选择分类、机构、年份浏览。";
+      } else if (!results.total) {
+        status.textContent = (state.q ? "没有找到与“" + state.q + "”相关的信息" : "没有符合条件的信息") + scope +
+          "。可以换个词、改用拼音首字母，或减少筛选条件。";
+      } else {
+        status.textContent = (state.q ? "“" + state.q + "”" : "") + scope + (results.approximate ? "约 " : "共 ") +
+          results.total + " 条结果" + (pages > 1 ? "，第 " + state.page + "/" + pages + " 页" : "") + "。";
+      }
+      renderPager(results.total);
+      if (focusStatus) status.focus();
+    }
+
+    function run(focusStatus) {
+      var id = ++runId;
+      remember();
+      var filters = { category: state.category, department: state.department, year: state.year };
+      root.setAttribute("aria-busy", "true");
+      return siteSearch(state.q, { filters: filters, sort: state.sort, offset: (state.page - 1) * PAGE_SIZE,
+                                   limit: PAGE_SIZE })
+        .then(function (results) {
+          if (id !== runId) return;
+          if (results.total && !results.length && state.page > 1) { state.page = 1; return run(focusStatus); }
+          if (results.facets) showCounts(results.facets);
+          else initialCounts();
+          render(results, focusStatus);
+        })
+        .catch(function (err) {
+          if (id !== runId) return;
+          status.textContent = "搜索暂时不可用（" + (err && err.message || err) + "）。请稍后再试，或从首页目录浏览。";
+        })
+        .finally(function () { if (id === runId) root.removeAttribute("aria-busy"); });
+    }
+
+    function initialCounts() {
+      loadPagefind().then(function (pf) { return pf.filters(); }).then(showCounts).catch(function () {});
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { state.q = input.value.trim(); state.page = 1; run(false); }, 200);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && input.value) { e.preventDefault(); input.value = ""; state.q = ""; state.page = 1; run(false); }
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      clearTimeout(timer);
+      state.q = input.value.trim();
+      state.page = 1;
+      run(true);
+    });
+    root.querySelectorAll(".facets input[type=radio]").forEach(function (radio) {
+      radio.addEventListener("change", function () { state[radio.name] = radio.value; state.page = 1; run(false); });
+    });
+    sortSelect.addEventListener("change", function () { state.sort = sortSelect.value; state.page = 1; run(false); });
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (e.key === "/" && !(t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement)) {
+        e.preventDefault();
+        input.focus();
+        input.select();
+      }
+    });
+    run(false);
+    if (!state.q) input.focus();
+  }
+
+  function start() {
+    var root = document.getElementById("search");
+    if (root) setupPage(root);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
