@@ -6,7 +6,9 @@ after all files are read.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -46,8 +48,43 @@ class LoadCache:
     not ten thousand. A cache belongs to one Config: drop it when site.toml changes.
     """
 
-    def __init__(self):
+    def __init__(self, key: str = ""):
+        self.key = key                         # what every entry depends on beyond its file
         self.entries: dict[str, tuple] = {}   # rel -> (signature, record, problems)
+
+    # Command-line builds keep the cache on disk between runs (reuse.py's folder): a build
+    # after a one-file edit parses one file. The key covers the generator's code and
+    # site.toml; each entry's signature covers its file, its folder and its git dates.
+
+    @classmethod
+    def open(cls, config: Config) -> "LoadCache":
+        from .render import _CODE_VERSION
+        from .reuse import cache_dir
+        key = hashlib.sha1(repr((_CODE_VERSION, (config.root / "site.toml").read_bytes(),
+                                 str(config.content_dir.resolve()))).encode()).hexdigest()
+        cache = cls(key)
+        cache.path = cache_dir(config.content_dir) / "content.pickle"
+        try:
+            with open(cache.path, "rb") as stream:
+                stored_key, entries = pickle.load(stream)
+            if stored_key == key:
+                cache.entries = entries
+        except Exception:   # missing, truncated or from another version: start afresh
+            pass
+        return cache
+
+    def save(self) -> None:
+        path = getattr(self, "path", None)
+        if path is None or not getattr(self, "dirty", True):
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(temp, "wb") as stream:
+                pickle.dump((self.key, self.entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except OSError:
+            pass
 
 
 
@@ -64,6 +101,7 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
     for inner, signature in _markdown_files(str(base)):
         rel = prefix + inner
         seen.add(rel)
+        signature += (dates.last.get(rel), dates.first.get(rel))   # Items carry their git dates
         parts = tuple(inner.split("/"))
         cached = cache.entries.get(rel) if cache is not None else None
         if cached is not None and cached[0] == signature:
@@ -87,6 +125,8 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
     if cache is not None:
         for gone in set(cache.entries) - seen:
             del cache.entries[gone]
+            cache.dirty = True
+        cache.dirty = getattr(cache, "dirty", False) or content.reloaded > 0
     _check_unique(content)
     return content
 

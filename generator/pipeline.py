@@ -15,7 +15,7 @@ from typing import Optional
 
 from .catalogue import RESERVED, build_catalogue, item_url, page_url
 from .config import Config, load_config
-from .content import Content, load_content
+from .content import Content, LoadCache, load_content
 from .errors import Problems
 from .model import Item
 from .publish import check_destination, publish
@@ -34,6 +34,9 @@ FINISHERS: list = []
 from . import search as _search  # noqa: E402  (website, intranet: /search/ page; Pagefind index of the staging folder)
 CONTRIBUTORS.append(_search.search_page)
 FINISHERS.append(_search.indexer)
+
+from .kiosk import contribute as _kiosk  # noqa: E402  (touchscreen: offline search index, QR codes)
+CONTRIBUTORS.append(_kiosk)
 
 from .dashboard import contribute as _intranet_dashboard  # noqa: E402  (compliance dashboard, annual report)
 CONTRIBUTORS.append(_intranet_dashboard)
@@ -134,7 +137,10 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     config = load_config(root)
     if write and out_dir is not None:
         check_destination(out_dir, root)
-    content = load_content(config)
+    load_cache = LoadCache.open(config) if reuse else None
+    content = load_content(config, cache=load_cache)
+    if load_cache is not None:
+        load_cache.save()
     progress(f"已读取 {len(content.items)} 个条目、{len(content.pages)} 个固定页面")
     plan = plan_target(config, content, target, now)
     if plan.problems.errors and not keep_going:

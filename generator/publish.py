@@ -84,7 +84,7 @@ def publish(output: Output, out_dir: Path, finish: Optional[Callable[[Path], Non
     return True
 
 
-def _link(source: Path, target: Path, made: set[Path]) -> None:
+def _link(source, target: Path, made: set[Path]) -> None:
     """The previous build's file, shared (same bytes, same inode); a copy where links fail."""
     _mkdir(target.parent, made)
     try:

@@ -28,7 +28,7 @@ class Output:
 
     files: dict[str, bytes] = field(default_factory=dict)     # "quanli/xuke/index.html" -> bytes
     copies: dict[str, Path] = field(default_factory=dict)     # output path -> source file
-    reused: dict[str, Path] = field(default_factory=dict)     # output path -> the previous build's file
+    reused: dict[str, str] = field(default_factory=dict)      # output path -> the previous build's file
     keys: dict[str, str] = field(default_factory=dict)        # output path -> key of the inputs it was made from
 
 
@@ -266,14 +266,31 @@ class Renderer:
         self._flush(out)
         self._static(out)
         if cat.target == "website":
-            inputs = tuple(feeds.feed_fields(i) + (cat.urls[i.file],) for i in cat.items) + \
-                tuple((p.slug, p.updated) for p in cat.pages)
-            known = self.cache.pages.get("<feeds>")
-            if known is None or known[0] != inputs:
-                known = (inputs, feeds.website_files(cat, self.cache.feed_memo))
-                self.cache.pages["<feeds>"] = known
-            out.files.update(known[1])
+            self._feeds(out)
         return out
+
+    def _feeds(self, out: Output) -> None:
+        """feed.xml, sitemap.xml, catalogue.json, robots.txt: made again only when what they show changed."""
+        cat = self.catalogue
+        inputs = tuple(feeds.feed_fields(i) + (cat.urls[i.file],) for i in cat.items) + \
+            tuple((p.slug, p.updated) for p in cat.pages) + tuple((c.code, c.path) for c in cat.shown_categories())
+        known = self.cache.pages.get("<feeds>")
+        if known is not None and known[0] == inputs:
+            out.files.update(known[1])
+            return
+        if self.store is not None:
+            digest = hashlib.sha1(repr((self.chrome_key, "<feeds>", inputs)).encode("utf-8")).hexdigest()
+            names = ("feed.xml", "sitemap.xml", "catalogue.json", "robots.txt")
+            previous = {n: self.store.reusable(n, digest) for n in names}
+            if all(previous.values()):
+                out.reused.update(previous)
+                out.keys.update({n: digest for n in names})
+                return
+        files = feeds.website_files(cat, self.cache.feed_memo)
+        self.cache.pages["<feeds>"] = (inputs, files)
+        out.files.update(files)
+        if self.store is not None:
+            out.keys.update({n: digest for n in files})
 
     def put(self, out: Output, url: str, data: bytes) -> None:
         """Add a page or file rendered elsewhere (search page, dashboard …) at `url`."""

@@ -31,6 +31,8 @@ class OutputStore:
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir.absolute()
+        self.root = str(self.out_dir)
+        self.checked: dict[tuple, Optional[str]] = {}
         self.entries: dict[str, list] = {}
         try:
             data = json.loads((cache_dir(out_dir) / "manifest.json").read_text(encoding="utf-8"))
@@ -39,17 +41,22 @@ class OutputStore:
         except (OSError, ValueError, KeyError, TypeError):
             self.entries = {}
 
-    def reusable(self, path: str, key: str) -> Optional[Path]:
+    def reusable(self, path: str, key: str) -> Optional[str]:
         """The previous file for `path` if it was made from `key` and is untouched since."""
         entry = self.entries.get(path)
         if entry is None or entry[0] != key:
             return None
-        file = self.out_dir / path
+        known = self.checked.get((path, key), False)
+        if known is not False:
+            return known
+        file = os.path.join(self.root, path)
         try:
-            stat = file.stat()
+            stat = os.stat(file)
         except OSError:
-            return None
-        return file if (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2]) else None
+            stat = None
+        found = file if stat and (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2]) else None
+        self.checked[(path, key)] = found
+        return found
 
     def same_as_before(self, keys: dict[str, str]) -> bool:
         """True when the new build would write exactly the files of the previous one."""
