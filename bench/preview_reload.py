@@ -55,6 +55,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=10000)
     parser.add_argument("--edits", type=int, default=9)
+    parser.add_argument("--with-search", action="store_true",
+                        help="also run the background search indexer, as `serve` does")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="preview-bench-"))
     site_root = work / "site"
@@ -65,7 +67,12 @@ def main() -> int:
     print(f"{args.items} items: first build {time.perf_counter() - started:.2f} s, {first.rendered} pages")
     rebuilds = []
     observer = watch(site, on_rebuild=lambda stats, paths: rebuilds.append(stats))
-    server = make_server(site, "127.0.0.1", 0)
+    search = None
+    if args.with_search:
+        from generator.preview import SearchIndexer
+        search = SearchIndexer(site, work / "scratch")
+        search.schedule(site.snapshot)
+    server = make_server(site, "127.0.0.1", 0, search)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     listener = Listener(server.server_address[1])
     listener.start()

@@ -11,6 +11,10 @@ through the cache keys themselves.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -154,3 +158,70 @@ def _path_of(url: str) -> str:
 
 def status_json(site: PreviewSite) -> bytes:
     return json.dumps(site.status(), ensure_ascii=False).encode("utf-8")
+
+
+_INDEX_SCRIPT = "import sys; sys.path.insert(0, sys.argv[1]); from pathlib import Path; " \
+    "from generator.search import index_site; index_site(Path(sys.argv[2]))"
+
+
+class SearchIndexer:
+    """Re-indexes the preview for search in the background after each good rebuild.
+
+    Pages never wait for it: until the first index is ready /pagefind/ answers 404
+    (the search page says search is not ready); a newer build supersedes one
+    still waiting, so an editor typing fast costs at most one extra indexing.
+    """
+
+    def __init__(self, site: PreviewSite, folder: Path, settle: float = 1.0):
+        self.site, self.folder, self.settle = site, folder, settle
+        self.ready: Optional[Path] = None          # the folder holding the newest finished pagefind/
+        self.pending: Optional[Snapshot] = None
+        self.wake = threading.Condition()
+        self.stopped = False
+        self.thread = threading.Thread(target=self._run, daemon=True, name="preview-search")
+        self.thread.start()
+        site.after_build.append(self.schedule)
+
+    def schedule(self, snapshot: Snapshot) -> None:
+        with self.wake:
+            self.pending = snapshot
+            self.wake.notify()
+
+    def stop(self) -> None:
+        with self.wake:
+            self.stopped = True
+            self.wake.notify()
+
+    def _run(self) -> None:
+        from .search import SEARCH_TARGETS
+        generation = 0
+        while True:
+            with self.wake:
+                while self.pending is None and not self.stopped:
+                    self.wake.wait()
+                if self.stopped:
+                    return
+                snapshot, self.pending = self.pending, None
+            if self.site.target not in SEARCH_TARGETS:
+                continue
+            with self.wake:       # let a burst of saves settle before starting a long job
+                self.wake.wait(timeout=self.settle)
+                if self.pending is not None:
+                    snapshot, self.pending = self.pending, None
+            generation += 1
+            work = self.folder / f"index-{generation}"
+            try:
+                for rel, data in snapshot.output.files.items():
+                    if rel.endswith(".html") and b"data-pagefind-body" in data:
+                        path = work / rel
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        path.write_bytes(data)
+                # a separate, lower-priority process: the rebuilds of the next edits keep the CPU and the GIL
+                subprocess.run([sys.executable, "-c", _INDEX_SCRIPT, str(Path(__file__).parent.parent), str(work)],
+                               check=True, capture_output=True, preexec_fn=lambda: os.nice(10))
+            except (OSError, subprocess.CalledProcessError):   # a failed index leaves the previous one in place
+                shutil.rmtree(work, ignore_errors=True)
+                continue
+            previous, self.ready = self.ready, work
+            if previous is not None:
+                shutil.rmtree(previous, ignore_errors=True)

@@ -11,6 +11,8 @@ import http.server
 import json
 import mimetypes
 import posixpath
+import shutil
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -20,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .preview import PreviewSite, status_json
+from .preview import PreviewSite, SearchIndexer, status_json
 
 PREFIX = "/__preview/"
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -53,7 +55,7 @@ def resolve(raw_path: str) -> Optional[str]:
 
 class Handler(http.server.BaseHTTPRequestHandler):
     site: PreviewSite          # set on the subclass made per server
-    search_dir: Optional[Path] = None
+    search: Optional[SearchIndexer] = None
     protocol_version = "HTTP/1.1"
     server_version = "zwgk-preview"
 
@@ -74,8 +76,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             data = output.files[key]
         elif key in output.copies and output.copies[key].is_file():
             data = output.copies[key].read_bytes()
-        elif key.startswith("pagefind/") and self.search_dir is not None and (self.search_dir / key).is_file():
-            data = (self.search_dir / key).read_bytes()
+        elif key.startswith("pagefind/") and self.search is not None and self.search.ready is not None \
+                and (self.search.ready / key).is_file():
+            data = (self.search.ready / key).read_bytes()
         else:
             return self._not_found()
         if key.endswith(".html"):
@@ -188,8 +191,8 @@ def _ignored(path: str) -> bool:
     return name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp")) or "/dist/" in path
 
 
-def make_server(site: PreviewSite, bind: str, port: int, search_dir: Optional[Path] = None):
-    handler = type("PreviewHandler", (Handler,), {"site": site, "search_dir": search_dir})
+def make_server(site: PreviewSite, bind: str, port: int, search: Optional[SearchIndexer] = None):
+    handler = type("PreviewHandler", (Handler,), {"site": site, "search": search})
     server = http.server.ThreadingHTTPServer((bind, port), handler)
     server.daemon_threads = True
     return server
@@ -214,7 +217,10 @@ def run(root: Path, target: str, port: int, bind: str, now, as_published: bool, 
     if not stats.ok:
         for problem in site.snapshot.problems:
             out(problem.text())
-    server = make_server(site, bind, port)
+    scratch = Path(tempfile.mkdtemp(prefix="zwgk-preview-"))
+    search = SearchIndexer(site, scratch)
+    search.schedule(site.snapshot)
+    server = make_server(site, bind, port, search)
     host = "127.0.0.1" if bind in ("127.0.0.1", "0.0.0.0") else bind
 
     def report(stats, paths):
@@ -238,7 +244,9 @@ def run(root: Path, target: str, port: int, bind: str, now, as_published: bool, 
         with site.changed:
             site.changed.notify_all()
         observer.stop()
+        search.stop()
         server.server_close()
         observer.join(timeout=2)
+        shutil.rmtree(scratch, ignore_errors=True)
         out("预览已停止。")
     return 0

@@ -70,3 +70,27 @@ def test_draft_badge_in_preview_not_as_published(preview, page):
     page.goto(published + "quanli/xuke/")
     assert page.locator(".badge-held").count() == 0
     assert "草稿条目" not in page.content()
+
+
+def test_search_works_in_preview_after_background_indexing(golden_copy, page, tmp_path):
+    """The index is built in the background; once ready, the search page finds an edited item."""
+    from generator.preview import SearchIndexer
+    site = PreviewSite(golden_copy.resolve(), "website", datetime.fromisoformat(NOW))
+    site.rebuild()
+    search = SearchIndexer(site, tmp_path / "scratch")
+    search.schedule(site.snapshot)
+    server = make_server(site, "127.0.0.1", 0, search)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for _ in range(300):
+            if search.ready is not None:
+                break
+            page.wait_for_timeout(100)
+        assert search.ready is not None
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/")
+        results = page.evaluate("window.siteSearch('起重机械').then(r => r.map(x => x.url))")
+        assert "/quanli/xuke/2026-00001/" in results
+    finally:
+        search.stop()
+        server.shutdown()
+        server.server_close()
