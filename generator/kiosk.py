@@ -22,6 +22,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import segno
 from pypinyin import lazy_pinyin
@@ -187,8 +188,8 @@ def _offer_elsewhere(renderer, output: Output, plan) -> None:
             there = elsewhere_for(config, url, True)          # fixed pages are on every target
             renderer.extra_context = lambda _url, there=there: {"elsewhere": there}
             names = tuple(a.name.rsplit("/", 1)[-1] for a in page.attachments)
-            renderer.put(output, url, renderer.page("page.html", url, page=page_view(page, url),
-                                                     attachments=names))
+            renderer.cached(output, url, "page.html", (page.digest, names),
+                            lambda page=page, url=url, names=names: dict(page=page_view(page, url), attachments=names))
             _drop_attachments(output, page, url)
     finally:
         renderer.extra_context = previous
@@ -196,16 +197,21 @@ def _offer_elsewhere(renderer, output: Output, plan) -> None:
 
 def _drop_attachments(output: Output, record, url: str) -> None:
     """Attachments are not offered on a kiosk, so not copied (one the text shows as an image stays);
-    a link to one in the text becomes its words."""
+    a link to one in the text becomes its words. A page reused from the previous build (reuse.py)
+    was made by this same code and is left as it is."""
     path = output_path(url)
-    page = output.files[path].decode("utf-8")
+    fresh = path in output.files
+    page = output.files[path].decode("utf-8") if fresh else Path(output.reused[path]).read_text(encoding="utf-8")
     for attachment in record.attachments:
         name = html.escape(attachment.name)
-        if f'src="{name}"' not in page:
-            output.copies.pop(output_path(url + attachment.name), None)
+        if f'src="{name}"' in page:
+            continue
+        output.copies.pop(output_path(url + attachment.name), None)
+        if fresh:
             page = re.sub(f'<a href="{re.escape(name)}"[^>]*>(.*?)</a>', r'<span class="offline-link">\1</span>',
                           page, flags=re.S)
-    output.files[path] = page.encode("utf-8")
+    if fresh:
+        output.files[path] = page.encode("utf-8")
 
 
 # --- links in bodies ------------------------------------------------------------------------------

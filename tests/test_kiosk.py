@@ -227,3 +227,24 @@ def test_settings_search_screen_and_determinism(tmp_path):
     website = build(site, tmp_path / "w", "website")
     assert website["errors"] == []
     assert not [p for p in tree_bytes(tmp_path / "w") if "kiosk" in p]          # no kiosk assets on the website
+
+
+def test_rebuild_over_the_previous_output_reusing_its_pages(tmp_path):
+    """The CLI reuses unchanged pages of the previous output (reuse.py): the kiosk's own files and its
+    pages with attachments (re-rendered with `elsewhere`, links rewritten) must come out the same."""
+    site = kiosk_site(tmp_path)
+    out = tmp_path / "kiosk"
+    build(site, out)
+    build(site, out)                                             # nothing changed: every page reusable
+    fresh = tmp_path / "fresh"
+    assert main(["build", "--site", str(site), "--target", "kiosk", "--now", NOW, "--out", str(fresh),
+                 "--quiet", "--no-cache"]) == 0
+    assert tree_bytes(out) == tree_bytes(fresh)
+    item = site / "content" / "fagui" / "kiosk-only.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("办事指南（触摸屏版）", "办事指南（第二版）"), encoding="utf-8")
+    build(site, out)
+    assert main(["build", "--site", str(site), "--target", "kiosk", "--now", NOW, "--out", str(fresh),
+                 "--quiet", "--no-cache"]) == 0
+    assert tree_bytes(out) == tree_bytes(fresh)
+    assert "办事指南（第二版）" in (out / "static" / "kiosk-index.js").read_text(encoding="utf-8")
+    assert not (out / "quanli/xuke/2026-00001/xuke-1-jueding.csv").exists()
