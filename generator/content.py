@@ -88,8 +88,13 @@ class LoadCache:
 
 
 
-def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optional[LoadCache] = None) -> Content:
-    """Every file of content/. `dates` (git history) is read here unless given."""
+def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optional[LoadCache] = None,
+                 changed: Optional[set[str]] = None) -> Content:
+    """Every file of content/. `dates` (git history) is read here unless given.
+
+    `changed` (the preview's watcher): absolute paths known to be the only ones
+    modified since the cache's last walk — when they are all existing .md files the
+    cache already knows, the folder walk is skipped and only they are looked at."""
     content = Content()
     base = config.content_dir
     if not base.is_dir():
@@ -98,7 +103,12 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
     dates = dates if dates is not None else read_dates(config.root, config.tz)
     prefix = base.relative_to(config.root).as_posix() + "/"
     seen = set()
-    for inner, signature in _markdown_files(str(base)):
+    listing = _quick_listing(base, cache, changed)
+    if listing is None:
+        listing = list(_markdown_files(str(base)))
+    if cache is not None:
+        cache.listing = listing
+    for inner, signature in listing:
         rel = prefix + inner
         seen.add(rel)
         signature += (dates.last.get(rel), dates.first.get(rel))   # Items carry their git dates
@@ -129,6 +139,32 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
         cache.dirty = getattr(cache, "dirty", False) or content.reloaded > 0
     _check_unique(content)
     return content
+
+
+def _quick_listing(base: Path, cache: Optional[LoadCache], changed: Optional[set[str]]) -> Optional[list]:
+    """The last walk's listing with fresh signatures for `changed`, if that is all that changed."""
+    listing = getattr(cache, "listing", None) if cache is not None else None
+    if listing is None or changed is None:
+        return None
+    root = str(base.resolve()) + os.sep
+    inners = {}
+    for path in changed:
+        if not path.startswith(root) or not path.endswith(".md"):
+            return None
+        inners[path[len(root):].replace(os.sep, "/")] = path
+    known = {inner for inner, _ in listing}
+    if not set(inners) <= known:
+        return None                          # a new file: walk
+    fresh = []
+    for inner, signature in listing:
+        if inner in inners:
+            try:
+                stat = os.stat(inners[inner])
+            except OSError:
+                return None                  # deleted: walk
+            signature = (stat.st_mtime_ns, stat.st_size, signature[2])
+        fresh.append((inner, signature))
+    return fresh
 
 
 def _markdown_files(base: str, inner: str = ""):

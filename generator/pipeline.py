@@ -87,7 +87,7 @@ class BuildResult:
         return not self.plan.problems.errors
 
 
-def plan_target(config: Config, content: Content, target: str, now: datetime) -> Plan:
+def plan_target(config: Config, content: Content, target: str, now: datetime, with_next_change: bool = True) -> Plan:
     """Decide every item for `target` at `now`; privacy hits of would-be-published items are errors."""
     plan = Plan(config, content, target, now)
     plan.problems.extend(content.problems)
@@ -102,7 +102,7 @@ def plan_target(config: Config, content: Content, target: str, now: datetime) ->
     for page in plan.pages:
         privacy_errors(plan.problems, page)
     _check_page_urls(plan)
-    plan.next_change = next_change(valid, now, target)
+    plan.next_change = next_change(valid, now, target) if with_next_change else None
     return plan
 
 

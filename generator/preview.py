@@ -80,7 +80,8 @@ class PreviewSite:
         self.after_build: list[Callable[[Snapshot], None]] = []   # e.g. the background search indexer
         self.last_stats = RebuildStats()
 
-    def rebuild(self, config_changed: bool = False) -> RebuildStats:
+    def rebuild(self, config_changed: bool = False, changed: Optional[set[str]] = None) -> RebuildStats:
+        """Build again. `changed`: the absolute paths the watcher saw change, when it knows."""
         started = time.perf_counter()
         stats = RebuildStats()
         try:
@@ -89,10 +90,10 @@ class PreviewSite:
                 self.load_cache = LoadCache()
                 self.dates = read_dates(self.root, self.config.tz)    # once: later edits are dirty files anyway
             config = self.config
-            content = load_content(config, self.dates, self.load_cache)
+            content = load_content(config, self.dates, self.load_cache, changed)
             stats.reloaded = content.reloaded
             now = self.fixed_now or self.clock(config)
-            plan = plan_target(config, content, self.target, now)
+            plan = plan_target(config, content, self.target, now, with_next_change=False)
             blocking = [p for p in content.problems.sorted_errors()]
             if blocking:
                 return self._failed(blocking, plan.problems.sorted_warnings(), stats, started)
@@ -121,9 +122,10 @@ class PreviewSite:
         output = renderer.render_all()
         for contribute in CONTRIBUTORS:
             contribute(renderer, output, plan)
-        live = {output_path for output_path in output.files}
-        for url in [u for u in self.render_cache.pages if not u.startswith("<") and _path_of(u) not in live]:
-            del self.render_cache.pages[url]        # pages that are gone: keep the cache small
+        if len(self.render_cache.pages) > 1.2 * len(output.files) + 16:   # pages that are gone: keep it small
+            live = set(output.files)
+            for url in [u for u in self.render_cache.pages if not u.startswith("<") and _path_of(u) not in live]:
+                del self.render_cache.pages[url]
         return output, renderer.rendered_urls
 
     def _publish(self, output: Output, errors: list[Problem], warnings: list[Problem]) -> None:

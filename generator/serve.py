@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import mimetypes
 import posixpath
 import shutil
@@ -181,7 +182,7 @@ class Watcher(FileSystemEventHandler):
         with self.lock:
             paths, self.pending = self.pending, set()
         config_changed = any(Path(p).name == "site.toml" for p in paths)
-        stats = self.site.rebuild(config_changed=config_changed)
+        stats = self.site.rebuild(config_changed=config_changed, changed={os.path.realpath(p) for p in paths})
         if self.on_rebuild:
             self.on_rebuild(stats, paths)
 
