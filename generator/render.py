@@ -109,14 +109,18 @@ def theme_digest(theme_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def _render_in_worker(job) -> bytes:
-    """In a forked worker: render without touching the parent's counters or caches."""
-    renderer = _WORKER_RENDERER[0]
-    path, url, key, template, absolute_links, make_context, extra = job
+def _render(renderer: "Renderer", template: str, url: str, absolute_links: bool, extra: dict, context: dict) -> bytes:
+    """The one place a template becomes bytes: the names every page gets, then its own."""
     html = renderer.env.get_template(template).render(
         site=renderer.site, nav=renderer.nav, fixed_pages=renderer.fixed_pages, page_url=url,
-        absolute_links=absolute_links, explicit_index=renderer.explicit_index, **extra, **make_context())
+        absolute_links=absolute_links, explicit_index=renderer.explicit_index, **extra, **context)
     return html.encode("utf-8")
+
+
+def _render_in_worker(job) -> bytes:
+    """In a forked worker: render without touching the parent's counters or caches."""
+    path, url, key, template, absolute_links, make_context, extra = job
+    return _render(_WORKER_RENDERER[0], template, url, absolute_links, extra, make_context())
 
 
 _WORKER_RENDERER: list = [None]
@@ -162,11 +166,8 @@ class Renderer:
         """Render now, uncached (pages added by contributors use this)."""
         self.rendered += 1
         self.rendered_urls.append(url)
-        html = self.env.get_template(template).render(
-            site=self.site, nav=self.nav, fixed_pages=self.fixed_pages, page_url=url,
-            absolute_links=absolute_links, explicit_index=self.explicit_index,
-            **(self.extra_context(url) if self.extra_context else {}), **context)
-        return html.encode("utf-8")
+        return _render(self, template, url, absolute_links, self.extra_context(url) if self.extra_context else {},
+                       context)
 
     def cached(self, out: Output, url: str, template: str, inputs: tuple, make_context: Callable[[], dict],
                absolute_links: bool = False) -> None:
@@ -202,10 +203,7 @@ class Renderer:
         path, url, key, template, absolute_links, make_context, extra = job
         self.rendered += 1
         self.rendered_urls.append(url)
-        html = self.env.get_template(template).render(
-            site=self.site, nav=self.nav, fixed_pages=self.fixed_pages, page_url=url,
-            absolute_links=absolute_links, explicit_index=self.explicit_index, **extra, **make_context())
-        data = html.encode("utf-8")
+        data = _render(self, template, url, absolute_links, extra, make_context())
         self.cache.put(url, key, data)
         return data
 
