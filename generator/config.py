@@ -26,6 +26,7 @@ PROJECT_THEMES = Path(__file__).resolve().parent.parent / "themes"
 Audience = Literal["public", "internal"]
 Period = Literal["long_term", "timely"]
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
+BADGE_SUFFIXES = (".png", ".gif", ".jpg", ".jpeg", ".svg", ".webp")
 
 
 class _Strict(BaseModel):
@@ -38,7 +39,8 @@ class FooterToml(_Strict):
     police_record: str = ""    # 公安备案号
     contact: str = ""          # 政务公开举报电话
     mailbox: str = ""          # 政务公开信箱
-    badge: str = ""            # 党政机关网站标识 image path (optional)
+    badge: str = ""            # 党政机关网站标识 image path (optional), relative to the site root
+    badge_link: str = Field(default="", pattern=r"^(https?://\S+)?$")   # the badge's 开办单位 check page (conac)
 
 
 class SiteToml(_Strict):
@@ -252,6 +254,15 @@ def _derive(root: Path, model: ConfigToml, lines: dict[tuple, int]) -> Config:
             i = raw_cats[code][0]
             fail(("categories", i, "slug"), f"“{cat.slug}”是保留的网址。", "请换一个 slug。")
 
+    badge = model.site.footer.badge
+    if badge:
+        source = (root / badge).resolve()
+        if not source.is_relative_to(root.resolve()) or not source.is_file():
+            fail(("site", "footer", "badge"), f"找不到党政机关网站标识图片“{badge}”。",
+                 "请写站点文件夹（site.toml 所在处）里的图片路径，例如 static/dzjg.png。")
+        elif source.suffix.lower() not in BADGE_SUFFIXES:
+            fail(("site", "footer", "badge"), f"党政机关网站标识“{badge}”不是图片。",
+                 "请用 " + "、".join(s.lstrip(".") for s in BADGE_SUFFIXES) + " 格式的图片。")
     theme_dir = _find_theme(root, model.site.theme)
     if theme_dir is None:
         fail(("site", "theme"), f"找不到主题“{model.site.theme}”。",
@@ -262,6 +273,11 @@ def _derive(root: Path, model: ConfigToml, lines: dict[tuple, int]) -> Config:
     return Config(root=root, site=model.site, tz=ZoneInfo(model.site.timezone), base_url=base,
                   sections=sections, categories=categories, by_name=names, theme_dir=theme_dir,
                   calendar=model.calendar, kiosk=model.kiosk)
+
+
+def badge_url(badge: str) -> str:
+    """Where the 党政机关网站标识 image of `[site.footer] badge` is copied in every target's output."""
+    return "/static/badge/" + Path(badge).name
 
 
 def _find_theme(root: Path, name: str) -> Optional[Path]:

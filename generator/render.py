@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 from . import feeds
 from .catalogue import Catalogue, page_url
+from .config import badge_url
 from .reuse import OutputStore
 from .workers import render_jobs
 from .views import (ItemSummary, Link, category_link, item_view, page_view, site_view, summary_of, tree)
@@ -342,6 +343,9 @@ class Renderer:
             for path in sorted(static.rglob("*")):
                 if path.is_file():
                     out.copies["static/" + path.relative_to(static).as_posix()] = path
+        badge = self.config.site.footer.badge       # 党政机关网站标识, checked by config.py
+        if badge:
+            out.copies[badge_url(badge).lstrip("/")] = self.config.root / badge
 
     @staticmethod
     def _put(out: Output, url: str, data: bytes) -> None:

@@ -11,7 +11,7 @@ from typing import Optional
 from urllib.parse import quote
 
 from .catalogue import Catalogue
-from .config import Category, Config
+from .config import Category, Config, badge_url
 from .markup import to_html
 from .model import Item, Page
 
@@ -22,7 +22,7 @@ class SiteView:
     publisher: str
     language: str
     base_url: str
-    footer: dict            # site_code, icp, police_record, contact, mailbox, badge
+    footer: dict            # site_code, icp, police_record, contact, mailbox, badge (its path in the output), badge_link
     target: str             # website | intranet | kiosk
 
 
@@ -99,6 +99,8 @@ def fmt_size(size: int) -> str:
 
 def site_view(config: Config, target: str) -> SiteView:
     footer = config.site.footer.model_dump()
+    if footer["badge"]:
+        footer["badge"] = badge_url(footer["badge"])
     return SiteView(config.site.title, config.site.publisher, config.site.language, config.base_url,
                     footer, target)
 
