@@ -65,6 +65,8 @@ class Plan:
     decisions: dict[str, Visibility] = field(default_factory=dict)   # file -> decision
     problems: Problems = field(default_factory=Problems)
     next_change: Optional[datetime] = None
+    workers: int = 1             # processes a finisher may use (--jobs)
+    reuse: bool = False          # may a finisher take unchanged work from the previous output (not with --no-cache)
 
     @property
     def published(self) -> list[Item]:
@@ -143,6 +145,7 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
         load_cache.save()
     progress(f"已读取 {len(content.items)} 个条目、{len(content.pages)} 个固定页面")
     plan = plan_target(config, content, target, now)
+    plan.workers, plan.reuse = workers, reuse
     if plan.problems.errors and not keep_going:
         return BuildResult(plan, None, False)
     catalogue = build_catalogue(config, target, plan.published, plan.pages)

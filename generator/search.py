@@ -10,11 +10,12 @@ character misses every page where that character sits inside a longer word, a wo
 where the page's segmentation differs from the query's, and Traditional text falls apart into
 single characters. So Pagefind reads each item page from a private *indexing copy*:
 
-- in the indexed text, a space stands between every two Han characters, so that Pagefind's words
-  are single characters (the page itself is unchanged). A query's characters are its words; the
-  page's JavaScript then checks that the text really holds the phrase. (Character bigrams as keys
-  were measured too: exact candidates, but three times Pagefind's memory; single characters cost
-  about as much as Pagefind's own words.)
+- in the indexed text, a zero-width space (U+200B) stands between every two Han characters, so
+  that Pagefind's words are single characters (the page itself is unchanged). A query's
+  characters are its words; the page's JavaScript then checks that the text really holds the
+  phrase. (Character bigrams as keys were measured too: exact candidates, but three times
+  Pagefind's memory. A plain space gives the same index, but Pagefind's segmenter then runs on
+  every character alone, about 8 s more at 10,000 items, and the stored text carries the spaces.)
 - `tchars` (metadata): the Simplified form of every character of the page whose form differs
   (許 -> 许), so that a Simplified query finds Traditional text; queries are normalised the same way.
 - `pinyin`, `cpinyin` / `pykeys`: the title's and the category names' pinyin (pypinyin, phrase-aware:
@@ -24,32 +25,33 @@ single characters. So Pagefind reads each item page from a private *indexing cop
 - `keys`: a hash of the whole title, 索引号 and 文号, so an exact match is found directly and
   ranked first; `title`: the title as written (the indexed one is spaced).
 
+The copies are made in one pass over each page (`read_and_space`, a tokenizer that follows only
+the elements with data-pagefind attributes; tests/test_search_copies.py holds it to the
+html.parser reading it replaced), in worker processes. Running Pagefind, making its bundle
+reproducible and reusing the previous one are search_bundle.py's.
+
 Visitors read the original pages (Traditional stays Traditional); the index and the queries are
 normalised with the same character table, which the build writes beside the search page as
-`/search/zh-t2s.json` for search.js. Pagefind's filter files come out in hash-map order; they are
-rewritten in sorted order so the whole index is byte-for-byte reproducible.
+`/search/zh-t2s.json` for search.js.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import re
-import shutil
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import escape
-from html.parser import HTMLParser
+from html import escape, unescape
+from html.parser import attrfind_tolerant, tagfind_tolerant
 from pathlib import Path
 from typing import Optional
 
-from .errors import ConfigError, Problem
+from .search_bundle import (PAGEFIND_DIR, BundleStore, failure, link_bundle, pagefind_executable,
+                            previous_output, recipe, run_pagefind)
 
 SEARCH_TARGETS = ("website", "intranet")
-PAGEFIND_DIR = "pagefind"
 T2S_URL = "/search/zh-t2s.json"
 KEY = "0y"             # prefix of an exact-match key (title, 索引号, 文号)
 PINYIN_CAP = 12        # letters kept of each pinyin key; longer queries are checked in the page
@@ -57,10 +59,6 @@ HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 HAN_RUN = re.compile(f"[{HAN_RANGES}]+")
 PINYIN_SYLLABLE = re.compile(r"^[a-z]+$")
 LATIN_OR_DIGITS = re.compile(r"[0-9A-Za-z]+")
-# What Pagefind writes besides the index that search.js does not load.
-UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-                       "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-
 
 # ---------------------------------------------------------------- Simplified normalisation
 
@@ -144,10 +142,11 @@ def pinyin_keys(runs: list[list[str]]) -> set[str]:
 
 # ---------------------------------------------------------------- what an item page offers
 
-BLOCK_TAGS = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt", "figcaption",
-              "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
-              "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+                       "wbr"})
+RAW_TEXT_TAGS = ("script", "style")
+BODY_MARK = "data-pagefind-body"
+SEPARATOR = "\u200b"   # what stands between two Han characters of the indexed text (zero-width space)
 
 
 @dataclass
@@ -161,79 +160,16 @@ class IndexedPage:
     has_body: bool = False
 
 
-class _PageReader(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.page = IndexedPage()
-        self.stack: list[tuple[str, bool, bool, Optional[str], Optional[str]]] = []  # tag, in body, ignored, meta, filter
-        self.parts: list[str] = []
-        self.title_parts: Optional[list[str]] = None
-        self.captures: list[tuple[str, str, list[str]]] = []   # (kind, name, parts)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        in_body = bool(self.stack and self.stack[-1][1])
-        ignored = bool(self.stack and self.stack[-1][2])
-        if "data-pagefind-body" in attrs:
-            in_body, self.page.has_body = True, True
-        if "data-pagefind-ignore" in attrs:
-            ignored = True
-        if in_body and not ignored and tag in BLOCK_TAGS:
-            self.parts.append("\n")
-        meta, filt = attrs.get("data-pagefind-meta"), attrs.get("data-pagefind-filter")
-        if tag in VOID_TAGS:
-            return
-        self.stack.append((tag, in_body, ignored, meta, filt))
-        if meta and ":" not in meta and "[" not in meta:
-            self.captures.append(("meta", meta, []))
-        if filt == "category":
-            self.captures.append(("category", filt, []))
-        if tag == "h1" and in_body and not ignored and self.title_parts is None:
-            self.title_parts = []
-
-    def handle_endtag(self, tag):
-        if tag in VOID_TAGS:
-            return
-        while self.stack:
-            open_tag, in_body, ignored, meta, filt = self.stack.pop()
-            if filt == "category":
-                kind, name, parts = self.captures.pop()
-                self.page.categories.append("".join(parts).strip())
-            if meta and ":" not in meta and "[" not in meta:
-                kind, name, parts = self.captures.pop()
-                self.page.meta[name] = "".join(parts).strip()
-            if open_tag == "h1" and self.title_parts is not None and not self.page.title:
-                self.page.title = "".join(self.title_parts).strip()
-            if in_body and not ignored and open_tag in BLOCK_TAGS:
-                self.parts.append("\n")
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data):
-        for capture in self.captures:
-            capture[2].append(data)
-        if self.stack and self.stack[-1][1] and not self.stack[-1][2]:
-            self.parts.append(data)
-            if self.title_parts is not None and not self.page.title:
-                self.title_parts.append(data)
-
-
-def read_page(html: str) -> IndexedPage:
-    reader = _PageReader()
-    reader.feed(html)
-    reader.close()
-    page = reader.page
-    page.text = re.sub(r"[ \t\r\f\v]*\n\s*", "\n", "".join(reader.parts)).strip()
-    return page
-
-
-def changed_forms(text: str) -> set[str]:
-    """The Simplified forms of the characters of `text` that normalisation changes."""
-    table = t2s_map()
-    return {table[c] for c in set(text) if c in table and HAN_RUN.match(c)}
-
-
-_BETWEEN_HAN = re.compile(f"(?<=[{HAN_RANGES}])(?=[{HAN_RANGES}])")
+# One token of a page: a comment, a start or end tag (quoted attribute values may hold ">"), a
+# declaration or a processing instruction; split() puts the text between tokens at even places.
+_SPLIT = re.compile(r"(<!--.*?--\s*>|</?[a-zA-Z](?:[^>\"']|\"[^\"]*\"|'[^']*')*>|<![^>]*>|<\?[^>]*>)", re.S)
+_SIMPLE_SPLIT = re.compile(r"(<[!?/a-zA-Z][^>]*>)")
+_QUOTED_ANGLE = re.compile(r"=\s*(?:\"[^\"]*|'[^']*)[<>]")      # an attribute value holding < or >
+# A script or style element: its text is raw, up to its end tag (as html.parser reads it).
+_RAW = re.compile(r"(<(script|style)(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*(?<!/)>)(.*?)(</\s*\2\s*>)", re.S | re.I)
+_NAME = re.compile(r"</?([a-zA-Z][^\t\n\r\f />\x00]*)")
+HAN_PAIRS = re.compile(f"[{HAN_RANGES}]{{2,}}")     # two or more Han characters in a row
+_TAG_NAMES: dict[str, str] = {}        # short tags seen -> their names
 
 
 def _takes_text(value: Optional[str]) -> bool:
@@ -241,145 +177,285 @@ def _takes_text(value: Optional[str]) -> bool:
     return bool(value) and ":" not in value and "[" not in value
 
 
-class _Spacer(HTMLParser):
-    """Re-writes a page with a space between every two Han characters of its indexed text."""
+def _attributes(tag: str) -> dict:
+    """The attributes of a start tag, read as html.parser reads them (names lower-cased, values
+    unquoted and unescaped; the last of a repeated name wins)."""
+    attrs = {}
+    k = tagfind_tolerant.match(tag, 1).end()
+    while k < len(tag):
+        m = attrfind_tolerant.match(tag, k)
+        if not m:
+            break
+        name, rest, value = m.group(1, 2, 3)
+        if not rest:
+            value = None
+        elif value[:1] == value[-1:] and value[:1] in ("'", '"'):
+            value = value[1:-1]
+        if value:
+            value = unescape(value)
+        attrs[name.lower()] = value
+        k = m.end()
+    return attrs
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.stack: list[tuple[str, bool]] = []     # tag, its text is indexed
 
-    def handle_starttag(self, tag, attrs):
-        self.out.append(self.get_starttag_text())
+def _parts(html: str) -> list:
+    """The page as [text, token, text, token, …, text]; a script's or style's text is one part,
+    in a tuple. Without comments, and without < or > inside quoted attribute values (Jinja and
+    markdown-it escape them), a token is simply from < to the next >."""
+    split = _SPLIT.split if "<!--" in html or _QUOTED_ANGLE.search(html) else _SIMPLE_SPLIT.split
+    if not _RAW.search(html):
+        return split(html)
+    parts: list = []
+    pos = 0
+    for m in _RAW.finditer(html):
+        parts += split(html[pos:m.start()])
+        parts += [m.group(1), (m.group(3),), f"</{m.group(2).lower()}>"]
+        pos = m.end()
+    parts += split(html[pos:])
+    return parts
+
+
+def read_and_space(html: str, separator: str = SEPARATOR) -> tuple[IndexedPage, str]:
+    """One pass over a page: what it offers for search (IndexedPage) and the page with
+    `separator` between every two Han characters of its indexed text.
+
+    The indexed text is the text inside the data-pagefind-body element, less
+    data-pagefind-ignore elements, scripts and styles, and elements whose text is a metadata
+    or filter value. The rest of the page is as written, except that text (not attributes,
+    not scripts) is written with only &, < and > escaped, end tags as </name> and comments as
+    <!--…-->: the page reads the same to any HTML parser.
+
+    Only elements with data-pagefind attributes, and what they hold, are followed: outside
+    them nothing changes but the escaping. Item pages are well formed (our templates and
+    markdown-it's output); an end tag without its start tag is left alone."""
+    parts = _parts(html)
+    page = IndexedPage()
+    # the open elements from the outermost one with a data-pagefind attribute in:
+    # (tag, spaced, collected, in_body, ignored, capture), and the innermost one's state
+    stack: list[tuple] = []
+    spaced = collected = in_body = ignored = False
+    captures: list[list[str]] = []           # text of the open metadata and category elements
+    text_parts: list[str] = []
+    title_parts: Optional[list[str]] = None
+    sub, join, names = HAN_PAIRS.sub, separator.join, _TAG_NAMES
+
+    def spaced_run(m):
+        return join(m.group())
+
+    last = len(parts) - 1
+    i = 0
+    while True:
+        text = parts[i]
+        if text:
+            if text.__class__ is tuple:         # a script's or style's text: as written
+                text = data = parts[i] = text[0]
+            elif "&" in text or ">" in text or "<" in text:
+                data = unescape(text)
+                text = escape(data, quote=False)
+                parts[i] = sub(spaced_run, text) if spaced else text
+            else:
+                data = text
+                if spaced:
+                    parts[i] = sub(spaced_run, text)
+            if captures:
+                for capture in captures:
+                    capture.append(data)
+            if collected:
+                text_parts.append(data)
+                if title_parts is not None and not page.title:
+                    title_parts.append(data)
+        if i == last:
+            break
+        token = parts[i + 1]
+        i += 2
+        second = token[1]
+        if second == "/":                       # an end tag
+            tag = names.get(token)
+            if tag is None:
+                tag = _NAME.match(token).group(1).lower()
+                if token != f"</{tag}>":
+                    parts[i - 1] = f"</{tag}>"
+                elif len(token) < 16:
+                    names[token] = tag
+            if not stack:
+                continue
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == tag:
+                    for element in reversed(stack[k:]):
+                        if element[5] is not None:
+                            captures.remove(element[5][2])
+                            value = "".join(element[5][2]).strip()
+                            if element[5][1]:
+                                page.categories.append(value)
+                            if element[5][0]:
+                                page.meta[element[5][0]] = value
+                        if element[0] == "h1" and title_parts is not None and not page.title:
+                            page.title = "".join(title_parts).strip()
+                    del stack[k:]
+                    if stack:
+                        _, spaced, collected, in_body, ignored, _ = stack[-1]
+                    else:
+                        spaced = collected = in_body = ignored = False
+                    break
+            continue
+        if second == "!":
+            if token.startswith("<!--") and not token.endswith("-->"):
+                parts[i - 1] = "<!--" + token[4:token.rindex("--")] + "-->"
+            continue
+        if second == "?":
+            continue
+        special = "data-pagefind" in token
+        if not (stack or special):              # outside the elements followed
+            continue
+        tag = names.get(token)
+        if tag is None:
+            tag = _NAME.match(token).group(1).lower()
+            if len(token) < 16:
+                names[token] = tag
+        e_spaced, e_in_body, e_ignored, capture = spaced, in_body, ignored, None
+        if special:
+            attrs = _attributes(token)
+            if BODY_MARK in attrs:
+                e_spaced = e_in_body = page.has_body = True
+            meta, filt = attrs.get("data-pagefind-meta"), attrs.get("data-pagefind-filter")
+            if "data-pagefind-ignore" in attrs:
+                e_ignored, e_spaced = True, False
+            if _takes_text(meta) or _takes_text(filt):
+                e_spaced = False
+                capture = (meta if _takes_text(meta) else None, filt == "category", [])
+            elif filt == "category":
+                capture = (None, True, [])
         if tag in VOID_TAGS:
-            return
-        names = dict(attrs)
-        indexed = bool(self.stack and self.stack[-1][1]) or "data-pagefind-body" in names
-        if "data-pagefind-ignore" in names or tag in ("script", "style") \
-                or _takes_text(names.get("data-pagefind-meta")) or _takes_text(names.get("data-pagefind-filter")):
-            indexed = False         # ignored, or the text is a metadata or filter value: left as written
-        self.stack.append((tag, indexed))
-
-    def handle_startendtag(self, tag, attrs):
-        self.out.append(self.get_starttag_text())
-
-    def handle_endtag(self, tag):
-        self.out.append(f"</{tag}>")
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                del self.stack[i:]
-                break
-
-    def handle_data(self, data):
-        if self.stack and self.stack[-1][0] in ("script", "style"):
-            self.out.append(data)
-            return
-        text = escape(data, quote=False)
-        self.out.append(_BETWEEN_HAN.sub(" ", text) if self.stack and self.stack[-1][1] else text)
-
-    def handle_comment(self, data):
-        self.out.append(f"<!--{data}-->")
-
-    def handle_decl(self, decl):
-        self.out.append(f"<!{decl}>")
-
-    def handle_pi(self, data):
-        self.out.append(f"<?{data}>")
-
-    def unknown_decl(self, data):
-        self.out.append(f"<![{data}]>")
+            continue
+        if token.endswith("/>"):                # <x … />: opens and closes at once
+            if capture is not None:
+                if capture[0]:
+                    page.meta[capture[0]] = ""
+                if capture[1]:
+                    page.categories.append("")
+            continue
+        if tag in RAW_TEXT_TAGS:
+            e_spaced = False
+        if capture is not None:
+            captures.append(capture[2])
+        if tag == "h1" and e_in_body and not e_ignored and title_parts is None:
+            title_parts = []
+        spaced, collected, in_body, ignored = e_spaced, e_in_body and not e_ignored, e_in_body, e_ignored
+        stack.append((tag, spaced, collected, in_body, ignored, capture))
+    page.text = "".join(text_parts)
+    return page, "".join(parts)
 
 
-def spaced(html: str) -> str:
-    spacer = _Spacer()
-    spacer.feed(html)
-    spacer.close()
-    return "".join(spacer.out)
+@lru_cache(maxsize=1)
+def _han_t2s() -> dict[str, str]:
+    return {c: s for c, s in t2s_map().items() if HAN_RUN.match(c)}
 
 
-def index_copy(html: str, page: IndexedPage) -> str:
-    """The page as Pagefind reads it: its indexed text spaced, the search keys in <head>."""
+def changed_forms(text: str) -> set[str]:
+    """The Simplified forms of the Han characters of `text` that normalisation changes."""
+    table = _han_t2s()
+    return {table[c] for c in set(text) if c in table}
+
+
+@lru_cache(maxsize=512)
+def _name_runs(name: str) -> tuple:
+    return tuple(tuple(run) for run in pinyin_runs(name))
+
+
+def search_meta(page: IndexedPage) -> str:
+    """The <meta> tags that carry the search keys of a page (see the head of this module)."""
     title_runs = pinyin_runs(page.title)
-    category_runs = [run for name in page.categories for run in pinyin_runs(name)]
+    category_runs = [list(run) for name in page.categories for run in _name_runs(name)]
     identifiers = [page.meta.get("index_no", ""), page.meta.get("doc_no", "")]
     meta = {
         "title": page.title,
-        "tchars": " ".join(sorted(changed_forms("\n".join([page.text] + identifiers)))),
+        "tchars": " ".join(sorted(changed_forms(page.text) | changed_forms("\n".join(identifiers)))),
         "pinyin": " / ".join(" ".join(run) for run in title_runs),
         "cpinyin": " / ".join(" ".join(run) for run in category_runs),
         "pykeys": " ".join(sorted(pinyin_keys(title_runs + category_runs))),
         "keys": " ".join(sorted({fnv_key(v) for v in [page.title] + identifiers if v.strip()})),
     }
-    tags = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{escape(value)}">\n'
+    return "".join(f'<meta data-pagefind-meta="{name}[content]" content="{escape(value)}">\n'
                    for name, value in meta.items())
-    html = spaced(html)
-    head_end = html.find("</head>")
+
+
+def index_copy(html: str, separator: str = SEPARATOR) -> Optional[str]:
+    """The page as Pagefind reads it: its indexed text spaced, the search keys in <head>;
+    None for a page without a data-pagefind-body element (not indexed)."""
+    if BODY_MARK not in html:
+        return None
+    page, spaced = read_and_space(html, separator)
+    if not page.has_body:
+        return None
+    tags = search_meta(page)
+    head_end = spaced.find("</head>")
     if head_end < 0:
-        return tags + html
-    return html[:head_end] + tags + html[head_end:]
+        return tags + spaced
+    return spaced[:head_end] + tags + spaced[head_end:]
 
 
-# ---------------------------------------------------------------- running Pagefind
+# ---------------------------------------------------------------- the index of a build
 
-def pagefind_executable() -> Path:
-    try:
-        import pagefind_bin_extended
-        return Path(pagefind_bin_extended.get_executable())
-    except (ImportError, FileNotFoundError) as exc:
-        raise _failure(f"找不到 Pagefind 扩展版程序（{exc}）。")
+def _prepare(job: tuple) -> tuple[str, Optional[str], bool]:
+    """Write the indexing copy of one page of the staging folder. Returns (path, hash, indexed):
+    the hash of a page that holds the data-pagefind-body mark (else None), and whether it has a
+    data-pagefind-body element, so is indexed. Runs in worker processes."""
+    staging, copies, rel = job
+    data = (staging / rel).read_bytes()
+    if BODY_MARK.encode() not in data:
+        return rel, None, False
+    digest = hashlib.sha1(data).hexdigest()
+    copy = index_copy(data.decode("utf-8"))
+    if copy is None:
+        return rel, digest, False
+    target = copies / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(copy, encoding="utf-8")
+    return rel, digest, True
 
 
-def _failure(message: str) -> ConfigError:
-    return ConfigError([Problem("pagefind", 0, "search", f"生成搜索索引失败：{message}",
-                                "输出文件夹保持原样。请用 .venv/bin/pip install -r requirements.txt 安装 "
-                                "pagefind-bin-extended==1.5.2 后重新构建。")])
+def _html_files(staging: Path) -> list[str]:
+    return sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*.html")
+                  if p.relative_to(staging).parts[0] != PAGEFIND_DIR)
 
 
-def index_site(staging: Path, progress=None) -> int:
+def index_site(staging: Path, progress=None, workers: Optional[int] = None, reuse: bool = True) -> int:
     """Index the item pages of a complete staging folder into staging/pagefind/. Returns the
-    number of pages indexed. Raises ConfigError (with a plain message) when Pagefind fails."""
+    number of pages indexed. Raises ConfigError (with a plain message) when Pagefind fails.
+
+    When the staging folder will replace an output whose bundle indexed exactly the same pages
+    (same bytes) with the same code, that bundle is hard-linked instead (search_bundle.py);
+    `reuse=False` (--no-cache) indexes afresh all the same. `workers` processes prepare the
+    copies (default: one per core)."""
+    from .workers import default_workers, render_jobs
     started = time.monotonic()
-    executable = pagefind_executable()
     bundle = staging / PAGEFIND_DIR
+    files = _html_files(staging)
+    store = BundleStore(previous_output(staging))
+    key = recipe()
+    if reuse and store.manifest.get("recipe") == key:
+        marked = store.marked_pages(staging, files, BODY_MARK.encode())
+        previous = store.reusable(marked, key)
+        if previous is not None:
+            link_bundle(previous, bundle)
+            store.record(staging, marked, store.manifest["indexed"], key)
+            if progress:
+                progress(f"搜索索引：{store.manifest['indexed']} 个条目页与上次相同，沿用上次的索引")
+            return store.manifest["indexed"]
+    executable = pagefind_executable()
     with tempfile.TemporaryDirectory(prefix="search-index-") as tmp:
         copies = Path(tmp) / "site"
-        count = 0
-        for path in sorted(staging.rglob("*.html")):
-            rel = path.relative_to(staging)
-            if rel.parts[0] == PAGEFIND_DIR:
-                continue
-            html = path.read_text(encoding="utf-8")
-            if "data-pagefind-body" not in html:
-                continue
-            page = read_page(html)
-            if not page.has_body:
-                continue
-            target = copies / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(index_copy(html, page), encoding="utf-8")
-            count += 1
+        copies.mkdir()
+        jobs = [(staging, copies, rel) for rel in files]
+        done = render_jobs(jobs, _prepare, workers or default_workers())
+        marked = {rel: digest for rel, digest, _ in done if digest is not None}
+        count = sum(indexed for _, _, indexed in done)
         if progress:
-            progress(f"搜索索引：准备了 {count} 个条目页")
+            progress(f"搜索索引：准备了 {count} 个条目页（{time.monotonic() - started:.1f} 秒）")
         if count == 0:
             return 0
-        command = [str(executable), "--site", str(copies), "--output-path", str(bundle)]
-        try:
-            run = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=3600)
-        except OSError as exc:
-            raise _failure(f"无法运行 {executable.name}（{exc}）。")
-        except subprocess.TimeoutExpired:
-            raise _failure("Pagefind 运行超过一小时未结束。")
-        if run.returncode != 0:
-            lines = [line for line in (run.stderr + run.stdout).splitlines() if line.strip()]
-            raise _failure(f"{executable.name} 退出码 {run.returncode}：{' / '.join(lines[-3:]) or '无输出'}")
-    try:
-        indexed = stabilise(bundle)
-    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise _failure(f"无法整理 Pagefind 的输出（{type(exc).__name__}: {exc}）。")
-    if indexed != count:
-        raise _failure(f"Pagefind 只索引了 {indexed} 个页面，应为 {count} 个。")
-    for name in UNUSED_BUNDLE_FILES:
-        (bundle / name).unlink(missing_ok=True)
+        run_pagefind(executable, copies, bundle, count)
+    store.record(staging, marked, count, key)
     if progress:
         progress(f"搜索索引：{count} 个条目，用时 {time.monotonic() - started:.1f} 秒")
     return count
@@ -389,121 +465,7 @@ def indexer(plan, progress):
     """FINISHERS entry: index website and intranet builds; the kiosk has its own search."""
     if plan.target not in SEARCH_TARGETS:
         return None
-    return lambda staging: index_site(staging, progress)
-
-
-# ---------------------------------------------------------------- a reproducible bundle
-
-_SIGNATURE = b"pagefind_dcd"
-
-
-def stabilise(bundle: Path) -> int:
-    """Rewrite Pagefind's filter files with their values sorted (Pagefind writes them in
-    hash-map order, different on every run), rename them by content, and update the pf_meta
-    file and pagefind-entry.json that name them. Returns the number of pages indexed."""
-    entry_path = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    pages = 0
-    for language, info in sorted(entry["languages"].items()):
-        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = _read_cbor(meta_path)
-        # MetaIndex: [version, pages, index_chunks, filters [[name, hash]], sorts [[name, pages]], meta_fields]
-        filters = []
-        for name, old_hash in meta[3]:             # hashes are "<language>_<hex>"
-            path = bundle / "filter" / f"{old_hash}.pf_filter"
-            values = _read_cbor(path)           # [name, [[value, [page …]] …]]
-            values[1] = sorted(values[1], key=lambda v: v[0])
-            new_hash = f"{language}_{_write_cbor_hashed(bundle / 'filter', language, '.pf_filter', values, 7)}"
-            if new_hash != old_hash:
-                path.unlink()
-            filters.append([name, new_hash])
-        meta[3] = sorted(filters)
-        meta[4] = sorted(meta[4], key=lambda s: s[0])
-        meta[5] = sorted(meta[5])
-        new_hash = _write_cbor_hashed(bundle, f"pagefind.{language}", ".pf_meta", meta, 13)
-        if f"{language}_{new_hash}" != info["hash"]:
-            meta_path.unlink()
-        info["hash"] = f"{language}_{new_hash}"
-        pages += info.get("page_count", len(meta[1]))
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return pages
-
-
-def _read_cbor(path: Path):
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(_SIGNATURE):
-        raise _failure(f"无法识别的 Pagefind 文件 {path.name}（版本不是 1.5.2？）。")
-    value, end = _cbor_decode(data, len(_SIGNATURE))
-    if end != len(data):
-        raise _failure(f"无法识别的 Pagefind 文件 {path.name}。")
-    return value
-
-
-def _write_cbor_hashed(folder: Path, prefix: str, suffix: str, value, digits: int) -> str:
-    data = _SIGNATURE + _cbor_encode(value)
-    digest = hashlib.sha256(data).hexdigest()[:digits]
-    path = folder / f"{prefix}_{digest}{suffix}"
-    path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-    return digest
-
-
-def _cbor_decode(data: bytes, pos: int):
-    """The subset of CBOR Pagefind writes: unsigned ints, byte and text strings, arrays, maps."""
-    initial = data[pos]
-    major, info = initial >> 5, initial & 0x1F
-    pos += 1
-    if info < 24:
-        n = info
-    elif info in (24, 25, 26, 27):
-        size = 1 << (info - 24)
-        n = int.from_bytes(data[pos:pos + size], "big")
-        pos += size
-    else:
-        raise _failure("Pagefind 文件里有无法识别的数据。")
-    if major == 0:
-        return n, pos
-    if major in (2, 3):
-        raw = data[pos:pos + n]
-        return (raw if major == 2 else raw.decode("utf-8")), pos + n
-    if major == 4:
-        items = []
-        for _ in range(n):
-            item, pos = _cbor_decode(data, pos)
-            items.append(item)
-        return items, pos
-    if major == 5:
-        mapping = {}
-        for _ in range(n):
-            key, pos = _cbor_decode(data, pos)
-            mapping[key], pos = _cbor_decode(data, pos)
-        return mapping, pos
-    raise _failure("Pagefind 文件里有无法识别的数据。")
-
-
-def _cbor_head(major: int, n: int) -> bytes:
-    if n < 24:
-        return bytes([major << 5 | n])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if n < 1 << (8 * size):
-            return bytes([major << 5 | info]) + n.to_bytes(size, "big")
-    raise ValueError(n)
-
-
-def _cbor_encode(value) -> bytes:
-    if isinstance(value, bool):
-        raise TypeError(value)
-    if isinstance(value, int):
-        return _cbor_head(0, value)
-    if isinstance(value, bytes):
-        return _cbor_head(2, len(value)) + value
-    if isinstance(value, str):
-        raw = value.encode("utf-8")
-        return _cbor_head(3, len(raw)) + raw
-    if isinstance(value, list):
-        return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
-    if isinstance(value, dict):
-        return _cbor_head(5, len(value)) + b"".join(_cbor_encode(k) + _cbor_encode(v) for k, v in value.items())
-    raise TypeError(value)
+    return lambda staging: index_site(staging, progress, workers=plan.workers, reuse=plan.reuse)
 
 
 # ---------------------------------------------------------------- the search page

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator import search
+from generator import search, search_bundle
 from support import GOLDEN_SITE, NOW, tree_bytes
 from test_leaks import HELD_INDEX, HELD_TITLES, MARKERS
 
@@ -70,8 +70,11 @@ def test_indexed_text_has_a_space_between_han_characters():
             '<article data-pagefind-body data-pagefind-meta="date:2026-01-01"><h1>许可a决定</h1>'
             '<table data-pagefind-ignore><tr><td>忽略</td></tr></table><p data-pagefind-meta="doc_no">泰质监</p>'
             '<p>1&lt;2 的“许可”<br>证书</p><script>var a = "中文<b>";</script></article><!-- 注释 --></body></html>')
-    out = search.spaced(html)
+    out = search.read_and_space(html, " ")[1]
     assert "<h1>许 可a决 定</h1>" in out and "1&lt;2 的“许 可”<br>证 书" in out
+    # the build's separator is U+200B (Pagefind reads the same words; the stored text has no spaces)
+    assert search.read_and_space(html)[1] == out.replace("许 可", "许\u200b可").replace("决 定", "决\u200b定") \
+        .replace("证 书", "证\u200b书")
     for kept in ("<nav>导航文字</nav>", "<td>忽略</td>", ">泰质监</p>", 'var a = "中文<b>";', "<!-- 注释 -->",
                  "<!DOCTYPE html>", "<title>标题</title>"):
         assert kept in out, kept
@@ -105,31 +108,30 @@ def test_kiosk_gets_no_pagefind_index():
 def test_item_page_offers_body_title_and_identifiers_only(tmp_path, cli):
     out = tmp_path / "w"
     build(cli, out)
-    page = search.read_page((out / "quanli/xuke/2026-00001/index.html").read_text(encoding="utf-8"))
+    page, _ = search.read_and_space((out / "quanli/xuke/2026-00001/index.html").read_text(encoding="utf-8"))
     assert page.has_body
     assert page.title == "关于准予泰州市恒达起重机械有限公司特种设备生产许可的决定"
     assert page.meta["index_no"] == "014000184/2026-00001" and page.meta["doc_no"] == "示质监许〔2026〕1号"
     assert page.categories == ["行政权力运行公开", "行政许可"]
-    assert page.text.startswith(page.title) and "桥式起重机制造" in page.text
+    assert page.text.strip().startswith(page.title) and "桥式起重机制造" in page.text
     for outside in ("信息索引", "发布机构", "主题词", "附件", "上一篇", "首页", "按机构", "政务公开举报电话"):
         assert outside not in page.text, outside
-    listing = search.read_page((out / "quanli/xuke/index.html").read_text(encoding="utf-8"))
-    assert not listing.has_body
+    listing = (out / "quanli/xuke/index.html").read_text(encoding="utf-8")
+    assert not search.read_and_space(listing)[0].has_body and search.index_copy(listing) is None
 
 
 def test_indexing_copy_carries_the_keys_in_metadata():
     html = ('<html lang="zh-CN"><head><title>t</title></head><body><nav><a data-pagefind-filter="category">行政许可</a>'
             '</nav><article data-pagefind-body><table data-pagefind-ignore><tr><td data-pagefind-meta="index_no">'
             '1/2026-00001</td></tr></table><h1>銀行許可</h1><p>正文</p></article></body></html>')
-    page = search.read_page(html)
-    copy = search.index_copy(html, page)
+    copy = search.index_copy(html)
     assert copy.count("data-pagefind-meta=") == 1 + 6 and copy.index("pykeys") < copy.index("</head>")
-    assert 'data-pagefind-meta="title[content]" content="銀行許可"' in copy and "<h1>銀 行 許 可</h1>" in copy
+    assert 'data-pagefind-meta="title[content]" content="銀行許可"' in copy and "<h1>銀\u200b行\u200b許\u200b可</h1>" in copy
     assert 'data-pagefind-meta="tchars[content]" content="许 银"' in copy
     assert 'data-pagefind-meta="pinyin[content]" content="yin hang xu ke"' in copy
     assert 'data-pagefind-meta="cpinyin[content]" content="xing zheng xu ke"' in copy
     assert search.fnv_key("银行许可") in copy and search.fnv_key("1/2026-00001") in copy
-    assert copy.replace(copy[copy.index("<meta"):copy.index("</head>")], "") == search.spaced(html)
+    assert copy.replace(copy[copy.index("<meta"):copy.index("</head>")], "") == search.read_and_space(html)[1]
 
 
 # ---------------------------------------------------------------- the bundle
@@ -168,9 +170,9 @@ def test_cbor_codec_round_trips_pagefinds_files(tmp_path, cli):
     assert len(files) == 4
     for path in files:
         data = gzip.decompress(path.read_bytes())
-        value, end = search._cbor_decode(data, len(search._SIGNATURE))
-        assert end == len(data) and search._SIGNATURE + search._cbor_encode(value) == data
-    filters = [search._read_cbor(p) for p in (out / "pagefind" / "filter").iterdir()]
+        value, end = search_bundle._cbor_decode(data, len(search_bundle._SIGNATURE))
+        assert end == len(data) and search_bundle._SIGNATURE + search_bundle._cbor_encode(value) == data
+    filters = [search_bundle._read_cbor(p) for p in (out / "pagefind" / "filter").iterdir()]
     assert {f[0] for f in filters} == {"category", "department", "year"}
     for name, values in filters:
         assert [v[0] for v in values] == sorted(v[0] for v in values)
@@ -218,7 +220,7 @@ def test_failed_index_leaves_previous_output_with_a_clear_error(case, tmp_path, 
             raise FileNotFoundError("pagefind_extended")
         monkeypatch.setattr(pagefind_bin_extended, "get_executable", missing)
     else:                      # Pagefind runs, but its bundle does not hold every page
-        monkeypatch.setattr(search, "stabilise", lambda bundle: 0)
+        monkeypatch.setattr(search_bundle, "stabilise", lambda bundle: 0)
     run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
     assert run.code == 2
     assert "生成搜索索引失败" in run.err and "Traceback" not in run.err + run.out

@@ -1,0 +1,302 @@
+"""The Pagefind bundle of a build (搜索索引): running the extended binary on the indexing copies,
+making its output reproducible, and taking the previous output's bundle when nothing it indexed
+has changed. What goes into the copies is generator/search.py's business.
+
+- Pagefind (the extended binary of `pagefind-bin-extended`, run as a program; never its Python
+  wrapper, which sleeps 0.1 s per page) writes `pagefind/` into the staging folder. It indexes on
+  one core; most of its time goes to reading the words of the pages and writing the fragments
+  and index chunks (README, Search: what drives its cost).
+- Its filter files come out in hash-map order; `stabilise` rewrites them sorted and renames them
+  by content, so the whole bundle is byte-for-byte the same on every build.
+- Reuse: a manifest in the build cache (reuse.cache_dir of the output folder, beside the render
+  cache's) records the recipe (this code, the dependencies' versions), a hash of every indexed
+  page and the identity of every bundle file. A build whose indexed pages are the same set with
+  the same bytes, made by the same recipe, over an output whose bundle is untouched, hard-links
+  that bundle instead of running Pagefind. Anything else indexes afresh.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Optional
+
+from .errors import ConfigError, Problem
+
+PAGEFIND_DIR = "pagefind"
+# What Pagefind writes besides the index that search.js does not load.
+UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                       "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+MANIFEST = "search-manifest.json"
+MANIFEST_VERSION = 1
+
+
+def failure(message: str) -> ConfigError:
+    return ConfigError([Problem("pagefind", 0, "search", f"生成搜索索引失败：{message}",
+                                "输出文件夹保持原样。请用 .venv/bin/pip install -r requirements.txt 安装 "
+                                "pagefind-bin-extended==1.5.2 后重新构建。")])
+
+
+# ---------------------------------------------------------------- running Pagefind
+
+def pagefind_executable() -> Path:
+    try:
+        import pagefind_bin_extended
+        return Path(pagefind_bin_extended.get_executable())
+    except (ImportError, FileNotFoundError) as exc:
+        raise failure(f"找不到 Pagefind 扩展版程序（{exc}）。")
+
+
+def run_pagefind(executable: Path, copies: Path, bundle: Path, expected: int) -> None:
+    """Index the folder of copies into `bundle`, make it reproducible, check it holds every page."""
+    command = [str(executable), "--site", str(copies), "--output-path", str(bundle)]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=3600)
+    except OSError as exc:
+        raise failure(f"无法运行 {executable.name}（{exc}）。")
+    except subprocess.TimeoutExpired:
+        raise failure("Pagefind 运行超过一小时未结束。")
+    if run.returncode != 0:
+        lines = [line for line in (run.stderr + run.stdout).splitlines() if line.strip()]
+        raise failure(f"{executable.name} 退出码 {run.returncode}：{' / '.join(lines[-3:]) or '无输出'}")
+    try:
+        indexed = stabilise(bundle)
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise failure(f"无法整理 Pagefind 的输出（{type(exc).__name__}: {exc}）。")
+    if indexed != expected:
+        raise failure(f"Pagefind 只索引了 {indexed} 个页面，应为 {expected} 个。")
+    for name in UNUSED_BUNDLE_FILES:
+        (bundle / name).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- a reproducible bundle
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def stabilise(bundle: Path) -> int:
+    """Rewrite Pagefind's filter files with their values sorted (Pagefind writes them in
+    hash-map order, different on every run), rename them by content, and update the pf_meta
+    file and pagefind-entry.json that name them. Returns the number of pages indexed."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    pages = 0
+    for language, info in sorted(entry["languages"].items()):
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_cbor(meta_path)
+        # MetaIndex: [version, pages, index_chunks, filters [[name, hash]], sorts [[name, pages]], meta_fields]
+        filters = []
+        for name, old_hash in meta[3]:             # hashes are "<language>_<hex>"
+            path = bundle / "filter" / f"{old_hash}.pf_filter"
+            values = _read_cbor(path)           # [name, [[value, [page …]] …]]
+            values[1] = sorted(values[1], key=lambda v: v[0])
+            new_hash = f"{language}_{_write_cbor_hashed(bundle / 'filter', language, '.pf_filter', values, 7)}"
+            if new_hash != old_hash:
+                path.unlink()
+            filters.append([name, new_hash])
+        meta[3] = sorted(filters)
+        meta[4] = sorted(meta[4], key=lambda s: s[0])
+        meta[5] = sorted(meta[5])
+        new_hash = _write_cbor_hashed(bundle, f"pagefind.{language}", ".pf_meta", meta, 13)
+        if f"{language}_{new_hash}" != info["hash"]:
+            meta_path.unlink()
+        info["hash"] = f"{language}_{new_hash}"
+        pages += info.get("page_count", len(meta[1]))
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return pages
+
+
+def _read_cbor(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_SIGNATURE):
+        raise failure(f"无法识别的 Pagefind 文件 {path.name}（版本不是 1.5.2？）。")
+    value, end = _cbor_decode(data, len(_SIGNATURE))
+    if end != len(data):
+        raise failure(f"无法识别的 Pagefind 文件 {path.name}。")
+    return value
+
+
+def _write_cbor_hashed(folder: Path, prefix: str, suffix: str, value, digits: int) -> str:
+    data = _SIGNATURE + _cbor_encode(value)
+    digest = hashlib.sha256(data).hexdigest()[:digits]
+    path = folder / f"{prefix}_{digest}{suffix}"
+    path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    return digest
+def _cbor_decode(data: bytes, pos: int):
+    """The subset of CBOR Pagefind writes: unsigned ints, byte and text strings, arrays, maps."""
+    initial = data[pos]
+    major, info = initial >> 5, initial & 0x1F
+    pos += 1
+    if info < 24:
+        n = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        n = int.from_bytes(data[pos:pos + size], "big")
+        pos += size
+    else:
+        raise failure("Pagefind 文件里有无法识别的数据。")
+    if major == 0:
+        return n, pos
+    if major in (2, 3):
+        raw = data[pos:pos + n]
+        return (raw if major == 2 else raw.decode("utf-8")), pos + n
+    if major == 4:
+        items = []
+        for _ in range(n):
+            item, pos = _cbor_decode(data, pos)
+            items.append(item)
+        return items, pos
+    if major == 5:
+        mapping = {}
+        for _ in range(n):
+            key, pos = _cbor_decode(data, pos)
+            mapping[key], pos = _cbor_decode(data, pos)
+        return mapping, pos
+    raise failure("Pagefind 文件里有无法识别的数据。")
+
+
+def _cbor_head(major: int, n: int) -> bytes:
+    if n < 24:
+        return bytes([major << 5 | n])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < 1 << (8 * size):
+            return bytes([major << 5 | info]) + n.to_bytes(size, "big")
+    raise ValueError(n)
+
+
+def _cbor_encode(value) -> bytes:
+    if isinstance(value, bool):
+        raise TypeError(value)
+    if isinstance(value, int):
+        return _cbor_head(0, value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _cbor_head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
+    if isinstance(value, dict):
+        return _cbor_head(5, len(value)) + b"".join(_cbor_encode(k) + _cbor_encode(v) for k, v in value.items())
+    raise TypeError(value)
+
+
+# ---------------------------------------------------------------- reusing the previous bundle
+
+def previous_output(staging: Path) -> Optional[Path]:
+    """The output folder a staging folder will become (publish.py names it `.<name>.new-…`
+    beside the output), or None for another folder (the preview's)."""
+    match = re.fullmatch(r"\.(.+)\.new-[^/]*", staging.name)
+    return staging.parent / match.group(1) if match else None
+
+
+def recipe() -> str:
+    """What the bundle is made by besides the pages: this code and the copies' code, the
+    versions of Pagefind, OpenCC and pypinyin. A change of any of them indexes afresh."""
+    h = hashlib.sha256()
+    for module in ("search.py", "search_bundle.py"):
+        h.update((Path(__file__).parent / module).read_bytes())
+    for package in ("pagefind-bin-extended", "opencc", "pypinyin"):
+        try:
+            h.update(f"{package}={metadata.version(package)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{package}=?;".encode())
+    return h.hexdigest()
+
+
+def _identity(path: Path) -> list:
+    stat = path.stat()
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
+def bundle_files(bundle: Path) -> dict[str, list]:
+    return {p.relative_to(bundle).as_posix(): _identity(p) for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+
+class BundleStore:
+    """The previous output's bundle and the manifest of what it was made from."""
+
+    def __init__(self, out_dir: Optional[Path]):
+        from .reuse import cache_dir
+        self.out_dir = out_dir.absolute() if out_dir is not None else None
+        self.manifest: dict = {}
+        if self.out_dir is None:
+            return
+        self.path = cache_dir(self.out_dir) / MANIFEST
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("version") == MANIFEST_VERSION and data.get("out") == str(self.out_dir):
+                self.manifest = data
+        except (OSError, ValueError, AttributeError):
+            self.manifest = {}
+
+    def marked_pages(self, staging: Path, files: list[str], mark: bytes) -> dict[str, str]:
+        """{path: sha1} of the pages of the staging folder that hold `mark` (the pages that may be
+        indexed). A page that is the very file (a hard link) whose hash the manifest recorded is
+        not read again."""
+        recorded = self.manifest.get("files", {})
+        pages = {}
+        for rel in files:
+            path = staging / rel
+            entry = recorded.get(rel)
+            if entry is not None:
+                try:
+                    if _identity(path) == entry[1]:
+                        pages[rel] = entry[0]
+                        continue
+                except OSError:
+                    pass
+            data = path.read_bytes()
+            if mark in data:
+                pages[rel] = hashlib.sha1(data).hexdigest()
+        return pages
+
+    def reusable(self, marked: dict[str, str], key: str) -> Optional[Path]:
+        """The previous bundle, if it was made from exactly the pages `marked` ({path: sha1}),
+        with the same recipe `key`, and is untouched since; else None."""
+        if not self.manifest or self.manifest.get("recipe") != key or self.manifest.get("pages") != marked:
+            return None
+        bundle = self.out_dir / PAGEFIND_DIR
+        try:
+            if not bundle.is_dir() or bundle_files(bundle) != self.manifest.get("bundle"):
+                return None
+        except OSError:
+            return None
+        return bundle
+
+    def record(self, staging: Path, marked: dict[str, str], indexed: int, key: str) -> None:
+        """Remember what the staging folder's bundle was made from (its files keep their
+        identity when the staging folder becomes the output). A manifest that cannot be
+        written only costs the next build its reuse."""
+        if self.out_dir is None:
+            return
+        try:
+            files = {rel: [sha, _identity(staging / rel)] for rel, sha in marked.items()}
+            data = {"version": MANIFEST_VERSION, "out": str(self.out_dir), "recipe": key, "pages": marked,
+                    "indexed": indexed, "files": files, "bundle": bundle_files(staging / PAGEFIND_DIR)}
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.path.with_name(f"{MANIFEST}.{os.getpid()}.tmp")
+            temp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+            os.replace(temp, self.path)
+        except OSError:
+            pass
+
+
+def link_bundle(source: Path, target: Path) -> None:
+    """The previous bundle's files, hard-linked (copied where links fail)."""
+    for path in sorted(source.rglob("*")):
+        dest = target / path.relative_to(source)
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, dest)
+        except OSError:
+            shutil.copy2(path, dest)

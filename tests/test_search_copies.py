@@ -1,0 +1,316 @@
+"""The indexing copies (generator/search.py) against the reference they replaced.
+
+The first implementation read each item page twice with html.parser (one pass for what it
+offers, one to write the copy); it is kept here, unchanged but for the separator it puts
+between Han characters, as the reference. The one-pass reader must give the same copy, byte
+for byte, for every page of the example bureau and of the golden fixture (website and
+intranet), and for an item whose body holds every kind of Markdown output; with the build's
+separator (U+200B) the copy differs only in that character."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
+from typing import Optional
+
+import pytest
+
+from generator import search
+from support import GOLDEN_SITE, NOW, ROOT
+
+# ---------------------------------------------------------------- the reference (first implementation)
+
+BLOCK_TAGS = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt", "figcaption",
+              "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+              "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_BETWEEN_HAN = re.compile(f"(?<=[{search.HAN_RANGES}])(?=[{search.HAN_RANGES}])")
+
+
+@dataclass
+class RefPage:
+    title: str = ""
+    text: str = ""
+    meta: dict = field(default_factory=dict)
+    categories: list = field(default_factory=list)
+    has_body: bool = False
+
+
+class _PageReader(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.page = RefPage()
+        self.stack = []
+        self.parts = []
+        self.title_parts = None
+        self.captures = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        in_body = bool(self.stack and self.stack[-1][1])
+        ignored = bool(self.stack and self.stack[-1][2])
+        if "data-pagefind-body" in attrs:
+            in_body, self.page.has_body = True, True
+        if "data-pagefind-ignore" in attrs:
+            ignored = True
+        if in_body and not ignored and tag in BLOCK_TAGS:
+            self.parts.append("\n")
+        meta, filt = attrs.get("data-pagefind-meta"), attrs.get("data-pagefind-filter")
+        if tag in VOID_TAGS:
+            return
+        self.stack.append((tag, in_body, ignored, meta, filt))
+        if meta and ":" not in meta and "[" not in meta:
+            self.captures.append(("meta", meta, []))
+        if filt == "category":
+            self.captures.append(("category", filt, []))
+        if tag == "h1" and in_body and not ignored and self.title_parts is None:
+            self.title_parts = []
+
+    def handle_endtag(self, tag):
+        if tag in VOID_TAGS:
+            return
+        while self.stack:
+            open_tag, in_body, ignored, meta, filt = self.stack.pop()
+            if filt == "category":
+                kind, name, parts = self.captures.pop()
+                self.page.categories.append("".join(parts).strip())
+            if meta and ":" not in meta and "[" not in meta:
+                kind, name, parts = self.captures.pop()
+                self.page.meta[name] = "".join(parts).strip()
+            if open_tag == "h1" and self.title_parts is not None and not self.page.title:
+                self.page.title = "".join(self.title_parts).strip()
+            if in_body and not ignored and open_tag in BLOCK_TAGS:
+                self.parts.append("\n")
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        for capture in self.captures:
+            capture[2].append(data)
+        if self.stack and self.stack[-1][1] and not self.stack[-1][2]:
+            self.parts.append(data)
+            if self.title_parts is not None and not self.page.title:
+                self.title_parts.append(data)
+
+
+def ref_read_page(html: str) -> RefPage:
+    reader = _PageReader()
+    reader.feed(html)
+    reader.close()
+    page = reader.page
+    page.text = re.sub(r"[ \t\r\f\v]*\n\s*", "\n", "".join(reader.parts)).strip()
+    return page
+
+
+def _takes_text(value: Optional[str]) -> bool:
+    return bool(value) and ":" not in value and "[" not in value
+
+
+class _Spacer(HTMLParser):
+    def __init__(self, separator):
+        super().__init__(convert_charrefs=True)
+        self.separator = separator
+        self.out = []
+        self.stack = []
+
+    def handle_starttag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+        if tag in VOID_TAGS:
+            return
+        names = dict(attrs)
+        indexed = bool(self.stack and self.stack[-1][1]) or "data-pagefind-body" in names
+        if "data-pagefind-ignore" in names or tag in ("script", "style") \
+                or _takes_text(names.get("data-pagefind-meta")) or _takes_text(names.get("data-pagefind-filter")):
+            indexed = False
+        self.stack.append((tag, indexed))
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        self.out.append(f"</{tag}>")
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1][0] in ("script", "style"):
+            self.out.append(data)
+            return
+        text = escape(data, quote=False)
+        self.out.append(_BETWEEN_HAN.sub(self.separator, text) if self.stack and self.stack[-1][1] else text)
+
+    def handle_comment(self, data):
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data):
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data):
+        self.out.append(f"<![{data}]>")
+
+
+def ref_spaced(html: str, separator: str = " ") -> str:
+    spacer = _Spacer(separator)
+    spacer.feed(html)
+    spacer.close()
+    return "".join(spacer.out)
+
+
+def ref_changed_forms(text: str) -> set[str]:
+    table = search.t2s_map()
+    return {table[c] for c in set(text) if c in table and search.HAN_RUN.match(c)}
+
+
+def ref_index_copy(html: str, separator: str = " ") -> Optional[str]:
+    if "data-pagefind-body" not in html:
+        return None
+    page = ref_read_page(html)
+    if not page.has_body:
+        return None
+    title_runs = search.pinyin_runs(page.title)
+    category_runs = [run for name in page.categories for run in search.pinyin_runs(name)]
+    identifiers = [page.meta.get("index_no", ""), page.meta.get("doc_no", "")]
+    meta = {
+        "title": page.title,
+        "tchars": " ".join(sorted(ref_changed_forms("\n".join([page.text] + identifiers)))),
+        "pinyin": " / ".join(" ".join(run) for run in title_runs),
+        "cpinyin": " / ".join(" ".join(run) for run in category_runs),
+        "pykeys": " ".join(sorted(search.pinyin_keys(title_runs + category_runs))),
+        "keys": " ".join(sorted({search.fnv_key(v) for v in [page.title] + identifiers if v.strip()})),
+    }
+    tags = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{escape(value)}">\n'
+                   for name, value in meta.items())
+    html = ref_spaced(html, separator)
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return tags + html
+    return html[:head_end] + tags + html[head_end:]
+
+
+# ---------------------------------------------------------------- the comparisons
+
+def _pages(out):
+    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.html"))
+            if p.relative_to(out).parts[0] != "pagefind"}
+
+
+def assert_same_copies(out, minimum):
+    indexed = 0
+    for rel, html in _pages(out).items():
+        expected = ref_index_copy(html)
+        assert search.index_copy(html, " ") == expected, rel
+        if expected is not None:
+            indexed += 1
+            page, _ = search.read_and_space(html)
+            reference = ref_read_page(html)
+            assert (page.title, page.meta, page.categories) == (reference.title, reference.meta, reference.categories)
+            # the build's separator: the same copy, U+200B where the reference has its space
+            assert search.index_copy(html) == ref_index_copy(html, "\u200b"), rel
+    assert indexed >= minimum
+
+
+def build(cli, site, out, target):
+    run = cli("build", "--site", site, "--target", target, "--now", NOW, "--out", out, "--quiet", "--no-cache")
+    assert run.code == 0, run.err
+
+
+@pytest.mark.parametrize("target", ["website", "intranet"])
+def test_copies_of_the_example_bureau_are_the_references(target, tmp_path, cli):
+    build(cli, ROOT, tmp_path / target, target)
+    assert_same_copies(tmp_path / target, 40)
+
+
+@pytest.mark.parametrize("target", ["website", "intranet"])
+def test_copies_of_the_golden_site_are_the_references(target, tmp_path, cli):
+    build(cli, GOLDEN_SITE, tmp_path / target, target)
+    assert_same_copies(tmp_path / target, 3)
+
+
+MARKDOWN = r"""
+# 一级标题 *强调* **加粗** `代码` ~~删除~~
+
+正文第一段，含“引号”、'单引号'、"直引号" & 符号 < 小于 > 大于 © &copy; &amp; &#21487; &lt;b&gt;
+行尾两个空格换行  
+下一行\
+再下一行。English words, 123 and ２０２６ＡＢ，臺灣繁體：許可證、處罰決定書。
+
+> 引用一段：行政许可
+>
+> > 嵌套引用
+
+1. 有序一
+2. 有序二
+   - 无序嵌套 [链接文字](https://example.gov.cn/a?b=1&c=2 "链接标题 > 说明")
+   - ![图片说明“图”](tu.png "图片标题")
+
+- [ ] 未完成
+* 星号列表
+
+```html
+<script>alert("许可")</script> <div data-pagefind-ignore>不忽略</div>
+```
+
+    缩进代码 <b>许可</b> &amp;
+
+<div data-pagefind-body>原样显示的标签</div> <!-- 注释 --> <script>var a = "<b>";</script>
+
+| 左 | 中 | 右 |
+|:---|:---:|---:|
+| 许可 `码` | **加粗** | <br> |
+| 空格 许 可 | [链](x.html) | 最后 |
+
+---
+
+脚注引用[^1]，自动链接 <https://www.example.gov.cn/> 和 <zwgk@example.gov.cn>。
+
+[^1]: 脚注内容：泰州市质量技术监督局。
+
+***
+
+\* 转义星号 \# 井号 &#x8BB8;可 &nbsp;空格 &unknown; &
+"""
+
+
+def test_copy_of_every_kind_of_markdown_is_the_reference(tmp_path, cli, golden_copy):
+    item = golden_copy / "content/fagui/markdown.md"
+    item.write_text('---\ntitle: "Markdown 各种写法：<b>标题</b> & “许可”"\ncategory: "0204"\n'
+                    'index_no: "014000184/2026-00091"\nstatus: approved\nreviewer: 李明\n'
+                    'pub_date: 2026-06-01\ndoc_no: "示质监许〔2026〕9号 <&>"\nsummary: "概述 & <概述>"\n---\n'
+                    + MARKDOWN, encoding="utf-8")
+    out = tmp_path / "w"
+    build(cli, golden_copy, out, "website")
+    html = (out / "quanli/xuke/2026-00091/index.html").read_text(encoding="utf-8")
+    assert "原样显示的标签" in html and "&lt;script&gt;" in html and "<table" in html and "footnote" in html
+    assert_same_copies(out, 4)
+    copy = search.index_copy(html, " ")
+    assert "Markdown 各 种 写 法" in copy and "许 可 内 容" not in copy        # spaced only where indexed
+    assert 'title[content]" content="Markdown 各种写法：&lt;b&gt;标题&lt;/b&gt; &amp; “许可”"' in copy
+
+
+def test_unusual_markup_is_read_as_the_reference_reads_it():
+    """Comments, scripts, upper-case and spaced end tags, entities, quoted > in attributes."""
+    html = ('<!DOCTYPE html>\n<html lang="zh-CN"><head><title>标题&#34;一&#34;</title><style>p>a{x:"许可"}</style>'
+            '<script>if (a<b && c>d) { s = "<div data-pagefind-body>"; }</script></head>'
+            '<body><nav><a href="/x/" data-pagefind-filter="category">行政&amp;许可</a></nav>'
+            '<!-- <article data-pagefind-body>注释里</article> -- >'
+            '<ARTICLE class="r" data-pagefind-body title="a>b 许可"><H1 title=\'"许可"\'>許可<b>决定</b></H1 >'
+            '<table data-pagefind-ignore><tr><td data-pagefind-meta="index_no">1/2026-00001</td></tr></table>'
+            '<p data-pagefind-meta="doc_no">泰质监〔2026〕1号</p><p>正文 &lt;许可&gt; 许&#21487; <br/>证书<img alt="图片说明" src=x>'
+            '<span/>中文</p><script>var t = "许可</p>";</script><p>后文</p></ARTICLE></body></html>')
+    assert search.index_copy(html, " ") == ref_index_copy(html)
+    page, copy = search.read_and_space(html, " ")
+    assert page.title == "許可决定" and page.meta == {"index_no": "1/2026-00001", "doc_no": "泰质监〔2026〕1号"}
+    assert page.categories == ["行政&许可"] and "<!-- <article data-pagefind-body>注释里</article> -->" in copy
+    assert '<H1 title=\'"许可"\'>許 可<b>决 定</b></h1>' in copy and 'alt="图片说明"' in copy
+    assert 'var t = "许可</p>";' in copy and "许 可" in copy
+
+
+def test_a_page_without_a_body_element_is_not_indexed():
+    assert search.index_copy("<html><body><p>data-pagefind-body 在正文里</p></body></html>") is None
+    assert search.index_copy("<html><body><p>正文</p></body></html>") is None

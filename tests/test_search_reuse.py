@@ -1,0 +1,146 @@
+"""Reusing the previous output's search bundle (generator/search_bundle.py): a build whose indexed
+pages are the same set with the same bytes hard-links the previous pagefind/ folder instead of
+running Pagefind; any change of an indexed page, of the set, of the bundle or of the code that
+makes it indexes afresh. Pagefind runs are counted through a wrapper around the real binary."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from generator import reuse as reuse_module
+from generator import search, search_bundle
+from support import NOW, tree_bytes
+
+
+@pytest.fixture
+def runs(tmp_path, monkeypatch):
+    """The number of Pagefind runs so far (the real binary, run through a counting wrapper)."""
+    real = search_bundle.pagefind_executable()
+    log = tmp_path / "pagefind-runs.log"
+    wrapper = tmp_path / "pagefind-counting"
+    wrapper.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(search, "pagefind_executable", lambda: wrapper)
+    return lambda: len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def build(cli, site, out, *extra):
+    run = cli("build", "--site", site, "--now", NOW, "--out", out, "--quiet", *extra)
+    assert run.code == 0, run.err
+    return run
+
+
+def inodes(folder):
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def fragment_text(out):
+    import gzip
+    return "".join(gzip.decompress(p.read_bytes()).decode("utf-8").replace("\u200b", "")
+                   for p in (out / "pagefind" / "fragment").iterdir())
+
+
+def test_unchanged_item_pages_keep_the_previous_bundle(tmp_path, cli, golden_copy, runs):
+    out = tmp_path / "w"
+    build(cli, golden_copy, out)
+    assert runs() == 1
+    before = inodes(out / "pagefind")
+    edit(golden_copy / "content/pages/guide.md", "通过门户网站", "通过政府门户网站")     # a fixed page: not indexed
+    build(cli, golden_copy, out)
+    assert runs() == 1                                    # Pagefind did not run
+    assert "通过政府门户网站" in (out / "guide/index.html").read_text(encoding="utf-8")
+    assert inodes(out / "pagefind") == before             # the very files, hard-linked
+    fresh = tmp_path / "fresh"
+    build(cli, golden_copy, fresh, "--no-cache")          # the same bundle as indexing afresh
+    assert runs() == 2
+    assert tree_bytes(out / "pagefind") == tree_bytes(fresh / "pagefind")
+
+
+def test_item_pages_rewritten_with_the_same_bytes_keep_the_bundle(tmp_path, cli, golden_copy, runs):
+    out = tmp_path / "w"
+    build(cli, golden_copy, out)
+    (reuse_module.cache_dir(out) / "manifest.json").unlink()    # the render cache: every page is written anew
+    edit(golden_copy / "content/pages/guide.md", "通过门户网站", "通过政府门户网站")
+    build(cli, golden_copy, out)
+    assert runs() == 1
+
+
+def test_a_changed_item_page_is_indexed_again(tmp_path, cli, golden_copy, runs):
+    out = tmp_path / "w"
+    build(cli, golden_copy, out)
+    edit(golden_copy / "content/fagui/xuke-3.md", "第三批办理结果见下表。", "第三批办理结果（更正）见下表。")
+    build(cli, golden_copy, out)
+    assert runs() == 2
+    assert "第三批办理结果（更正）见下表" in fragment_text(out).replace(" ", "")
+
+
+def test_an_item_that_leaves_or_joins_is_indexed_again(tmp_path, cli, golden_copy, runs):
+    out = tmp_path / "w"
+    build(cli, golden_copy, out)
+    edit(golden_copy / "content/fagui/xuke-3.md", "status: approved", "status: draft")
+    build(cli, golden_copy, out)
+    assert runs() == 2
+    assert "/quanli/xuke/2026-00003/" not in fragment_text(out)
+    edit(golden_copy / "content/fagui/xuke-3.md", "status: draft", "status: approved")
+    build(cli, golden_copy, out)
+    assert runs() == 3
+    assert "/quanli/xuke/2026-00003/" in fragment_text(out)
+
+
+def test_a_touched_bundle_or_other_code_is_indexed_again(tmp_path, cli, golden_copy, runs, monkeypatch):
+    out = tmp_path / "w"
+    build(cli, golden_copy, out)
+    entry = out / "pagefind" / "pagefind-entry.json"
+    entry.write_text(entry.read_text(encoding="utf-8") + " ", encoding="utf-8")     # edited by hand
+    edit(golden_copy / "content/pages/guide.md", "通过门户网站", "通过政府门户网站")
+    build(cli, golden_copy, out)
+    assert runs() == 2
+    json.loads(entry.read_text(encoding="utf-8"))
+    monkeypatch.setattr(search, "recipe", lambda: "another version of the generator")
+    edit(golden_copy / "content/pages/guide.md", "通过政府门户网站", "通过门户网站")
+    build(cli, golden_copy, out)
+    assert runs() == 3
+
+
+def test_no_cache_indexes_afresh(tmp_path, cli, golden_copy, runs):
+    out = tmp_path / "w"
+    build(cli, golden_copy, out)
+    edit(golden_copy / "content/pages/guide.md", "通过门户网站", "通过政府门户网站")
+    build(cli, golden_copy, out, "--no-cache")
+    assert runs() == 2
+
+
+def test_a_failed_index_after_a_change_keeps_the_previous_output_and_its_reuse(tmp_path, cli, golden_copy, runs,
+                                                                               monkeypatch):
+    out = tmp_path / "w"
+    build(cli, golden_copy, out)
+    before = tree_bytes(out)
+    edit(golden_copy / "content/fagui/xuke-3.md", "第三批办理结果见下表。", "第三批办理结果（更正）见下表。")
+    monkeypatch.setattr(search_bundle, "stabilise", lambda bundle: 0)
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
+    assert run.code == 2 and "生成搜索索引失败" in run.err
+    assert tree_bytes(out) == before
+    monkeypatch.undo()
+    monkeypatch.setattr(search, "pagefind_executable", lambda: (_ for _ in ()).throw(AssertionError("ran")))
+    edit(golden_copy / "content/fagui/xuke-3.md", "第三批办理结果（更正）见下表。", "第三批办理结果见下表。")
+    edit(golden_copy / "content/pages/guide.md", "通过门户网站", "通过政府门户网站")
+    build(cli, golden_copy, out)            # back to the indexed pages of the output: its bundle serves
+
+
+def test_the_preview_folder_is_indexed_without_a_manifest(tmp_path, cli, golden_copy, runs):
+    out = tmp_path / "w"
+    build(cli, golden_copy, out)
+    assert search_bundle.previous_output(out) is None
+    staging = tmp_path / ".w.new-abc123"
+    assert search_bundle.previous_output(staging) == tmp_path / "w"
+    os.rename(out / "pagefind", tmp_path / "old-bundle")
+    assert search.index_site(out) == 5 and runs() == 2
