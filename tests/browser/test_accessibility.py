@@ -242,8 +242,8 @@ def test_elder_mode_by_keyboard_and_remembered(sites, open_context):
     assert page.evaluate(size) == "24px"
     assert float(page.evaluate("getComputedStyle(document.body).lineHeight").removesuffix("px")) >= 1.3 * 24
 
-    page.get_by_role("navigation", name="目录分类").get_by_role("link", name="行政权力运行公开").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="目录分类").get_by_role("link", name="行政权力运行公开").click()
     assert page.evaluate(size) == "24px"                                     # remembered on the next page
     assert page.get_by_role("button", name="长者模式").get_attribute("aria-pressed") == "true"
 

@@ -18,7 +18,8 @@ def test_dashboard_renders_offline(site, page):
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(site)
-    page.get_by_role("link", name="公开时限监督").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="公开时限监督").click()
     assert page.locator("h1").inner_text() == "公开时限监督"
     charts = page.locator("svg.chart")
     assert charts.count() == 3
@@ -35,7 +36,8 @@ def test_dashboard_renders_offline(site, page):
     # no script but the 无障碍 toggle's (static/a11y.js): the charts are inline SVG
     assert page.evaluate("[...document.scripts].map(s => new URL(s.src).pathname)") == ["/static/a11y.js"]
     screenshot(page, "intranet-dashboard-1280")
-    page.get_by_role("link", name="2026 年").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="2026 年").click()
     assert "2026 年政府信息公开工作年度报告" in page.locator("h1").inner_text()
     assert page.external_requests == []
     assert all(url.startswith(site) for url in requests), requests

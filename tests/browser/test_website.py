@@ -17,13 +17,17 @@ def test_browse_from_home_to_an_item(site, page):
     assert page.title() == "示例市质量技术监督局 政府信息公开"
     tree = page.locator(".tree")
     assert "行政许可 (3)" in tree.inner_text()
-    tree.get_by_role("link", name="行政许可").click()
+    with page.expect_navigation():
+        tree.get_by_role("link", name="行政许可").click()
     assert page.locator("h1").inner_text().startswith("行政许可")
     links = page.locator("ol.items > li > a")
     assert links.count() == 2                                # per_page = 2 in the fixture
-    page.get_by_role("link", name="下一页").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="下一页").click()
+    assert page.url.endswith("/quanli/xuke/page/2/")
     assert page.locator("ol.items > li > a").count() == 1
-    page.locator("ol.items > li > a").first.click()
+    with page.expect_navigation():
+        page.locator("ol.items > li > a").first.click()
     meta = page.locator("table.meta")
     for label in ("索引号", "目录分类", "发布机构", "成文日期", "发布日期", "文号", "有效性", "公开范围"):
         assert meta.get_by_role("rowheader", name=label).is_visible()
