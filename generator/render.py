@@ -85,10 +85,11 @@ class RenderCache:
         self.pages: dict[str, tuple[tuple, bytes]] = {}
         self.summaries: dict[str, tuple[str, str, object]] = {}   # file -> (digest, badge, ItemSummary)
         self.feed_memo: dict = {}                                 # item fragments of sitemap/catalogue.json
+        self.feed_fields: dict = {}                               # file -> (item, url, what the feeds show of it)
 
     def start(self, chrome: str) -> None:
         if chrome != self.chrome:
-            self.chrome, self.pages, self.summaries, self.feed_memo = chrome, {}, {}, {}
+            self.chrome, self.pages, self.summaries, self.feed_memo, self.feed_fields = chrome, {}, {}, {}, {}
 
     def get(self, url: str, inputs: tuple) -> Optional[bytes]:
         entry = self.pages.get(url)
@@ -227,13 +228,13 @@ class Renderer:
                     report(i + 1)
 
     def summary(self, item) -> ItemSummary:
-        """An item as listings show it; kept across rebuilds while the item is unchanged."""
-        badge = self.badges.get(item.file, "")
+        """An item as listings show it; kept across rebuilds while the item (the same object) is unchanged."""
+        badge = self.badges.get(item.file, "") if self.badges else ""
         known = self.cache.summaries.get(item.file)
-        if known is not None and known[0] == item.digest and known[1] == badge:
+        if known is not None and known[0] is item and known[1] == badge:
             return known[2]
         summary = summary_of(item, self.catalogue, badge)
-        self.cache.summaries[item.file] = (item.digest, badge, summary)
+        self.cache.summaries[item.file] = (item, badge, summary)
         return summary
 
     def render_all(self) -> Output:
@@ -271,7 +272,14 @@ class Renderer:
     def _feeds(self, out: Output) -> None:
         """feed.xml, sitemap.xml, catalogue.json, robots.txt: made again only when what they show changed."""
         cat = self.catalogue
-        inputs = tuple(feeds.feed_fields(i) + (cat.urls[i.file],) for i in cat.items) + \
+        memo = self.cache.feed_fields
+        fields = []
+        for item in cat.items:      # unchanged items are the same objects: their tuple is reused
+            known = memo.get(item.file)
+            if known is None or known[0] is not item or known[1] != cat.urls[item.file]:
+                known = memo[item.file] = (item, cat.urls[item.file], feeds.feed_fields(item) + (cat.urls[item.file],))
+            fields.append(known[2])
+        inputs = tuple(fields) + \
             tuple((p.slug, p.updated) for p in cat.pages) + tuple((c.code, c.path) for c in cat.shown_categories())
         known = self.cache.pages.get("<feeds>")
         if known is not None and known[0] == inputs:
