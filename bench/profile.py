@@ -5,7 +5,8 @@
 
 Runs `build.py build` in this process with timers around the pipeline's phases and
 prints, per phase, wall time and CPU time (CPU time is what to compare on a machine
-shared with other work: waiting for a core does not count). Phases:
+shared with other work: waiting for a core does not count; but only this process's CPU
+is counted, so a phase that waits for a child program shows its wall time only). Phases:
 
     config        load_config (site.toml)
     load          load_content: files read, front matter parsed, schema, privacy, git dates
@@ -23,8 +24,11 @@ shared with other work: waiting for a core does not count). Phases:
       finishers     run on the staging folder (the search indexer …), each by name
 
 A timer wraps a module-level name the pipeline calls; a name that a later version of the
-generator no longer has is reported as "not found", never guessed. Work done in worker
-processes is not seen here (their parent's waiting is). With --pyinstrument (importable
+generator no longer has is reported as "not found", never guessed. The build runs with
+`--jobs 1` (all rendering in this process, where the timers are; `--jobs 0` leaves the
+generator's default) and an empty build cache (`--warm` keeps the user's). Work done in
+worker processes or child programs (git, Pagefind) is not seen by the CPU timers, only as
+wall time of the phase that waits for it. With --pyinstrument (importable
 from PYTHONPATH; install it outside the project, see bench/README.md) the same build is
 also sampled and the call tree written to FILE.
 """
@@ -129,11 +133,11 @@ def table(timers: Timers, total_wall: float, total_cpu: float) -> str:
                          timers.cpu["render"] - sum(timers.cpu.get(k, 0) for k in parts), ""))
     for name in sorted(k for k in timers.wall if k.startswith("  finisher ")):
         rows.append((name, timers.wall[name], timers.cpu[name], f"{timers.calls[name]:,}"))
-    lines = ["| phase | wall s | CPU s | % of CPU | calls |", "|---|---|---|---|---|"]
+    lines = ["| phase | wall s | % of wall | CPU s (this process) | % of CPU | calls |", "|---|---|---|---|---|---|"]
     for label, wall, cpu, calls in rows:
         lines.append(f"| {label.replace('  ', '↳ ', 1) if label.startswith('  ') else label} | {wall:.2f} | "
-                     f"{cpu:.2f} | {100 * cpu / total_cpu:.0f}% | {calls} |")
-    lines.append(f"| **whole build (in this process)** | {total_wall:.2f} | {total_cpu:.2f} | 100% | |")
+                     f"{100 * wall / total_wall:.0f}% | {cpu:.2f} | {100 * cpu / total_cpu:.0f}% | {calls} |")
+    lines.append(f"| **whole build** | {total_wall:.2f} | 100% | {total_cpu:.2f} | 100% | |")
     text = "\n".join(lines) + "\n"
     if timers.missing:
         text += "\nNot found in this generator (not timed): " + ", ".join(timers.missing) + "\n"
@@ -148,15 +152,25 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, help="output folder (default: a temporary one)")
     parser.add_argument("--checkout", type=Path, default=HERE.parent, help="the copy of this project to profile")
     parser.add_argument("--pyinstrument", type=Path, help="also sample the build with pyinstrument into FILE")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="build.py --jobs (default 1: all rendering in this process, where the timers are)")
+    parser.add_argument("--warm", action="store_true",
+                        help="keep the user's build cache (default: a new, empty one, so the build is cold)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.checkout.resolve()))
+    import os
     import tempfile
-    out = args.out or Path(tempfile.mkdtemp(prefix="zwgk-profile-")) / args.target
+    work = Path(tempfile.mkdtemp(prefix="zwgk-profile-"))
+    if not args.warm:
+        os.environ["XDG_CACHE_HOME"] = str(work / "cache")       # where the generator keeps its cache
+    out = args.out or work / args.target
     timers = Timers()
     install(timers)
     from generator.cli import main as build
     build_args = ["build", "--site", str(args.site), "--target", args.target, "--now", args.now,
                   "--out", str(out), "--quiet"]
+    if args.jobs:
+        build_args += ["--jobs", str(args.jobs)]
     profiler = None
     if args.pyinstrument:
         from pyinstrument import Profiler

@@ -48,6 +48,12 @@ import hugo_site  # noqa: E402
 import pelican_site  # noqa: E402
 
 NOW = corpus_mod.NOW
+# Our build with the search indexer taken out of the pipeline's finishers (the issue's "cold website
+# build, no search index"); argv: CHECKOUT, then build.py's arguments.
+WITHOUT_SEARCH = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from generator import pipeline; "
+                  "pipeline.FINISHERS[:] = [f for f in pipeline.FINISHERS "
+                  "if 'search' not in getattr(f, '__module__', '')]; "
+                  "from generator.cli import main; sys.exit(main(sys.argv[1:]))")
 MiB = 1024 * 1024
 GOALS = {"cold": 1.0, "memory": 0.3, "rebuild": 0.2, "searchable": 0.5, "peak_100k_mib": 2048}
 
@@ -105,24 +111,26 @@ class _TreeSampler(threading.Thread):
             self.done.wait(self.interval)
 
 
-def measure(cmd: list[str], log: Path, cwd: Optional[Path] = None, retries: int = 2) -> Measure:
+def measure(cmd: list[str], log: Path, cwd: Optional[Path] = None, env: Optional[dict] = None,
+            retries: int = 2) -> Measure:
     """Run `cmd` to completion and measure it. Dirty pages are flushed first, so one build's
     writes are not paid for by the next one. A child killed by a signal from outside (on a
     shared machine) is run again, up to `retries` times."""
     for _ in range(retries):
-        m = _measure_once(cmd, log, cwd)
+        m = _measure_once(cmd, log, cwd, env)
         if m.code >= 0:
             return m
         print(f"  (killed by signal {-m.code} from outside; running it again)", file=sys.stderr, flush=True)
-    return _measure_once(cmd, log, cwd)
+    return _measure_once(cmd, log, cwd, env)
 
 
-def _measure_once(cmd: list[str], log: Path, cwd: Optional[Path]) -> Measure:
+def _measure_once(cmd: list[str], log: Path, cwd: Optional[Path], env: Optional[dict]) -> Measure:
     log.parent.mkdir(parents=True, exist_ok=True)
     os.sync()
     with open(log, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd,
+                                env=env)
         sampler = _TreeSampler(proc.pid)
         sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -262,6 +270,7 @@ class Series:
 LABELS = {
     "ours": "this project, cold website build",
     "ours-rebuild": "this project, no-change rebuild",
+    "ours-nosearch": "this project, cold website build without search index",
     "hugo": "Hugo {hugo}",
     "hugo+pagefind": "Hugo {hugo} + Pagefind {pagefind}",
     "pagefind": "Pagefind {pagefind} alone, on Hugo's output",
@@ -296,6 +305,8 @@ def run(args) -> dict:
 
     log(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (shared with other work)")
     ours_cmd = [args.python, str(args.checkout / "build.py"), "build", "--now", NOW, "--quiet", *args.ours_args]
+    nosearch_cmd = [args.python, "-c", WITHOUT_SEARCH, str(args.checkout), "build", "--now", NOW, "--quiet",
+                    *args.ours_args]
     results: list[Series] = []
     info: dict = {}
     searchable = False
@@ -304,22 +315,33 @@ def run(args) -> dict:
         prepared = prepare(n, work, tools, not args.no_git, log)
         sites = prepared["sites"]
         info[n] = {"states": prepared["states"], "tables": prepared["tables"]}
-        series = {name: Series(name, n) for name in ("ours", "ours-rebuild", "hugo", "pagefind", "pelican")}
+        series = {name: Series(name, n) for name in ("ours", "ours-rebuild", "ours-nosearch", "hugo", "pagefind",
+                                                      "pelican")}
         ours_out = work / f"ours-{n}"
         logs = work / "logs"
+        # our cache goes where the cold build can delete it (the generator keeps it under XDG_CACHE_HOME)
+        ours_env = dict(os.environ, XDG_CACHE_HOME=str(ours_out / "cache"))
+        site_args = ["--site", str(sites["corpus"]), "--out", str(ours_out / "website")]
+
+        def ours(name: str, cmd: list[str], r: int) -> None:
+            m = measure(cmd, logs / f"{name}-{n}-{r}.log", env=ours_env)
+            if m.code != 0:
+                tail = (logs / f"{name}-{n}-{r}.log").read_text(encoding="utf-8", errors="replace")[-3000:]
+                raise SystemExit(f"our build failed (exit {m.code}): {shlex.join(cmd)}\n{tail}")
+            series[name].runs.append(m)
+            series[name].files = count_files(ours_out / "website")
+            log(f"  run {r}: {name:13} {m.wall:7.2f} s wall {m.cpu:7.2f} s CPU {m.peak / MiB:7.0f} MiB")
+
         for r in range(1, args.runs + 1):
             if "ours" in tools:
                 clear_build_state(sites["corpus"], ours_out, args.clear)
-                cmd = ours_cmd + ["--site", str(sites["corpus"]), "--out", str(ours_out / "website")]
-                for name in ("ours",) if args.no_rebuild else ("ours", "ours-rebuild"):
-                    m = measure(cmd, logs / f"{name}-{n}-{r}.log")
-                    if m.code != 0:
-                        tail = (logs / f"{name}-{n}-{r}.log").read_text(encoding="utf-8", errors="replace")[-3000:]
-                        raise SystemExit(f"our build failed (exit {m.code}): {shlex.join(cmd)}\n{tail}")
-                    series[name].runs.append(m)
-                    log(f"  run {r}: {name:13} {m.wall:7.2f} s wall {m.cpu:7.2f} s CPU {m.peak / MiB:7.0f} MiB")
+                ours("ours", ours_cmd + site_args, r)
+                if not args.no_rebuild:
+                    ours("ours-rebuild", ours_cmd + site_args, r)
                 searchable = searchable or (ours_out / "website" / "pagefind").is_dir()
-                series["ours"].files = series["ours-rebuild"].files = count_files(ours_out / "website")
+                if searchable and not args.no_without_search:
+                    clear_build_state(sites["corpus"], ours_out, args.clear)
+                    ours("ours-nosearch", nosearch_cmd + site_args, r)
             if "hugo" in tools:
                 site = sites["hugo"]
                 for leftover in ("public", "resources", ".hugo-cache"):
@@ -337,6 +359,7 @@ def run(args) -> dict:
                     m = measure(cmd, logs / f"pagefind-{n}-{r}.log")
                     if m.code == 0:
                         series["pagefind"].runs.append(m)
+                        series["pagefind"].files = count_files(site / "public" / "pagefind")
                         log(f"  run {r}: {'pagefind':13} {m.wall:7.2f} s wall {m.cpu:7.2f} s CPU "
                             f"{m.peak / MiB:7.0f} MiB")
             if "pelican" in tools and n <= args.pelican_max:
@@ -354,7 +377,7 @@ def run(args) -> dict:
             if s.runs:
                 results.append(s)
         if series["hugo"].runs and series["pagefind"].runs:       # Hugo + Pagefind, run by run
-            both = Series("hugo+pagefind", n, files=series["hugo"].files)
+            both = Series("hugo+pagefind", n, files=series["hugo"].files + series["pagefind"].files)
             both.runs = [Measure(h.wall + p.wall, h.cpu + p.cpu, max(h.peak, p.peak), 0)
                          for h, p in zip(series["hugo"].runs, series["pagefind"].runs)]
             results.append(both)
@@ -382,7 +405,7 @@ def tables(data: dict) -> str:
         s = Series(entry["tool"], entry["n"], [Measure(**m) for m in entry["runs"]], entry["files"])
         series[(s.tool, s.n)] = s
     sizes = data["sizes"]
-    tools = [t for t in ("hugo", "pelican", "pagefind", "hugo+pagefind", "ours", "ours-rebuild")
+    tools = [t for t in ("hugo", "pelican", "pagefind", "hugo+pagefind", "ours-nosearch", "ours", "ours-rebuild")
              if any((t, n) in series for n in sizes)]
     mem_n = 10_000 if 10_000 in sizes else max(sizes)
 
@@ -413,26 +436,47 @@ def tables(data: dict) -> str:
                            f"{_seconds(s.median('cpu'))} | {_memory(s.median('peak'))} | {s.files:,} |")
 
     if any(("hugo", n) in series and ("ours", n) in series for n in sizes):
-        out += ["", "| items | cold wall: ours / Hugo (goal ≤ 1.0) | peak memory: ours / Hugo (goal ≤ 0.3) | "
-                    "no-change rebuild / Hugo cold (goal ≤ 0.2) | searchable: ours / (Hugo + Pagefind) (goal ≤ 0.5) |",
+        out += ["", "| items | cold wall, no search index: ours / Hugo (goal ≤ 1.0) | its peak memory: ours / Hugo "
+                    "(goal ≤ 0.3) | no-change rebuild / Hugo cold (goal ≤ 0.2) | searchable: ours / (Hugo + "
+                    "Pagefind) (goal ≤ 0.5) |",
                 "|---|---|---|---|---|"]
         for n in sizes:
             if ("hugo", n) not in series or ("ours", n) not in series:
                 continue
-            hugo, ours = series[("hugo", n)], series[("ours", n)]
+            hugo = series[("hugo", n)]
+            cold = series.get(("ours-nosearch", n)) or series[("ours", n)]
             rebuild = series.get(("ours-rebuild", n))
             both = series.get(("hugo+pagefind", n))
             if not data["searchable"]:
-                searchable = "— (our build has no search index yet)"
+                searchable = "— (our build has no search index)"
             else:
-                searchable = f"{ours.median('wall') / both.median('wall'):.2f}" if both else "— (no Pagefind)"
+                searchable = f"{series[('ours', n)].median('wall') / both.median('wall'):.2f}" if both else \
+                    "— (Pagefind not found)"
             rebuilt = f"{rebuild.median('wall') / hugo.median('wall'):.2f}" if rebuild else ""
-            out.append(f"| {n:,} | {ours.median('wall') / hugo.median('wall'):.2f} | "
-                       f"{ours.median('peak') / hugo.median('peak'):.2f} | {rebuilt} | {searchable} |")
+            out.append(f"| {n:,} | {cold.median('wall') / hugo.median('wall'):.2f} | "
+                       f"{cold.median('peak') / hugo.median('peak'):.2f} | {rebuilt} | {searchable} |")
+        out += ["", "The same ratios in CPU time (user + sys; less sensitive to other work on the machine):", "",
+                "| items | cold, no search index | its peak memory | no-change rebuild | searchable |",
+                "|---|---|---|---|---|"]
+        for n in sizes:
+            if ("hugo", n) not in series or ("ours", n) not in series:
+                continue
+            hugo = series[("hugo", n)]
+            cold = series.get(("ours-nosearch", n)) or series[("ours", n)]
+            rebuild = series.get(("ours-rebuild", n))
+            both = series.get(("hugo+pagefind", n))
+            searchable = f"{series[('ours', n)].median('cpu') / both.median('cpu'):.2f}" \
+                if both and data["searchable"] else "—"
+            rebuilt = f"{rebuild.median('cpu') / hugo.median('cpu'):.2f}" if rebuild else ""
+            out.append(f"| {n:,} | {cold.median('cpu') / hugo.median('cpu'):.2f} | "
+                       f"{cold.median('peak') / hugo.median('peak'):.2f} | {rebuilt} | {searchable} |")
     ours_sizes = [n for n in sizes if ("ours", n) in series and n >= 1000]
     if len(ours_sizes) > 1:
-        per = ", ".join(f"{series[('ours', n)].median('wall') / n * 1000:.2f} s at {n:,}" for n in ours_sizes)
-        out += ["", f"Ours per 1,000 items (linear growth keeps this flat): {per}."]
+        out.append("")
+        for tool in ("ours-nosearch", "ours"):
+            if all((tool, n) in series for n in ours_sizes):
+                per = ", ".join(f"{series[(tool, n)].median('cpu') / n * 1000:.2f} s at {n:,}" for n in ours_sizes)
+                out.append(f"CPU seconds per 1,000 items, {label(tool)} (flat if time grows linearly): {per}.")
     if 100_000 in ours_sizes:
         peak = series[("ours", 100_000)].median("peak")
         verdict = "under" if peak < GOALS["peak_100k_mib"] * MiB else "over"
@@ -460,7 +504,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--clear", action="append", type=Path, default=[],
                         help="also delete this path before each cold build of ours (a cache kept elsewhere)")
     parser.add_argument("--no-git", action="store_true", help="do not commit the corpus into git")
-    parser.add_argument("--no-rebuild", action="store_true", help="skip our no-change rebuild (halves the time)")
+    parser.add_argument("--no-rebuild", action="store_true", help="skip our no-change rebuild")
+    parser.add_argument("--no-without-search", action="store_true",
+                        help="when our build makes a search index, do not also time it without the indexer")
     parser.add_argument("--hugo", help="the hugo binary (default: .venv-bench, .venv, PATH)")
     parser.add_argument("--pelican", help="the pelican command (default: .venv-bench, .venv)")
     parser.add_argument("--pelican-max", type=int, default=10_000, help="largest N to build with Pelican")
