@@ -66,6 +66,8 @@ class Measure:
     cpu: float         # seconds, user + sys (child and its waited-for descendants)
     peak: int          # bytes: max(child max RSS, peak summed PSS of its process tree)
     code: int          # exit code
+    max_rss: int = 0   # bytes: the largest single process's max RSS (wait4)
+    tree_pss: int = 0  # bytes: the highest summed PSS of the process tree seen by the sampler
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -139,7 +141,7 @@ def _measure_once(cmd: list[str], log: Path, cwd: Optional[Path], env: Optional[
         sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)     # reaped here, not by Popen
     return Measure(wall, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss * 1024, sampler.peak),
-                   proc.returncode)
+                   proc.returncode, usage.ru_maxrss * 1024, sampler.peak)
 
 
 # ------------------------------------------------------------------ the tools
@@ -178,6 +180,14 @@ def find_pagefind(given: Optional[str]) -> Optional[Path]:
                 return found[0]
     which = shutil.which("pagefind_extended") or shutil.which("pagefind")
     return Path(which) if which else None
+
+
+def search_finisher(python: str, checkout: Path) -> bool:
+    """Does this generator's pipeline end with a search indexer (a finisher from a …search… module)?"""
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); from generator import pipeline; "
+             "print(any('search' in getattr(f, '__module__', '') for f in pipeline.FINISHERS))")
+    result = subprocess.run([python, "-c", probe, str(checkout)], capture_output=True, text=True)
+    return result.stdout.strip() == "True"
 
 
 def version(cmd: list[str]) -> str:
@@ -271,6 +281,7 @@ LABELS = {
     "ours": "this project, cold website build",
     "ours-rebuild": "this project, no-change rebuild",
     "ours-nosearch": "this project, cold website build without search index",
+    "ours-rebuild-nosearch": "this project, no-change rebuild without search index",
     "hugo": "Hugo {hugo}",
     "hugo+pagefind": "Hugo {hugo} + Pagefind {pagefind}",
     "pagefind": "Pagefind {pagefind} alone, on Hugo's output",
@@ -309,14 +320,14 @@ def run(args) -> dict:
                     *args.ours_args]
     results: list[Series] = []
     info: dict = {}
-    searchable = False
+    searchable = "ours" in tools and search_finisher(args.python, args.checkout)
     for n in args.sizes:
         log(f"N = {n:,}: preparing")
         prepared = prepare(n, work, tools, not args.no_git, log)
         sites = prepared["sites"]
         info[n] = {"states": prepared["states"], "tables": prepared["tables"]}
-        series = {name: Series(name, n) for name in ("ours", "ours-rebuild", "ours-nosearch", "hugo", "pagefind",
-                                                      "pelican")}
+        series = {name: Series(name, n) for name in ("ours", "ours-rebuild", "ours-nosearch", "ours-rebuild-nosearch",
+                                                      "hugo", "pagefind", "pelican")}
         ours_out = work / f"ours-{n}"
         logs = work / "logs"
         # our cache goes where the cold build can delete it (the generator keeps it under XDG_CACHE_HOME)
@@ -333,7 +344,13 @@ def run(args) -> dict:
             log(f"  run {r}: {name:13} {m.wall:7.2f} s wall {m.cpu:7.2f} s CPU {m.peak / MiB:7.0f} MiB")
 
         for r in range(1, args.runs + 1):
-            if "ours" in tools:
+            if "ours" in tools and searchable and n > args.search_max:
+                # too big to index on this machine: only the build without search index, and its rebuild
+                clear_build_state(sites["corpus"], ours_out, args.clear)
+                ours("ours-nosearch", nosearch_cmd + site_args, r)
+                if not args.no_rebuild:
+                    ours("ours-rebuild-nosearch", nosearch_cmd + site_args, r)
+            elif "ours" in tools:
                 clear_build_state(sites["corpus"], ours_out, args.clear)
                 ours("ours", ours_cmd + site_args, r)
                 if not args.no_rebuild:
@@ -354,7 +371,7 @@ def run(args) -> dict:
                 series["hugo"].runs.append(m)
                 series["hugo"].files = count_files(site / "public")
                 log(f"  run {r}: {'hugo':13} {m.wall:7.2f} s wall {m.cpu:7.2f} s CPU {m.peak / MiB:7.0f} MiB")
-                if pagefind and (searchable or args.pagefind_always):
+                if pagefind and (searchable and n <= args.search_max or args.pagefind_always):
                     cmd = [str(pagefind), "--site", str(site / "public"), "--quiet"]
                     m = measure(cmd, logs / f"pagefind-{n}-{r}.log")
                     if m.code == 0:
@@ -405,9 +422,13 @@ def tables(data: dict) -> str:
         s = Series(entry["tool"], entry["n"], [Measure(**m) for m in entry["runs"]], entry["files"])
         series[(s.tool, s.n)] = s
     sizes = data["sizes"]
-    tools = [t for t in ("hugo", "pelican", "pagefind", "hugo+pagefind", "ours-nosearch", "ours", "ours-rebuild")
+    tools = [t for t in ("hugo", "pelican", "pagefind", "hugo+pagefind", "ours-nosearch", "ours", "ours-rebuild",
+                         "ours-rebuild-nosearch")
              if any((t, n) in series for n in sizes)]
     mem_n = 10_000 if 10_000 in sizes else max(sizes)
+
+    def ours_any(n: int) -> bool:
+        return ("ours", n) in series or ("ours-nosearch", n) in series
 
     def label(tool: str) -> str:
         text = LABELS[tool].format(hugo=versions.get("hugo", "?"), pelican=versions.get("pelican", "?"),
@@ -435,23 +456,24 @@ def tables(data: dict) -> str:
                 out.append(f"| {label(tool)} | {n:,} | {_seconds(s.median('wall'))} ({low:.2f}–{high:.2f}) | "
                            f"{_seconds(s.median('cpu'))} | {_memory(s.median('peak'))} | {s.files:,} |")
 
-    if any(("hugo", n) in series and ("ours", n) in series for n in sizes):
+    if any(("hugo", n) in series and ours_any(n) for n in sizes):
         out += ["", "| items | cold wall, no search index: ours / Hugo (goal ≤ 1.0) | its peak memory: ours / Hugo "
                     "(goal ≤ 0.3) | no-change rebuild / Hugo cold (goal ≤ 0.2) | searchable: ours / (Hugo + "
                     "Pagefind) (goal ≤ 0.5) |",
                 "|---|---|---|---|---|"]
         for n in sizes:
-            if ("hugo", n) not in series or ("ours", n) not in series:
+            if ("hugo", n) not in series or not ours_any(n):
                 continue
             hugo = series[("hugo", n)]
             cold = series.get(("ours-nosearch", n)) or series[("ours", n)]
-            rebuild = series.get(("ours-rebuild", n))
+            rebuild = series.get(("ours-rebuild", n)) or series.get(("ours-rebuild-nosearch", n))
             both = series.get(("hugo+pagefind", n))
             if not data["searchable"]:
                 searchable = "— (our build has no search index)"
+            elif both and ("ours", n) in series:
+                searchable = f"{series[('ours', n)].median('wall') / both.median('wall'):.2f}"
             else:
-                searchable = f"{series[('ours', n)].median('wall') / both.median('wall'):.2f}" if both else \
-                    "— (Pagefind not found)"
+                searchable = "— (not run at this size)"
             rebuilt = f"{rebuild.median('wall') / hugo.median('wall'):.2f}" if rebuild else ""
             out.append(f"| {n:,} | {cold.median('wall') / hugo.median('wall'):.2f} | "
                        f"{cold.median('peak') / hugo.median('peak'):.2f} | {rebuilt} | {searchable} |")
@@ -459,18 +481,18 @@ def tables(data: dict) -> str:
                 "| items | cold, no search index | its peak memory | no-change rebuild | searchable |",
                 "|---|---|---|---|---|"]
         for n in sizes:
-            if ("hugo", n) not in series or ("ours", n) not in series:
+            if ("hugo", n) not in series or not ours_any(n):
                 continue
             hugo = series[("hugo", n)]
             cold = series.get(("ours-nosearch", n)) or series[("ours", n)]
-            rebuild = series.get(("ours-rebuild", n))
+            rebuild = series.get(("ours-rebuild", n)) or series.get(("ours-rebuild-nosearch", n))
             both = series.get(("hugo+pagefind", n))
             searchable = f"{series[('ours', n)].median('cpu') / both.median('cpu'):.2f}" \
-                if both and data["searchable"] else "—"
+                if both and data["searchable"] and ("ours", n) in series else "—"
             rebuilt = f"{rebuild.median('cpu') / hugo.median('cpu'):.2f}" if rebuild else ""
             out.append(f"| {n:,} | {cold.median('cpu') / hugo.median('cpu'):.2f} | "
                        f"{cold.median('peak') / hugo.median('peak'):.2f} | {rebuilt} | {searchable} |")
-    ours_sizes = [n for n in sizes if ("ours", n) in series and n >= 1000]
+    ours_sizes = [n for n in sizes if ours_any(n) and n >= 1000]
     if len(ours_sizes) > 1:
         out.append("")
         for tool in ("ours-nosearch", "ours"):
@@ -478,9 +500,10 @@ def tables(data: dict) -> str:
                 per = ", ".join(f"{series[(tool, n)].median('cpu') / n * 1000:.2f} s at {n:,}" for n in ours_sizes)
                 out.append(f"CPU seconds per 1,000 items, {label(tool)} (flat if time grows linearly): {per}.")
     if 100_000 in ours_sizes:
-        peak = series[("ours", 100_000)].median("peak")
+        peak = (series.get(("ours-nosearch", 100_000)) or series[("ours", 100_000)]).median("peak")
         verdict = "under" if peak < GOALS["peak_100k_mib"] * MiB else "over"
-        out.append(f"Peak memory at 100,000 items: {_memory(peak)} ({verdict} the 2 GiB goal).")
+        out.append(f"Peak memory at 100,000 items, without search index: {_memory(peak)} "
+                   f"({verdict} the 2 GiB goal).")
     return "\n".join(out) + "\n"
 
 
@@ -511,6 +534,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--pelican", help="the pelican command (default: .venv-bench, .venv)")
     parser.add_argument("--pelican-max", type=int, default=10_000, help="largest N to build with Pelican")
     parser.add_argument("--pagefind", help="the pagefind binary (default: pagefind-bin-extended in .venv)")
+    parser.add_argument("--search-max", type=int, default=10_000,
+                        help="largest N for our searchable build (above it only the build without search index "
+                             "runs: Pagefind took 3-4 GiB at 10,000 items)")
     parser.add_argument("--pagefind-always", action="store_true",
                         help="time Pagefind on Hugo's output even when our build has no search index")
     args = parser.parse_args(argv)
