@@ -69,6 +69,20 @@ def make_environment(theme_dir: Path, target: str = "website") -> Environment:
     return env
 
 
+def pager_links(base: str, number: int, pages: int, around: int = 3) -> tuple:
+    """(number, url) for the first two, the last two and the pages around `number`; (None, None)
+    stands for the gap between. A listing of thousands of pages must not link every page from
+    every page (that grows with the square of the listing)."""
+    shown = sorted({1, 2, pages - 1, pages} | set(range(number - around, number + around + 1)))
+    links, last = [], 0
+    for n in (n for n in shown if 1 <= n <= pages):
+        if n > last + 1:
+            links.append((None, None))
+        links.append((n, base if n == 1 else f"{base}page/{n}/"))
+        last = n
+    return tuple(links)
+
+
 class RenderCache:
     """Rendered pages by URL with the inputs they were rendered from.
 
@@ -339,7 +353,7 @@ class Renderer:
                     "number": number, "pages": pages,
                     "newer": (base if number == 2 else f"{base}page/{number - 1}/") if number > 1 else None,
                     "older": f"{base}page/{number + 1}/" if number < pages else None,
-                    "links": tuple((n, base if n == 1 else f"{base}page/{n}/") for n in range(1, pages + 1)),
+                    "links": pager_links(base, number, pages),
                 }
                 return dict(items=summaries, total=len(items), pager=pager, **context)
             # the summaries are shared objects: identical ones compare in O(1)

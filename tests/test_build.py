@@ -179,3 +179,11 @@ def test_template_edit_invalidates_the_cache(golden_copy, tmp_path, cli):
     template.write_text(template.read_text(encoding="utf-8").replace("上一篇：", "上一条："), encoding="utf-8")
     assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
     assert "上一条：" in (out / "quanli" / "xuke" / "2026-00001" / "index.html").read_text()
+
+
+def test_pager_links_stay_few_on_long_listings():
+    from generator.render import pager_links
+    assert pager_links("/a/", 1, 2) == ((1, "/a/"), (2, "/a/page/2/"))
+    numbers = [n for n, _ in pager_links("/a/", 50, 2693)]
+    assert numbers == [1, 2, None, 47, 48, 49, 50, 51, 52, 53, None, 2692, 2693]
+    assert all(len(pager_links("/a/", n, 5000)) <= 13 for n in (1, 2500, 5000))
