@@ -15,7 +15,8 @@ single characters. So Pagefind reads each item page from a private *indexing cop
   characters are its words; the page's JavaScript then checks that the text really holds the
   phrase. (Character bigrams as keys were measured too: exact candidates, but three times
   Pagefind's memory. A plain space gives the same index, but Pagefind's segmenter then runs on
-  every character alone, about 8 s more at 10,000 items, and the stored text carries the spaces.)
+  every character alone: about 5 s more of Pagefind's time at 10,000 items, and the stored text
+  carries the spaces.)
 - `tchars` (metadata): the Simplified form of every character of the page whose form differs
   (許 -> 许), so that a Simplified query finds Traditional text; queries are normalised the same way.
 - `pinyin`, `cpinyin` / `pykeys`: the title's and the category names' pinyin (pypinyin, phrase-aware:
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import tempfile
 import time
@@ -198,9 +200,13 @@ def _attributes(tag: str) -> dict:
     return attrs
 
 
+class _Raw(str):
+    """The text of a script or style element, as written."""
+
+
 def _parts(html: str) -> list:
-    """The page as [text, token, text, token, …, text]; a script's or style's text is one part,
-    in a tuple. Without comments, and without < or > inside quoted attribute values (Jinja and
+    """The page as [text, token, text, token, …, text], a script's or style's text one _Raw
+    part. Without comments, and without < or > inside quoted attribute values (Jinja and
     markdown-it escape them), a token is simply from < to the next >."""
     split = _SPLIT.split if "<!--" in html or _QUOTED_ANGLE.search(html) else _SIMPLE_SPLIT.split
     if not _RAW.search(html):
@@ -209,7 +215,7 @@ def _parts(html: str) -> list:
     pos = 0
     for m in _RAW.finditer(html):
         parts += split(html[pos:m.start()])
-        parts += [m.group(1), (m.group(3),), f"</{m.group(2).lower()}>"]
+        parts += [m.group(1), _Raw(m.group(3)), f"</{m.group(2).lower()}>"]
         pos = m.end()
     parts += split(html[pos:])
     return parts
@@ -247,8 +253,8 @@ def read_and_space(html: str, separator: str = SEPARATOR) -> tuple[IndexedPage, 
     while True:
         text = parts[i]
         if text:
-            if text.__class__ is tuple:         # a script's or style's text: as written
-                text = data = parts[i] = text[0]
+            if text.__class__ is _Raw:          # a script's or style's text: as written
+                data = text
             elif "&" in text or ">" in text or "<" in text:
                 data = unescape(text)
                 text = escape(data, quote=False)
@@ -415,8 +421,16 @@ def _prepare(job: tuple) -> tuple[str, Optional[str], bool]:
 
 
 def _html_files(staging: Path) -> list[str]:
-    return sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*.html")
-                  if p.relative_to(staging).parts[0] != PAGEFIND_DIR)
+    """The HTML files of the staging folder (not of a pagefind/ folder in it), sorted."""
+    found = []
+    for folder, dirs, files in os.walk(staging):
+        if folder == str(staging):
+            dirs[:] = [d for d in dirs if d != PAGEFIND_DIR]
+            prefix = ""
+        else:
+            prefix = Path(folder).relative_to(staging).as_posix() + "/"
+        found += [prefix + name for name in files if name.endswith(".html")]
+    return sorted(found)
 
 
 def index_site(staging: Path, progress=None, workers: Optional[int] = None, reuse: bool = True) -> int:
