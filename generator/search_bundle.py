@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import ConfigError, Problem
+from .reuse import cache_dir
 
 PAGEFIND_DIR = "pagefind"
 # What Pagefind writes besides the index that search.js does not load.
@@ -223,7 +224,6 @@ class BundleStore:
     """The previous output's bundle and the manifest of what it was made from."""
 
     def __init__(self, out_dir: Optional[Path]):
-        from .reuse import cache_dir
         self.out_dir = out_dir.absolute() if out_dir is not None else None
         self.manifest: dict = {}
         if self.out_dir is None:
@@ -231,10 +231,12 @@ class BundleStore:
         self.path = cache_dir(self.out_dir) / MANIFEST
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("version") == MANIFEST_VERSION and data.get("out") == str(self.out_dir):
-                self.manifest = data
-        except (OSError, ValueError, AttributeError):
-            self.manifest = {}
+        except (OSError, ValueError):
+            return
+        shape = {"recipe": str, "pages": dict, "indexed": int, "files": dict, "bundle": dict}
+        if isinstance(data, dict) and data.get("version") == MANIFEST_VERSION and data.get("out") == str(self.out_dir) \
+                and all(isinstance(data.get(k), t) for k, t in shape.items()):
+            self.manifest = data          # else a manifest of another version, or damaged: not used
 
     def marked_pages(self, staging: Path, files: list[str], mark: bytes) -> dict[str, str]:
         """{path: sha1} of the pages of the staging folder that hold `mark` (the pages that may be
@@ -245,7 +247,7 @@ class BundleStore:
         for rel in files:
             path = staging / rel
             entry = recorded.get(rel)
-            if entry is not None:
+            if isinstance(entry, list) and len(entry) == 2:
                 try:
                     if _identity(path) == entry[1]:
                         pages[rel] = entry[0]

@@ -111,6 +111,24 @@ def test_a_touched_bundle_or_other_code_is_indexed_again(tmp_path, cli, golden_c
     assert runs() == 3
 
 
+@pytest.mark.parametrize("damage", ["not json", '{"version": 1}', "indexed"])
+def test_a_damaged_manifest_only_costs_the_reuse(damage, tmp_path, cli, golden_copy, runs):
+    out = tmp_path / "w"
+    build(cli, golden_copy, out)
+    manifest = reuse_module.cache_dir(out) / search_bundle.MANIFEST
+    if damage == "indexed":
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        del data["indexed"]
+        damage = json.dumps(data)
+    manifest.write_text(damage, encoding="utf-8")
+    edit(golden_copy / "content/pages/guide.md", "通过门户网站", "通过政府门户网站")
+    build(cli, golden_copy, out)
+    assert runs() == 2
+    edit(golden_copy / "content/pages/guide.md", "通过政府门户网站", "通过门户网站")
+    build(cli, golden_copy, out)            # and the manifest is whole again
+    assert runs() == 2
+
+
 def test_no_cache_indexes_afresh(tmp_path, cli, golden_copy, runs):
     out = tmp_path / "w"
     build(cli, golden_copy, out)
