@@ -289,7 +289,7 @@ def read_and_space(html: str, separator: str = SEPARATOR) -> tuple[IndexedPage, 
                 if stack[k][0] == tag:
                     for element in reversed(stack[k:]):
                         if element[5] is not None:
-                            captures.remove(element[5][2])
+                            captures.pop()      # opened with the element: the innermost one open
                             value = "".join(element[5][2]).strip()
                             if element[5][1]:
                                 page.categories.append(value)
@@ -329,8 +329,6 @@ def read_and_space(html: str, separator: str = SEPARATOR) -> tuple[IndexedPage, 
             if _takes_text(meta) or _takes_text(filt):
                 e_spaced = False
                 capture = (meta if _takes_text(meta) else None, filt == "category", [])
-            elif filt == "category":
-                capture = (None, True, [])
         if tag in VOID_TAGS:
             continue
         if token.endswith("/>"):                # <x … />: opens and closes at once

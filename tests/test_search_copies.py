@@ -314,3 +314,61 @@ def test_unusual_markup_is_read_as_the_reference_reads_it():
 def test_a_page_without_a_body_element_is_not_indexed():
     assert search.index_copy("<html><body><p>data-pagefind-body 在正文里</p></body></html>") is None
     assert search.index_copy("<html><body><p>正文</p></body></html>") is None
+
+
+def test_nested_metadata_and_category_elements_are_read_as_the_reference_reads_them():
+    html = ('<html><head></head><body><article data-pagefind-body><h1>标题</h1>'
+            '<div data-pagefind-meta="outer"><span data-pagefind-filter="category"><b data-pagefind-meta="inner">'
+            '</b></span>外层之后</div><p data-pagefind-meta="a"><i data-pagefind-meta="b">同</i></p>'
+            '<p data-pagefind-filter="category">行政</p></article></body></html>')
+    page, _ = search.read_and_space(html)
+    reference = ref_read_page(html)
+    assert page.meta == reference.meta and page.categories == reference.categories
+    assert page.meta["outer"] == "外层之后" and page.meta["a"] == page.meta["b"] == "同"
+    assert search.index_copy(html, " ") == ref_index_copy(html)
+
+
+def _random_page(rng) -> str:
+    """A well-formed page of random nesting: elements with and without data-pagefind attributes,
+    Han and Latin text, entities, void and self-closed tags, scripts, comments."""
+    words = ["许可", "處罰", "泰州市", "abc", "2026年", " ", "\n", "&amp;", "&#21487;", "&lt;b&gt;", "“引号”", "&#34;",
+             "A&B", "x > y", "，", "行政"]
+    attributes = ["", ' class="a"', " data-pagefind-ignore", ' data-pagefind-meta="index_no"',
+                  ' data-pagefind-meta="doc_no"', ' data-pagefind-filter="category"', ' data-pagefind-meta="date:2026"',
+                  ' data-pagefind-filter="year:2026"', ' title="许可 &amp; 说明"', " data-pagefind-body",
+                  ' data-pagefind-meta="title[content]"']
+
+    def element(depth):
+        if depth > 4 or rng.random() < 0.3:
+            kind = rng.random()
+            if kind < 0.1:
+                return f"<br{rng.choice(['', '/', ' /'])}>"
+            if kind < 0.15:
+                return f'<img alt="{rng.choice(words[:3])}" src="x.png">'
+            if kind < 0.2:
+                return "<!-- 注释 -->"
+            if kind < 0.25:
+                return '<script>var s = "<b>许可</b>" && 1 > 0;</script>'
+            return "".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
+        tag = rng.choice(["div", "p", "span", "td", "h1", "h2", "a", "section", "b"])
+        inner = "".join(element(depth + 1) for _ in range(rng.randint(0, 4)))
+        return f"<{tag}{rng.choice(attributes)}>{inner}</{tag}>"
+
+    body = "".join(element(0) for _ in range(rng.randint(1, 5)))
+    article = f'<article data-pagefind-body>{element(1)}{element(1)}</article>' if rng.random() < 0.8 else ""
+    return f'<!DOCTYPE html><html lang="zh-CN"><head><title>许可&#34;</title></head><body>{body}{article}</body></html>'
+
+
+def test_random_well_formed_pages_are_read_as_the_reference_reads_them():
+    import random
+    rng = random.Random(20261126)
+    indexed = 0
+    for n in range(400):
+        html = _random_page(rng)
+        expected = ref_index_copy(html)
+        assert search.index_copy(html, " ") == expected, (n, html)
+        if expected is not None:
+            indexed += 1
+            page, reference = search.read_and_space(html)[0], ref_read_page(html)
+            assert (page.title, page.meta, page.categories) == (reference.title, reference.meta, reference.categories)
+    assert indexed > 300
