@@ -372,3 +372,27 @@ def test_random_well_formed_pages_are_read_as_the_reference_reads_them():
             page, reference = search.read_and_space(html)[0], ref_read_page(html)
             assert (page.title, page.meta, page.categories) == (reference.title, reference.meta, reference.categories)
     assert indexed > 300
+
+
+def test_copies_made_in_worker_processes_are_the_same(tmp_path, cli):
+    """Enough pages for workers.render_jobs to fork (it keeps small sets in one process)."""
+    from generator.workers import MIN_PARALLEL, render_jobs
+    out = tmp_path / "w"
+    build(cli, GOLDEN_SITE, out, "website")
+    pages = {rel: html for rel, html in _pages(out).items()}
+    staging = tmp_path / "staging"
+    for n in range(MIN_PARALLEL + 40):
+        rel, html = list(pages.items())[n % len(pages)]
+        target = staging / f"{n:03d}" / rel
+        target.parent.mkdir(parents=True)
+        target.write_text(html, encoding="utf-8")
+    files = search._html_files(staging)
+    results = {}
+    for workers in (1, 2):
+        copies = tmp_path / f"copies-{workers}"
+        results[workers] = (render_jobs([(staging, copies, rel) for rel in files], search._prepare, workers),
+                            {p.relative_to(copies).as_posix(): p.read_bytes() for p in copies.rglob("*.html")})
+    assert results[1] == results[2]
+    done, copies = results[2]
+    assert [rel for rel, _, _ in done] == files and len(copies) == sum(indexed for _, _, indexed in done) > 50
+    assert all(copies[rel] == search.index_copy(pages[rel.split("/", 1)[1]]).encode() for rel in copies)
