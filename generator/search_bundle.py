@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Optional
@@ -199,8 +200,9 @@ def previous_output(staging: Path) -> Optional[Path]:
 
 def recipe() -> str:
     """What the bundle is made by besides the pages: this code and the copies' code, the
-    versions of Pagefind, OpenCC and pypinyin. A change of any of them indexes afresh."""
-    h = hashlib.sha256()
+    versions of Python (html.unescape), Pagefind, OpenCC and pypinyin. A change of any of
+    them indexes afresh."""
+    h = hashlib.sha256(sys.version.encode())
     for module in ("search.py", "search_bundle.py"):
         h.update((Path(__file__).parent / module).read_bytes())
     for package in ("pagefind-bin-extended", "opencc", "pypinyin"):
