@@ -131,6 +131,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     except KeyboardInterrupt:
         print("已中断；输出文件夹保持原样。", file=sys.stderr)
         return 130
+    except OSError as exc:      # disk full, no permission …: the build is abandoned, the output untouched
+        where = f"{exc.filename}：" if exc.filename else ""
+        print(f"build.py: 无法读写文件：{where}{exc.strerror or exc}。输出文件夹保持原样。", file=sys.stderr)
+        print("请检查磁盘空间和文件夹权限后重新构建。", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _print_problems(problems: Problems, stream=None) -> None:

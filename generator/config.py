@@ -14,7 +14,6 @@ from typing import Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pypinyin import lazy_pinyin
 
 from .errors import ConfigError, Problem
 from .messages import closest, describe_schema_error
@@ -289,6 +288,7 @@ def _find_theme(root: Path, name: str) -> Optional[Path]:
 
 
 def _pinyin_slug(name: str) -> str:
+    from pypinyin import lazy_pinyin    # ~60 MB of dictionaries: loaded only when a slug is derived
     text = "".join(lazy_pinyin(name)).lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "category"
 

@@ -15,7 +15,6 @@ from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from pydantic import ValidationError
-from pypinyin import lazy_pinyin
 
 from . import privacy
 from .config import Config, suggest_category
@@ -23,6 +22,7 @@ from .errors import Problems
 from .gitdates import FileDates, read_dates
 from .frontmatter_lines import FrontMatterError, parse
 from .messages import describe_schema_error
+from .workers import render_jobs
 from .model import CHANNELS_FOR, LABELS, Attachment, FrontMatter, Item, Page, PageMatter, with_digest
 
 PAGES_FOLDER = "pages"
@@ -89,12 +89,14 @@ class LoadCache:
 
 
 def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optional[LoadCache] = None,
-                 changed: Optional[set[str]] = None) -> Content:
+                 changed: Optional[set[str]] = None, workers: int = 1) -> Content:
     """Every file of content/. `dates` (git history) is read here unless given.
 
     `changed` (the preview's watcher): absolute paths known to be the only ones
     modified since the cache's last walk — when they are all existing .md files the
-    cache already knows, the folder walk is skipped and only they are looked at."""
+    cache already knows, the folder walk is skipped and only they are looked at.
+    Files are parsed in `workers` processes when there are many (each is a pure
+    function of its text, its folder and its git dates)."""
     content = Content()
     base = config.content_dir
     if not base.is_dir():
@@ -108,23 +110,21 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
         listing = list(_markdown_files(str(base)))
     if cache is not None:
         cache.listing = listing
+    files = []                         # (rel, signature, cached entry or None)
     for inner, signature in listing:
         rel = prefix + inner
         seen.add(rel)
         signature += (dates.last.get(rel), dates.first.get(rel))   # Items carry their git dates
-        parts = tuple(inner.split("/"))
         cached = cache.entries.get(rel) if cache is not None else None
-        if cached is not None and cached[0] == signature:
+        files.append((rel, signature, cached if cached is not None and cached[0] == signature else None))
+    todo = [rel for rel, _, cached in files if cached is None]
+    parsed = dict(zip(todo, render_jobs(todo, lambda rel: _load_file(config, dates, rel, len(prefix)), workers)))
+    for rel, signature, cached in files:
+        if cached is not None:
             record, problems = cached[1], cached[2]
         else:
             content.reloaded += 1
-            problems = Problems()
-            path = base / inner
-            if parts[0] == PAGES_FOLDER and len(parts) > 1:
-                record = _load_page(config, path, rel, problems, dates)
-            else:
-                record = _load_item(config, path, rel, parts, problems, dates)
-            record = with_digest(record) if record is not None else None
+            record, problems = parsed[rel]
             if cache is not None:
                 cache.entries[rel] = (signature, record, problems)
         if record is not None:
@@ -139,6 +139,19 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
         cache.dirty = getattr(cache, "dirty", False) or content.reloaded > 0
     _check_unique(content)
     return content
+
+
+def _load_file(config: Config, dates: FileDates, rel: str, prefix_length: int) -> tuple:
+    """(record or None, problems) of one file of content/."""
+    problems = Problems()
+    inner = rel[prefix_length:]
+    parts = tuple(inner.split("/"))
+    path = config.content_dir / inner
+    if parts[0] == PAGES_FOLDER and len(parts) > 1:
+        record = _load_page(config, path, rel, problems, dates)
+    else:
+        record = _load_item(config, path, rel, parts, problems, dates)
+    return (with_digest(record) if record is not None else None), problems
 
 
 def _quick_listing(base: Path, cache: Optional[LoadCache], changed: Optional[set[str]]) -> Optional[list]:
@@ -338,6 +351,7 @@ def _attachments(path: Path, names: list[str], rel: str, lines: dict, problems: 
 def _file_slug(path: Path) -> str:
     stem = path.stem
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem):
+        from pypinyin import lazy_pinyin    # ~60 MB of dictionaries: loaded only when needed
         stem = re.sub(r"[^a-z0-9]+", "-", "-".join(lazy_pinyin(stem)).lower()).strip("-") or "page"
     return stem.lower()
 

@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import segno
-from pypinyin import lazy_pinyin
 
 from .catalogue import Catalogue, page_url
 from .config import PROJECT_THEMES, Category, Config
@@ -90,6 +88,7 @@ def config_script(config: Config) -> bytes:
 def words(text: str) -> tuple[tuple[str, bool], ...]:
     """Phrase-aware pinyin (行政 -> xing zheng, 银行 -> yin hang), one (syllable, True) per Han
     character; any other run becomes one lower-case (letters-and-digits, False) word."""
+    from pypinyin import lazy_pinyin    # imported by the kiosk build only (~60 MB of dictionaries)
     out = []
     for chunk in lazy_pinyin(text, errors=lambda other: _OTHER + other):
         han = not chunk.startswith(_OTHER)
@@ -153,6 +152,7 @@ def index_script(catalogue: Catalogue) -> bytes:
 
 def qr_svg(text: str, label: str) -> str:
     """`text` as an inline SVG QR code (error correction M), without XML namespace or declaration."""
+    import segno
     code = segno.make(text, error="m", micro=False)
     svg = code.svg_inline(scale=8, border=4, title=label, dark="#000", light="#fff")
     return svg.replace('class="segno"', 'class="qr" role="img" aria-label="%s"' % html.escape(label), 1)

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from .config import Config, load_config
 from .content import Content, LoadCache, load_content
 from .errors import Problems
 from .model import Item
-from .publish import check_destination, publish
+from .publish import check_destination, new_staging, publish
 from .reuse import OutputStore
 from .render import Output, Renderer
 from .visibility import Visibility, decide, next_change
@@ -140,7 +141,7 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     if write and out_dir is not None:
         check_destination(out_dir, root)
     load_cache = LoadCache.open(config) if reuse else None
-    content = load_content(config, cache=load_cache)
+    content = load_content(config, cache=load_cache, workers=workers)
     if load_cache is not None:
         load_cache.save()
     progress(f"已读取 {len(content.items)} 个条目、{len(content.pages)} 个固定页面")
@@ -150,17 +151,25 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
         return BuildResult(plan, None, False)
     catalogue = build_catalogue(config, target, plan.published, plan.pages)
     store = OutputStore(out_dir) if reuse and write and out_dir is not None else None
-    renderer = Renderer(catalogue, explicit_index=(target == "kiosk"), store=store, workers=workers,
-                        progress=progress)
-    output = renderer.render_all()
-    for contribute in CONTRIBUTORS:
-        contribute(renderer, output, plan)
-    progress(f"已生成 {len(output.files)} 个文件")
-    if write and out_dir is not None:
-        finishers = [f(plan, progress) for f in FINISHERS]
-        finishers = [f for f in finishers if f is not None]
-        wrote = publish(output, out_dir, finish=lambda staging: [f(staging) for f in finishers], store=store)
-        progress(f"已写入 {out_dir}" if wrote else f"输出与上次完全相同，未改动 {out_dir}")
+    # pages go straight into the staging folder as they are rendered; any failure removes it
+    staging = new_staging(out_dir) if write and out_dir is not None else None
+    try:
+        renderer = Renderer(catalogue, explicit_index=(target == "kiosk"), store=store, workers=workers,
+                            progress=progress, spill_dir=staging)
+        output = renderer.render_all()
+        for contribute in CONTRIBUTORS:
+            contribute(renderer, output, plan)
+        progress(f"已生成 {len(output.files)} 个文件")
+        if staging is not None:
+            finishers = [f(plan, progress) for f in FINISHERS]
+            finishers = [f for f in finishers if f is not None]
+            wrote = publish(output, out_dir, finish=lambda folder: [f(folder) for f in finishers], store=store,
+                            staging=staging)
+            progress(f"已写入 {out_dir}" if wrote else f"输出与上次完全相同，未改动 {out_dir}")
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
     return BuildResult(plan, output, write and out_dir is not None, renderer.rendered)
 
 

@@ -29,6 +29,13 @@ def check_destination(out_dir: Path, site_root: Path) -> None:
                                    "为防止误删，请指定一个单独的文件夹。")])
 
 
+def new_staging(out_dir: Path) -> Path:
+    """The hidden sibling folder a build is written into before the swap."""
+    out_dir = out_dir.absolute()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+
+
 def file_keys(output: Output) -> dict[str, str]:
     """A key for every file of the output: the inputs' key of a rendered page, else a hash of
     its bytes, or of a copied file's path, size and mtime."""
@@ -42,23 +49,25 @@ def file_keys(output: Output) -> dict[str, str]:
 
 
 def publish(output: Output, out_dir: Path, finish: Optional[Callable[[Path], None]] = None,
-            store: Optional[OutputStore] = None) -> bool:
+            store: Optional[OutputStore] = None, staging: Optional[Path] = None) -> bool:
     """Write `output` to `out_dir` atomically. `finish(staging)` runs on the complete
     staging folder before the swap (the search indexer), so its work is atomic too.
+    `staging` (from new_staging) may already hold the pages renderers wrote there.
 
     With `store` (the previous output and its manifest), unchanged files are hard
     links to the previous ones, and an output identical to the previous one is
     not written at all. Returns whether anything was written."""
     out_dir = out_dir.absolute()
-    keys = file_keys(output)
+    keys = file_keys(output) if store is not None else {}
     if store is not None and out_dir.is_dir() and store.same_as_before(keys):
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         return False
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    staging = staging or new_staging(out_dir)
     try:
         made: set[Path] = set()
         previous = {rel: store.reusable(rel, keys[rel]) for rel in keys} if store is not None else {}
-        for rel, data in sorted(output.files.items()):
+        for rel, data in sorted(output.files.memory.items()):
             if previous.get(rel) is not None:
                 _link(previous[rel], staging / rel, made)
             else:
@@ -81,6 +90,7 @@ def publish(output: Output, out_dir: Path, finish: Optional[Callable[[Path], Non
         raise
     if store is not None:
         write_manifest(out_dir, keys)
+    output.files.spill_dir = out_dir          # spilled pages are read from where they now are
     return True
 
 

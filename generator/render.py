@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -23,11 +25,68 @@ from .workers import render_jobs
 from .views import (ItemSummary, Link, category_link, item_view, page_view, site_view, summary_of, tree)
 
 
+class PageFiles(MutableMapping):
+    """Rendered files by output path: bytes held in memory, or — in a command-line build — already
+    written into the staging folder (`spill_dir`) by the process that rendered them, so that ten
+    thousand pages never sit in memory at once. Reading a spilled file reads it from there."""
+
+    def __init__(self, spill_dir: Optional[Path] = None):
+        self.spill_dir = spill_dir
+        self.memory: dict[str, bytes] = {}
+        self.on_disk: dict[str, None] = {}     # an ordered set
+
+    def spilled(self, path: str) -> None:
+        """`path` was written to spill_dir by a renderer."""
+        self.memory.pop(path, None)
+        self.on_disk[path] = None
+
+    def __getitem__(self, path: str) -> bytes:
+        if path in self.memory:
+            return self.memory[path]
+        if path in self.on_disk:
+            return (self.spill_dir / path).read_bytes()
+        raise KeyError(path)
+
+    def __setitem__(self, path: str, data: bytes) -> None:
+        self.on_disk.pop(path, None)        # publish writes the new bytes over the spilled file
+        self.memory[path] = data
+
+    def __delitem__(self, path: str) -> None:
+        if path in self.memory:
+            del self.memory[path]
+        elif path in self.on_disk:
+            del self.on_disk[path]
+            (self.spill_dir / path).unlink(missing_ok=True)
+        else:
+            raise KeyError(path)
+
+    def __contains__(self, path) -> bool:
+        return path in self.memory or path in self.on_disk
+
+    def __iter__(self):
+        yield from self.memory
+        yield from (p for p in self.on_disk if p not in self.memory)
+
+    def __len__(self) -> int:
+        return len(self.memory) + len(self.on_disk)
+
+
+def spill(folder: Path, path: str, data: bytes, made: set) -> None:
+    """Write one rendered file into the staging folder (`made`: folders known to exist)."""
+    target = os.path.join(folder, path)
+    parent = os.path.dirname(target)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
+    with open(target, "wb") as stream:
+        stream.write(data)
+
+
 @dataclass
 class Output:
     """Everything a build writes: rendered files and files copied as they are."""
 
-    files: dict[str, bytes] = field(default_factory=dict)     # "quanli/xuke/index.html" -> bytes
+    files: PageFiles = field(default_factory=PageFiles)       # "quanli/xuke/index.html" -> bytes
     copies: dict[str, Path] = field(default_factory=dict)     # output path -> source file
     reused: dict[str, str] = field(default_factory=dict)      # output path -> the previous build's file
     keys: dict[str, str] = field(default_factory=dict)        # output path -> key of the inputs it was made from
@@ -133,13 +192,20 @@ def _render(renderer: "Renderer", template: str, url: str, absolute_links: bool,
     return html.encode("utf-8")
 
 
-def _render_in_worker(job) -> bytes:
-    """In a forked worker: render without touching the parent's counters or caches."""
+def _render_in_worker(job) -> Optional[bytes]:
+    """In a forked worker: render without touching the parent's counters or caches; with a spill
+    folder, write the page there and send nothing back."""
     path, url, key, template, absolute_links, make_context, extra = job
-    return _render(_WORKER_RENDERER[0], template, url, absolute_links, extra, make_context())
+    renderer = _WORKER_RENDERER[0]
+    data = _render(renderer, template, url, absolute_links, extra, make_context())
+    if renderer.spill_dir is None:
+        return data
+    spill(renderer.spill_dir, path, data, _WORKER_MADE)
+    return None
 
 
 _WORKER_RENDERER: list = [None]
+_WORKER_MADE: set = set()      # folders a worker has made in the spill folder
 
 
 class Renderer:
@@ -152,7 +218,7 @@ class Renderer:
     def __init__(self, catalogue: Catalogue, explicit_index: bool = False,
                  cache: Optional[RenderCache] = None, badges: Optional[dict[str, str]] = None,
                  store: Optional[OutputStore] = None, workers: int = 1,
-                 progress: Optional[Callable[[str], None]] = None):
+                 progress: Optional[Callable[[str], None]] = None, spill_dir: Optional[Path] = None):
         self.catalogue = catalogue
         self.config = catalogue.config
         self.cache = cache if cache is not None else RenderCache()
@@ -169,6 +235,8 @@ class Renderer:
         self.store = store                 # the previous output, for command-line builds
         self.workers = workers
         self.progress = progress
+        self.spill_dir = spill_dir         # command-line builds: the staging folder pages go to at once
+        self._made: set = set()
         self.jobs: Optional[list] = None   # while render_all collects: pages still to render
         self.rendered = 0
         self.rendered_urls: list[str] = []
@@ -224,20 +292,35 @@ class Renderer:
         return data
 
     def _flush(self, out: Output) -> None:
-        """Render the collected jobs, in worker processes when there are many."""
+        """Render the collected jobs, in worker processes when there are many. With a spill
+        folder the pages go to disk as they are made (and the in-memory cache, which only the
+        preview keeps across builds, is not filled)."""
         jobs, self.jobs = self.jobs or [], None
         report = (lambda done: self.progress(f"已渲染 {done}/{len(jobs)} 个页面")) if self.progress else None
+        if self.spill_dir is not None:
+            out.files.spill_dir = self.spill_dir
         if self.workers > 1 and len(jobs) > 1:
             _WORKER_RENDERER[0] = self
             results = render_jobs(jobs, _render_in_worker, self.workers, report)
             for (path, url, key, *_), data in zip(jobs, results):
                 self.rendered += 1
                 self.rendered_urls.append(url)
-                self.cache.put(url, key, data)
-                out.files[path] = data
+                if data is None:
+                    out.files.spilled(path)
+                else:
+                    self.cache.put(url, key, data)
+                    out.files[path] = data
         else:
             for i, job in enumerate(jobs):
-                out.files[job[0]] = self._render_job(job)
+                path, url, key, template, absolute_links, make_context, extra = job
+                if self.spill_dir is None:
+                    out.files[path] = self._render_job(job)
+                else:
+                    self.rendered += 1
+                    self.rendered_urls.append(url)
+                    spill(self.spill_dir, path, _render(self, template, url, absolute_links, extra, make_context()),
+                          self._made)
+                    out.files.spilled(path)
                 if report and i % 1000 == 999:
                     report(i + 1)
 

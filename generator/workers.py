@@ -8,6 +8,7 @@ only by command-line builds, never inside the threaded preview server.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Callable, Optional
@@ -38,6 +39,9 @@ def render_jobs(jobs: list, render_one: Callable, workers: int, progress: Option
         return results
     global _ACTIVE
     _ACTIVE = (render_one, jobs)
+    # Objects made before the fork are left out of the workers' garbage collections, which would
+    # otherwise write to (and so copy) every page of the parent's memory they inherit.
+    gc.freeze()
     try:
         bounds = [(i, min(i + CHUNK, len(jobs))) for i in range(0, len(jobs), CHUNK)]
         results: list[bytes] = []
@@ -49,3 +53,4 @@ def render_jobs(jobs: list, render_one: Callable, workers: int, progress: Option
         return results
     finally:
         _ACTIVE = None
+        gc.unfreeze()

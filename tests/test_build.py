@@ -48,8 +48,7 @@ def test_crash_while_writing_leaves_previous_output(golden_copy, tmp_path, cli, 
         real(path, data, made)
 
     monkeypatch.setattr(publish_module, "_write", failing)
-    with pytest.raises(OSError):
-        cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--no-cache")
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--no-cache").code == 2
     assert tree_bytes(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
 
@@ -187,3 +186,46 @@ def test_pager_links_stay_few_on_long_listings():
     numbers = [n for n, _ in pager_links("/a/", 50, 2693)]
     assert numbers == [1, 2, None, 47, 48, 49, 50, 51, 52, 53, None, 2692, 2693]
     assert all(len(pager_links("/a/", n, 5000)) <= 13 for n in (1, 2500, 5000))
+
+
+def test_parallel_loading_equals_serial(golden_copy, tmp_path, monkeypatch):
+    """Files parsed in worker processes give the same records and the same problems, in the same order."""
+    from generator import workers
+    from generator.config import load_config
+    from generator.content import load_content
+    from test_invalid_sites import CASES, materialise
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(workers, "CHUNK", 2)
+    sites = [golden_copy] + [materialise(case, tmp_path) for case in CASES if not case.startswith("config-")]
+    for site in sites:
+        config = load_config(site)
+        serial, parallel = load_content(config, workers=1), load_content(config, workers=2)
+        assert serial.items == parallel.items and serial.pages == parallel.pages, site
+        assert [p.as_json() for p in serial.problems.sorted_errors()] == \
+            [p.as_json() for p in parallel.problems.sorted_errors()], site
+        assert serial.invalid == parallel.invalid
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_crash_while_rendering_leaves_previous_output(golden_copy, tmp_path, cli, monkeypatch, jobs):
+    """Pages go to the staging folder as they are rendered: a failure half-way removes it."""
+    from generator import render, workers
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(workers, "CHUNK", 3)
+    out = tmp_path / "out"
+    cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
+    before = tree_bytes(out)
+    real, calls = render.spill, {"n": 0}
+
+    def failing(folder, path, data, made):
+        calls["n"] += 1
+        if calls["n"] == 7:
+            raise OSError("disk full")
+        real(folder, path, data, made)
+
+    monkeypatch.setattr(render, "spill", failing)
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--no-cache", "--jobs", jobs)
+    assert run.code == 2
+    assert "无法读写文件：disk full。输出文件夹保持原样。" in run.err and "Traceback" not in run.err
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
