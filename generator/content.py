@@ -10,7 +10,7 @@ import hashlib
 import os
 import pickle
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Optional
 
@@ -18,9 +18,9 @@ from pydantic import ValidationError
 
 from . import privacy
 from .config import Config, suggest_category
-from .errors import Problems
+from .errors import ConfigError, Problem, Problems
 from .gitdates import FileDates, read_dates
-from .frontmatter_lines import FrontMatterError, parse
+from .frontmatter_lines import FENCE, FrontMatterError, parse
 from .messages import describe_schema_error
 from .workers import render_jobs
 from .model import CHANNELS_FOR, LABELS, Attachment, FrontMatter, Item, Page, PageMatter, with_digest
@@ -61,7 +61,7 @@ class LoadCache:
         from .render import _CODE_VERSION
         from .reuse import cache_dir
         key = hashlib.sha1(repr((_CODE_VERSION, (config.root / "site.toml").read_bytes(),
-                                 str(config.content_dir.resolve()))).encode()).hexdigest()
+                                 str(config.content_dir.resolve()), "detached")).encode()).hexdigest()
         cache = cls(key)
         cache.path = cache_dir(config.content_dir) / "content.pickle"
         try:
@@ -89,14 +89,15 @@ class LoadCache:
 
 
 def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optional[LoadCache] = None,
-                 changed: Optional[set[str]] = None, workers: int = 1) -> Content:
+                 changed: Optional[set[str]] = None, workers: int = 1, detach_bodies: bool = False) -> Content:
     """Every file of content/. `dates` (git history) is read here unless given.
 
     `changed` (the preview's watcher): absolute paths known to be the only ones
     modified since the cache's last walk — when they are all existing .md files the
     cache already knows, the folder walk is skipped and only they are looked at.
     Files are parsed in `workers` processes when there are many (each is a pure
-    function of its text, its folder and its git dates)."""
+    function of its text, its folder and its git dates). `detach_bodies`: items keep
+    only a hash of their body, which read_body reads again when the page is rendered."""
     content = Content()
     base = config.content_dir
     if not base.is_dir():
@@ -118,7 +119,8 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
         cached = cache.entries.get(rel) if cache is not None else None
         files.append((rel, signature, cached if cached is not None and cached[0] == signature else None))
     todo = [rel for rel, _, cached in files if cached is None]
-    parsed = dict(zip(todo, render_jobs(todo, lambda rel: _load_file(config, dates, rel, len(prefix)), workers)))
+    parsed = dict(zip(todo, render_jobs(todo, lambda rel: _load_file(config, dates, rel, len(prefix), detach_bodies),
+                                        workers)))
     for rel, signature, cached in files:
         if cached is not None:
             record, problems = cached[1], cached[2]
@@ -141,7 +143,7 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
     return content
 
 
-def _load_file(config: Config, dates: FileDates, rel: str, prefix_length: int) -> tuple:
+def _load_file(config: Config, dates: FileDates, rel: str, prefix_length: int, detach: bool = False) -> tuple:
     """(record or None, problems) of one file of content/."""
     problems = Problems()
     inner = rel[prefix_length:]
@@ -151,7 +153,31 @@ def _load_file(config: Config, dates: FileDates, rel: str, prefix_length: int) -
         record = _load_page(config, path, rel, problems, dates)
     else:
         record = _load_item(config, path, rel, parts, problems, dates)
-    return (with_digest(record) if record is not None else None), problems
+    record = with_digest(record) if record is not None else None
+    if detach and isinstance(record, Item):
+        record = replace(record, body="", body_hash=_body_hash(record.body))
+    return record, problems
+
+
+def _body_hash(body: str) -> str:
+    return hashlib.sha1(body.encode("utf-8")).hexdigest()
+
+
+def read_body(config: Config, item: Item) -> str:
+    """An item's Markdown body: kept in memory, or read again from its file (detached)."""
+    if not item.body_hash:
+        return item.body
+    try:
+        text = (config.root / item.file).read_bytes().decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+        fences = FENCE.finditer(text)
+        next(fences)
+        body = text[next(fences).end():]
+    except (OSError, UnicodeDecodeError, StopIteration):
+        body = None
+    if body is None or _body_hash(body) != item.body_hash:
+        raise ConfigError([Problem(item.file, 1, "", "文件在构建过程中被修改或删除，本次构建已放弃，输出文件夹保持原样。",
+                                   "请在编辑完成后重新构建。")])
+    return body
 
 
 def _quick_listing(base: Path, cache: Optional[LoadCache], changed: Optional[set[str]]) -> Optional[list]:

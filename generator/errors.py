@@ -62,3 +62,6 @@ class ConfigError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(p.text() for p in problems))
         self.problems = problems
+
+    def __reduce__(self):           # raised in a worker process, it arrives whole in the parent
+        return ConfigError, (self.problems,)

@@ -16,6 +16,7 @@ from .messages import yaml_problem
 from .model import STRING_FIELDS, STRING_LIST_FIELDS
 
 _HANDLER = frontmatter.YAMLHandler()
+FENCE = _HANDLER.FM_BOUNDARY      # the --- lines; the body starts where the second one ends
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml: ten times faster, same nodes and marks
 
 

@@ -151,7 +151,7 @@ class Item:
     publisher: str
     department: str
     slug: str
-    body: str                       # Markdown
+    body: str                       # Markdown ("" when detached: see body_hash)
     index_no: Optional[str] = None
     reviewer: Optional[str] = None
     pub_date: Optional[datetime] = None
@@ -168,6 +168,10 @@ class Item:
     privacy_hits: tuple[PrivacyHit, ...] = ()
     lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)   # field -> line
     digest: str = field(default="", compare=False, repr=False)   # hash of everything above: render-cache key
+    # Command-line builds do not keep ten thousand bodies in memory: `body` is emptied after
+    # loading and read again from the file when the page is rendered (content.read_body),
+    # which checks it against this hash of the body that was loaded.
+    body_hash: str = field(default="", repr=False)
 
     def line(self, name: str) -> int:
         return self.lines.get(name, 1)

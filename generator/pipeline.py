@@ -141,7 +141,7 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     if write and out_dir is not None:
         check_destination(out_dir, root)
     load_cache = LoadCache.open(config) if reuse else None
-    content = load_content(config, cache=load_cache, workers=workers)
+    content = load_content(config, cache=load_cache, workers=workers, detach_bodies=True)
     if load_cache is not None:
         load_cache.save()
     progress(f"已读取 {len(content.items)} 个条目、{len(content.pages)} 个固定页面")

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from .catalogue import Catalogue
 from .config import Category, Config, badge_url
+from .content import read_body
 from .markup import to_html
 from .model import Item, Page
 
@@ -144,7 +145,7 @@ def item_view(item: Item, catalogue: Catalogue, attachment_urls: dict[str, str],
     attachments = tuple(AttachmentView(a.name.rsplit("/", 1)[-1], attachment_urls[a.name], a.kind, fmt_size(a.size))
                         for a in item.attachments)
     crumbs = (Link("首页", "/"),) + tuple(Link(c.name, f"/{c.path}/") for c in config.lineage(category.code))
-    return ItemView(**vars(base), meta=meta, body_html=to_html(item.body), keywords=item.keywords,
+    return ItemView(**vars(base), meta=meta, body_html=to_html(read_body(config, item)), keywords=item.keywords,
                     attachments=attachments,
                     newer=Link(newer.title, catalogue.url(newer)) if newer else None,
                     older=Link(older.title, catalogue.url(older)) if older else None,

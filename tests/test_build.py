@@ -229,3 +229,28 @@ def test_crash_while_rendering_leaves_previous_output(golden_copy, tmp_path, cli
     assert "无法读写文件：disk full。输出文件夹保持原样。" in run.err and "Traceback" not in run.err
     assert tree_bytes(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_item_edited_during_the_build_stops_it(golden_copy, tmp_path, cli, monkeypatch, jobs):
+    """Bodies are read again when pages are rendered (not kept in memory): a body that is no
+    longer the one loaded, checked and decided on, abandons the build."""
+    from generator import pipeline, workers
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 2)
+    out = tmp_path / "out"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    before = tree_bytes(out)
+    item = golden_copy / "content" / "fagui" / "xuke-3.md"
+    real = pipeline.build_catalogue
+
+    def edit_then_build(*args, **kwargs):
+        item.write_text(item.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_catalogue", edit_then_build)
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--jobs", jobs, "--no-cache")
+    assert run.code == 2
+    assert "content/fagui/xuke-3.md:1: 文件在构建过程中被修改或删除，本次构建已放弃，输出文件夹保持原样。" in run.err
+    assert "Traceback" not in run.err
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
