@@ -14,7 +14,9 @@ from .model import PrivacyHit
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
-_CANDIDATE = re.compile(r"\d[\d -]{9,}[\dXx]")
+# Every match below is made of these characters only, and is at least 11 long: the patterns run only
+# over such runs (2 % of a typical text), which gives the matches of a scan of the whole text.
+_RUN = re.compile(r"[0-9Xx +-]{11,}")
 _ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 # 1[3-9] + 9 digits; a space or hyphen may stand between digits; +86 / 0086 may lead.
 _MOBILE = re.compile(r"(?<![\d])(?<!\d-)((?:\+86|0086)[ -]?)?(1[3-9](?:[ -]?\d){9})(?![\d])")
@@ -48,19 +50,22 @@ def scan(text: str, allow: tuple[str, ...] | list[str] = (), first_line: int = 1
     `allow` holds exact strings (official hotlines) that may stand; a match is
     allowed when it equals an entry as written or digit for digit.
     """
-    if not _CANDIDATE.search(text):     # no run of 11+ digits, spaces and hyphens: nothing to look at
+    runs = [(run.start(), run.end() + 1) for run in _RUN.finditer(text)]   # +1: the look-ahead's character
+    if not runs:
         return ()
     allowed = {a.strip() for a in allow} | {re.sub(r"\D", "", a) for a in allow}
     allowed.discard("")
     hits: list[PrivacyHit] = []
     line_of = lambda pos: first_line + text.count("\n", 0, pos)   # only for hits, which are rare
-    for match in _ID.finditer(text):
-        number = match.group(1)
-        if valid_resident_id(number) and number not in allowed and number.upper() not in allowed:
-            hits.append(PrivacyHit(line_of(match.start()), "身份证号", mask_id(number)))
-    for match in _MOBILE.finditer(text):
-        digits = re.sub(r"\D", "", match.group(2))
-        if match.group(0).strip() in allowed or digits in allowed:
-            continue
-        hits.append(PrivacyHit(line_of(match.start(2)), "手机号", mask_mobile(digits)))
+    for start, end in runs:        # the look-behinds still see the character before the run
+        for match in _ID.finditer(text, start, end):
+            number = match.group(1)
+            if valid_resident_id(number) and number not in allowed and number.upper() not in allowed:
+                hits.append(PrivacyHit(line_of(match.start()), "身份证号", mask_id(number)))
+    for start, end in runs:
+        for match in _MOBILE.finditer(text, start, end):
+            digits = re.sub(r"\D", "", match.group(2))
+            if match.group(0).strip() in allowed or digits in allowed:
+                continue
+            hits.append(PrivacyHit(line_of(match.start(2)), "手机号", mask_mobile(digits)))
     return tuple(sorted(hits, key=lambda h: h.line))
