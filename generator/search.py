@@ -10,13 +10,14 @@ character misses every page where that character sits inside a longer word, a wo
 where the page's segmentation differs from the query's, and Traditional text falls apart into
 single characters. So Pagefind reads each item page from a private *indexing copy*:
 
-- in the indexed text, a zero-width space (U+200B) stands between every two Han characters, so
-  that Pagefind's words are single characters (the page itself is unchanged). A query's
-  characters are its words; the page's JavaScript then checks that the text really holds the
-  phrase. (Character bigrams as keys were measured too: exact candidates, but three times
-  Pagefind's memory. A plain space gives the same index, but Pagefind's segmenter then runs on
-  every character alone: about 5 s more of Pagefind's time at 10,000 items, and the stored text
-  carries the spaces.)
+- in the indexed text, every Han character stands between two spaces, so that Pagefind's words
+  are single characters, and each run of the text's own whitespace is a word U+2060 that
+  Pagefind stores but does not index (space_han). The copies are indexed as a language without a
+  segmenter or stemmer (search_bundle.INDEX_LANGUAGE): Pagefind's Chinese segmenter would find
+  the same words, at a third more of its time. A query's characters are its words; the page's
+  JavaScript then checks that the text really holds the phrase, reading the stored text without
+  the spaces beside Han characters and with U+2060 as a space. (Character bigrams as keys were
+  measured too: exact candidates, but three times Pagefind's memory.)
 - `tchars` (metadata): the Simplified form of every character of the page whose form differs
   (許 -> 许), so that a Simplified query finds Traditional text; queries are normalised the same way.
 - `pinyin`, `cpinyin` / `pykeys`: the title's and the category names' pinyin (pypinyin, phrase-aware:
@@ -28,8 +29,11 @@ single characters. So Pagefind reads each item page from a private *indexing cop
 
 The copies are made in one pass over each page (`read_and_space`, a tokenizer that follows only
 the elements with data-pagefind attributes; tests/test_search_copies.py holds it to the
-html.parser reading it replaced), in worker processes. Running Pagefind, making its bundle
-reproducible and reusing the previous one are search_bundle.py's.
+html.parser reading it replaced), in worker processes. From PARTS_FROM indexed pages on, the
+bundle is made in PARTS parts (pages split by date, newest first), each indexed by its own
+Pagefind run, side by side: Pagefind uses about one core. pagefind/ is part 0, pagefind/part1/
+… the others, pagefind/parts.json lists them; search.js searches them together. Running
+Pagefind, making its bundle reproducible and reusing the previous one are search_bundle.py's.
 
 Visitors read the original pages (Traditional stays Traditional); the index and the queries are
 normalised with the same character table, which the build writes beside the search page as
@@ -50,13 +54,15 @@ from html.parser import attrfind_tolerant, tagfind_tolerant
 from pathlib import Path
 from typing import Optional
 
-from .search_bundle import (PAGEFIND_DIR, BundleStore, failure, link_bundle, pagefind_executable,
-                            previous_output, recipe, run_pagefind)
+from .search_bundle import (PAGEFIND_DIR, BundleStore, failure, link_bundle, pagefind_executable, part_path,
+                            previous_output, recipe, run_parts, write_parts)
 
 SEARCH_TARGETS = ("website", "intranet")
 T2S_URL = "/search/zh-t2s.json"
 KEY = "0y"             # prefix of an exact-match key (title, 索引号, 文号)
 PINYIN_CAP = 12        # letters kept of each pinyin key; longer queries are checked in the page
+PARTS_FROM = 1000      # indexed pages from which the bundle is made in PARTS parts
+PARTS = 2
 HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 HAN_RUN = re.compile(f"[{HAN_RANGES}]+")
 PINYIN_SYLLABLE = re.compile(r"^[a-z]+$")
@@ -148,7 +154,7 @@ VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input
                        "wbr"})
 RAW_TEXT_TAGS = ("script", "style")
 BODY_MARK = "data-pagefind-body"
-SEPARATOR = "\u200b"   # what stands between two Han characters of the indexed text (zero-width space)
+
 
 
 @dataclass
@@ -171,6 +177,9 @@ _QUOTED_ANGLE = re.compile(r"=\s*(?:\"[^\"]*|'[^']*)[<>]")      # an attribute v
 _RAW = re.compile(r"(<(script|style)(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*(?<!/)>)(.*?)(</\s*\2\s*>)", re.S | re.I)
 _NAME = re.compile(r"</?([a-zA-Z][^\t\n\r\f />\x00]*)")
 HAN_PAIRS = re.compile(f"[{HAN_RANGES}]{{2,}}")     # two or more Han characters in a row
+HAN_CHAR = re.compile(f"[{HAN_RANGES}]")
+WHITESPACE = re.compile(r"\s+")
+KEPT_SPACE = "\u2060"     # stands for a space of the text (search.js restores it)
 _TAG_NAMES: dict[str, str] = {}        # short tags seen -> their names
 
 
@@ -221,7 +230,45 @@ def _parts(html: str) -> list:
     return parts
 
 
-def read_and_space(html: str, separator: str = SEPARATOR) -> tuple[IndexedPage, str]:
+def space_han(text: str) -> str:
+    """The build's spacing of indexed text: every Han character a word of its own (a space on
+    each side), and each run of whitespace of the text kept as a word of its own, U+2060, that
+    Pagefind does not index. Pagefind joins the words it stores with single
+    spaces; search.js drops every space beside a Han character and turns U+2060 back into one,
+    so the stored text reads as written (whitespace runs folded, as Pagefind always does).
+    read_and_space also ends the text of a block (p, td, li … as Pagefind counts them) with
+    U+2060, where Pagefind would have put ". ": blocks stay apart in the stored text."""
+    text = text.replace(KEPT_SPACE, "")
+    return WHITESPACE.sub(f" {KEPT_SPACE} ", text).translate(_han_spaced())
+
+
+@lru_cache(maxsize=1)
+def _han_spaced() -> dict[int, str]:
+    """str.translate's table: every Han character with a space on each side."""
+    return {c: f" {chr(c)} " for start, end in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+                                                (0x20000, 0x2FFFF)) for c in range(start, end + 1)}
+
+
+# Elements whose end Pagefind marks in its stored text with ". " when their text ends in a word character.
+SENTENCE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li", "dl", "dt", "dd",
+                           "article", "section"})
+
+
+def _block_ends(parts: list, k: int) -> bool:
+    """Whether the end tags from token k on close a SENTENCE_TAGS element before any text or start tag."""
+    while k < len(parts):
+        token = parts[k]
+        if token[1] != "/":
+            return False
+        if _NAME.match(token).group(1).lower() in SENTENCE_TAGS:
+            return True
+        if k + 1 < len(parts) and parts[k + 1]:
+            return False
+        k += 2
+    return False
+
+
+def read_and_space(html: str, separator: Optional[str] = None) -> tuple[IndexedPage, str]:
     """One pass over a page: what it offers for search (IndexedPage) and the page with
     `separator` between every two Han characters of its indexed text.
 
@@ -243,10 +290,12 @@ def read_and_space(html: str, separator: str = SEPARATOR) -> tuple[IndexedPage, 
     captures: list[list[str]] = []           # text of the open metadata and category elements
     text_parts: list[str] = []
     title_parts: Optional[list[str]] = None
-    sub, join, names = HAN_PAIRS.sub, separator.join, _TAG_NAMES
-
-    def spaced_run(m):
-        return join(m.group())
+    names = _TAG_NAMES
+    if separator is None:
+        space = space_han
+    else:                                   # `separator` between every two Han characters (tests)
+        def space(text, sub=HAN_PAIRS.sub, join=separator.join):
+            return sub(lambda m: join(m.group()), text)
 
     last = len(parts) - 1
     i = 0
@@ -258,11 +307,13 @@ def read_and_space(html: str, separator: str = SEPARATOR) -> tuple[IndexedPage, 
             elif "&" in text or ">" in text or "<" in text:
                 data = unescape(text)
                 text = escape(data, quote=False)
-                parts[i] = sub(spaced_run, text) if spaced else text
+                parts[i] = space(text) if spaced else text
             else:
                 data = text
                 if spaced:
-                    parts[i] = sub(spaced_run, text)
+                    parts[i] = space(text)
+            if spaced and separator is None and i < last and not text[-1].isspace() and _block_ends(parts, i + 1):
+                parts[i] = parts[i].rstrip(" ") + " " + KEPT_SPACE    # the block's end (see space_han)
             if captures:
                 for capture in captures:
                     capture.append(data)
@@ -383,7 +434,7 @@ def search_meta(page: IndexedPage) -> str:
                    for name, value in meta.items())
 
 
-def index_copy(html: str, separator: str = SEPARATOR) -> Optional[str]:
+def index_copy(html: str, separator: Optional[str] = None) -> Optional[str]:
     """The page as Pagefind reads it: its indexed text spaced, the search keys in <head>;
     None for a page without a data-pagefind-body element (not indexed)."""
     if BODY_MARK not in html:
@@ -400,22 +451,46 @@ def index_copy(html: str, separator: str = SEPARATOR) -> Optional[str]:
 
 # ---------------------------------------------------------------- the index of a build
 
-def _prepare(job: tuple) -> tuple[str, Optional[str], bool]:
-    """Write the indexing copy of one page of the staging folder. Returns (path, hash, indexed):
-    the hash of a page that holds the data-pagefind-body mark (else None), and whether it has a
-    data-pagefind-body element, so is indexed. Runs in worker processes."""
+_SORT_DATE = re.compile(rb'data-pagefind-sort="date:([^"]*)"')
+
+
+def _prepare(job: tuple) -> tuple[str, Optional[str], bool, str]:
+    """Write the indexing copy of one page of the staging folder. Returns (path, hash, indexed,
+    date): the hash of a page that holds the data-pagefind-body mark (else None), whether it has
+    a data-pagefind-body element, so is indexed, and its sort date. Runs in worker processes."""
     staging, copies, rel = job
     data = (staging / rel).read_bytes()
     if BODY_MARK.encode() not in data:
-        return rel, None, False
+        return rel, None, False, ""
     digest = hashlib.sha1(data).hexdigest()
     copy = index_copy(data.decode("utf-8"))
     if copy is None:
-        return rel, digest, False
+        return rel, digest, False, ""
     target = copies / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(copy, encoding="utf-8")
-    return rel, digest, True
+    date = _SORT_DATE.search(data)
+    return rel, digest, True, date.group(1).decode("utf-8") if date else ""
+
+
+def part_count(pages: int) -> int:
+    """How many parts the bundle is made in (a function of the pages only, so that the bundle
+    does not depend on the machine): Pagefind indexes on about one core, so PARTS runs side by
+    side take about 1/PARTS of the time; search.js searches the parts together."""
+    return PARTS if pages >= PARTS_FROM else 1
+
+
+def split_parts(dated: list[tuple[str, str]], parts: int) -> list[list[str]]:
+    """The pages ((path, date) pairs) in `parts` parts of nearly equal size, by date, newest
+    first (then by path): a search sorted by date lists part 0's results, then part 1's…"""
+    ordered = sorted(sorted(dated), key=lambda page: page[1], reverse=True)
+    size, extra = divmod(len(ordered), parts)
+    out, start = [], 0
+    for k in range(parts):
+        end = start + size + (k < extra)
+        out.append([rel for rel, _ in ordered[start:end]])
+        start = end
+    return out
 
 
 def _html_files(staging: Path) -> list[str]:
@@ -455,21 +530,33 @@ def index_site(staging: Path, progress=None, workers: Optional[int] = None, reus
                 progress(f"搜索索引：{store.manifest['indexed']} 个条目页与上次相同，沿用上次的索引")
             return store.manifest["indexed"]
     executable = pagefind_executable()
+    workers = workers or default_workers()
     with tempfile.TemporaryDirectory(prefix="search-index-") as tmp:
         copies = Path(tmp) / "site"
         copies.mkdir()
         jobs = [(staging, copies, rel) for rel in files]
-        done = render_jobs(jobs, _prepare, workers or default_workers())
-        marked = {rel: digest for rel, digest, _ in done if digest is not None}
-        count = sum(indexed for _, _, indexed in done)
+        done = render_jobs(jobs, _prepare, workers)
+        marked = {rel: digest for rel, digest, _, _ in done if digest is not None}
+        dated = [(rel, date) for rel, _, indexed, date in done if indexed]
+        count = len(dated)
         if progress:
             progress(f"搜索索引：准备了 {count} 个条目页（{time.monotonic() - started:.1f} 秒）")
         if count == 0:
             return 0
-        run_pagefind(executable, copies, bundle, count)
+        parts = split_parts(dated, part_count(count))
+        runs = []
+        for k, part in enumerate(parts):
+            folder = Path(tmp) / f"part{k}"
+            for rel in part:
+                os.renames(copies / rel, folder / rel)
+            runs.append((folder, bundle if k == 0 else staging / f".{PAGEFIND_DIR}-part{k}", len(part)))
+        run_parts(executable, runs, workers)
+        for k in range(1, len(parts)):
+            os.replace(runs[k][1], bundle / part_path(k))
+        write_parts(bundle, len(parts))
     store.record(staging, marked, count, key)
     if progress:
-        progress(f"搜索索引：{count} 个条目，用时 {time.monotonic() - started:.1f} 秒")
+        progress(f"搜索索引：{count} 个条目（{len(parts)} 部分），用时 {time.monotonic() - started:.1f} 秒")
     return count
 
 

@@ -4,8 +4,9 @@ has changed. What goes into the copies is generator/search.py's business.
 
 - Pagefind (the extended binary of `pagefind-bin-extended`, run as a program; never its Python
   wrapper, which sleeps 0.1 s per page) writes `pagefind/` into the staging folder. It indexes on
-  one core; most of its time goes to reading the words of the pages and writing the fragments
-  and index chunks (README, Search: what drives its cost).
+  about one core, so a large bundle is made in parts by runs side by side (run_parts); most of its
+  time goes to the words of the pages and to compressing the fragments and index chunks (README,
+  Search: what drives its cost).
 - Its filter files come out in hash-map order; `stabilise` rewrites them sorted and renames them
   by content, so the whole bundle is byte-for-byte the same on every build.
 - Reuse: a manifest in the build cache (reuse.cache_dir of the output folder, beside the render
@@ -35,6 +36,10 @@ PAGEFIND_DIR = "pagefind"
 # What Pagefind writes besides the index that search.js does not load.
 UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+# The language Pagefind indexes the copies as: one without a word segmenter or a stemmer, so that the
+# words are the copies' own (search.py spaces every Han character); Pagefind's Chinese segmenter
+# would only cost time. The search page keeps its own lang; the bundle holds this one index.
+INDEX_LANGUAGE = "und"
 MANIFEST = "search-manifest.json"
 MANIFEST_VERSION = 1
 
@@ -57,7 +62,8 @@ def pagefind_executable() -> Path:
 
 def run_pagefind(executable: Path, copies: Path, bundle: Path, expected: int) -> None:
     """Index the folder of copies into `bundle`, make it reproducible, check it holds every page."""
-    command = [str(executable), "--site", str(copies), "--output-path", str(bundle)]
+    command = [str(executable), "--site", str(copies), "--output-path", str(bundle),
+               "--force-language", INDEX_LANGUAGE]
     try:
         run = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=3600)
     except OSError as exc:
@@ -75,6 +81,29 @@ def run_pagefind(executable: Path, copies: Path, bundle: Path, expected: int) ->
         raise failure(f"Pagefind 只索引了 {indexed} 个页面，应为 {expected} 个。")
     for name in UNUSED_BUNDLE_FILES:
         (bundle / name).unlink(missing_ok=True)
+
+
+def run_parts(executable: Path, runs: list[tuple[Path, Path, int]], workers: int) -> None:
+    """run_pagefind for each (copies, bundle, expected) of `runs`, up to `workers` at a time."""
+    if len(runs) == 1 or workers <= 1:
+        for run in runs:
+            run_pagefind(executable, *run)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=min(workers, len(runs))) as pool:
+        for future in [pool.submit(run_pagefind, executable, *run) for run in runs]:
+            future.result()
+
+
+def part_path(k: int) -> str:
+    """Where part k of the bundle lives inside pagefind/ (part 0 is pagefind/ itself)."""
+    return "" if k == 0 else f"part{k}/"
+
+
+def write_parts(bundle: Path, parts: int) -> None:
+    """pagefind/parts.json: the folders of the parts, for search.js ({"parts": ["", "part1/"]})."""
+    data = {"parts": [part_path(k) for k in range(parts)]}
+    (bundle / "parts.json").write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 # ---------------------------------------------------------------- a reproducible bundle

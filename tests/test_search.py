@@ -13,7 +13,7 @@ from generator import search, search_bundle
 from support import GOLDEN_SITE, NOW, tree_bytes
 from test_leaks import HELD_INDEX, HELD_TITLES, MARKERS
 
-BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+BESIDE_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) +| +(?=[\u4e00-\u9fff])")
 
 
 def build(cli, out, target="website", site=GOLDEN_SITE, report=None):
@@ -33,9 +33,10 @@ def bundle_texts(out):
             data = path.read_bytes()
             if data[:2] == b"\x1f\x8b":
                 data = gzip.decompress(data)
-            # Pagefind separates the words it segmented with U+200B: drop it, or a leak would hide
-            text = data.decode("utf-8", errors="replace").replace("\u200b", "")
-            texts[path.relative_to(out).as_posix()] = BETWEEN_HAN.sub("", text)   # and the index's spaces
+            # the stored text has a space beside every Han character, U+2060 for the page's spaces
+            # (search.py, space_han): drop them, or a leak would hide
+            text = data.decode("utf-8", errors="replace").replace("\u2060", "")
+            texts[path.relative_to(out).as_posix()] = BESIDE_HAN.sub("", text)
     return texts
 
 
@@ -72,9 +73,12 @@ def test_indexed_text_has_a_space_between_han_characters():
             '<p>1&lt;2 的“许可”<br>证书</p><script>var a = "中文<b>";</script></article><!-- 注释 --></body></html>')
     out = search.read_and_space(html, " ")[1]
     assert "<h1>许 可a决 定</h1>" in out and "1&lt;2 的“许 可”<br>证 书" in out
-    # the build's separator is U+200B (Pagefind reads the same words; the stored text has no spaces)
-    assert search.read_and_space(html)[1] == out.replace("许 可", "许\u200b可").replace("决 定", "决\u200b定") \
-        .replace("证 书", "证\u200b书")
+    # the build's spacing: every Han character a word, the text's spaces U+2060 words, U+2060 at a block's end
+    built = search.read_and_space(html)[1]
+    assert "<h1> 许  可 a 决  定 \u2060</h1>" in built and "<p>1&lt;2 \u2060  的 “ 许  可 ”<br> 证  书 \u2060</p>" in built
+    assert built.replace("<h1> 许  可 a 决  定 \u2060</h1>", "<h1>许 可a决 定</h1>").replace(
+        "1&lt;2 \u2060  的 “ 许  可 ”<br> 证  书 \u2060", "1&lt;2 的“许 可”<br>证 书") == out
+    assert search.space_han("见 附，2019年3月ISO 9001") == " 见  \u2060  附 ，2019 年 3 月 ISO \u2060 9001"
     for kept in ("<nav>导航文字</nav>", "<td>忽略</td>", ">泰质监</p>", 'var a = "中文<b>";', "<!-- 注释 -->",
                  "<!DOCTYPE html>", "<title>标题</title>"):
         assert kept in out, kept
@@ -126,7 +130,7 @@ def test_indexing_copy_carries_the_keys_in_metadata():
             '1/2026-00001</td></tr></table><h1>銀行許可</h1><p>正文</p></article></body></html>')
     copy = search.index_copy(html)
     assert copy.count("data-pagefind-meta=") == 1 + 6 and copy.index("pykeys") < copy.index("</head>")
-    assert 'data-pagefind-meta="title[content]" content="銀行許可"' in copy and "<h1>銀\u200b行\u200b許\u200b可</h1>" in copy
+    assert 'data-pagefind-meta="title[content]" content="銀行許可"' in copy and "<h1> 銀  行  許  可 \u2060</h1>" in copy
     assert 'data-pagefind-meta="tchars[content]" content="许 银"' in copy
     assert 'data-pagefind-meta="pinyin[content]" content="yin hang xu ke"' in copy
     assert 'data-pagefind-meta="cpinyin[content]" content="xing zheng xu ke"' in copy

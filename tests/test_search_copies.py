@@ -1,11 +1,12 @@
 """The indexing copies (generator/search.py) against the reference they replaced.
 
 The first implementation read each item page twice with html.parser (one pass for what it
-offers, one to write the copy); it is kept here, unchanged but for the separator it puts
+offers, one to write the copy); it is kept here, unchanged but for the spacing it puts
 between Han characters, as the reference. The one-pass reader must give the same copy, byte
 for byte, for every page of the example bureau and of the golden fixture (website and
-intranet), and for an item whose body holds every kind of Markdown output; with the build's
-separator (U+200B) the copy differs only in that character."""
+intranet), and for an item whose body holds every kind of Markdown output, both with a plain
+separator between Han characters and with the build's spacing (search.space_han, and U+2060
+at the end of a block's text, which the reference marks on the block's end tag)."""
 from __future__ import annotations
 
 import re
@@ -107,14 +108,23 @@ def _takes_text(value: Optional[str]) -> bool:
     return bool(value) and ":" not in value and "[" not in value
 
 
+SENTENCE_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li", "dl", "dt", "dd", "article",
+                 "section"}
+
+
 class _Spacer(HTMLParser):
+    """separator None: the build's spacing (search.space_han), and the last indexed text before
+    the end of a block (SENTENCE_TAGS, past inline end tags) ends with U+2060."""
+
     def __init__(self, separator):
         super().__init__(convert_charrefs=True)
         self.separator = separator
         self.out = []
         self.stack = []
+        self.pending = None         # where the last indexed text is in out, while only end tags follow
 
     def handle_starttag(self, tag, attrs):
+        self.pending = None
         self.out.append(self.get_starttag_text())
         if tag in VOID_TAGS:
             return
@@ -126,9 +136,13 @@ class _Spacer(HTMLParser):
         self.stack.append((tag, indexed))
 
     def handle_startendtag(self, tag, attrs):
+        self.pending = None
         self.out.append(self.get_starttag_text())
 
     def handle_endtag(self, tag):
+        if self.pending is not None and tag in SENTENCE_TAGS:
+            self.out[self.pending] = self.out[self.pending].rstrip(" ") + " \u2060"
+            self.pending = None
         self.out.append(f"</{tag}>")
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] == tag:
@@ -136,26 +150,38 @@ class _Spacer(HTMLParser):
                 break
 
     def handle_data(self, data):
+        self.pending = None
         if self.stack and self.stack[-1][0] in ("script", "style"):
             self.out.append(data)
             return
         text = escape(data, quote=False)
-        self.out.append(_BETWEEN_HAN.sub(self.separator, text) if self.stack and self.stack[-1][1] else text)
+        if not (self.stack and self.stack[-1][1]):
+            self.out.append(text)
+        elif self.separator is not None:
+            self.out.append(_BETWEEN_HAN.sub(self.separator, text))
+        else:
+            self.out.append(search.space_han(text))
+            if text and not text[-1].isspace():
+                self.pending = len(self.out) - 1
 
     def handle_comment(self, data):
+        self.pending = None
         self.out.append(f"<!--{data}-->")
 
     def handle_decl(self, decl):
+        self.pending = None
         self.out.append(f"<!{decl}>")
 
     def handle_pi(self, data):
+        self.pending = None
         self.out.append(f"<?{data}>")
 
     def unknown_decl(self, data):
+        self.pending = None
         self.out.append(f"<![{data}]>")
 
 
-def ref_spaced(html: str, separator: str = " ") -> str:
+def ref_spaced(html: str, separator: Optional[str] = " ") -> str:
     spacer = _Spacer(separator)
     spacer.feed(html)
     spacer.close()
@@ -167,7 +193,7 @@ def ref_changed_forms(text: str) -> set[str]:
     return {table[c] for c in set(text) if c in table and search.HAN_RUN.match(c)}
 
 
-def ref_index_copy(html: str, separator: str = " ") -> Optional[str]:
+def ref_index_copy(html: str, separator: Optional[str] = " ") -> Optional[str]:
     if "data-pagefind-body" not in html:
         return None
     page = ref_read_page(html)
@@ -210,8 +236,8 @@ def assert_same_copies(out, minimum):
             page, _ = search.read_and_space(html)
             reference = ref_read_page(html)
             assert (page.title, page.meta, page.categories) == (reference.title, reference.meta, reference.categories)
-            # the build's separator: the same copy, U+200B where the reference has its space
-            assert search.index_copy(html) == ref_index_copy(html, "\u200b"), rel
+            # the build's spacing (search.space_han, U+2060 at a block's end)
+            assert search.index_copy(html) == ref_index_copy(html, None), rel
     assert indexed >= minimum
 
 
@@ -394,5 +420,5 @@ def test_copies_made_in_worker_processes_are_the_same(tmp_path, cli):
                             {p.relative_to(copies).as_posix(): p.read_bytes() for p in copies.rglob("*.html")})
     assert results[1] == results[2]
     done, copies = results[2]
-    assert [rel for rel, _, _ in done] == files and len(copies) == sum(indexed for _, _, indexed in done) > 50
+    assert [rel for rel, _, _, _ in done] == files and len(copies) == sum(indexed for _, _, indexed, _ in done) > 50
     assert all(copies[rel] == search.index_copy(pages[rel.split("/", 1)[1]]).encode() for rel in copies)

@@ -1,5 +1,6 @@
 """The /search/ page as a person uses it — with the keyboard alone — and window.siteSearch's options,
 on the example bureau's website and intranet builds."""
+import json
 import re
 
 import pytest
@@ -9,11 +10,19 @@ from support import NOW, ROOT, screenshot
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
+    """The website's index in three parts (as a large site's is made; search.js searches them
+    together, by date across parts), the intranet's in one."""
+    from generator import search
     from generator.cli import main
     out = tmp_path_factory.mktemp("search-page")
-    for target in ("website", "intranet"):
-        assert main(["build", "--site", str(ROOT), "--target", target, "--now", NOW, "--out", str(out / target),
-                     "--quiet"]) == 0
+    for target, parts in (("website", 3), ("intranet", 1)):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(search, "PARTS_FROM", 1)
+            mp.setattr(search, "PARTS", parts)
+            assert main(["build", "--site", str(ROOT), "--target", target, "--now", NOW, "--out", str(out / target),
+                         "--quiet"]) == 0
+        assert json.loads((out / target / "pagefind" / "parts.json").read_text())["parts"] == \
+            ["", "part1/", "part2/"][:parts]
     return out
 
 
@@ -134,6 +143,8 @@ def test_site_search_options(builds, serve, page):
     assert data["pagedTotal"] == 12 and data["paged"] == data["all"][10:]
     assert data["none"] == 0
     assert data["browseTotal"] == len(data["browse"]) > 0 and all(r["year"] == "2025" for r in data["browse"])
+    browsed = [r["date"] for r in data["browse"]]         # Pagefind's date order, across the parts
+    assert browsed == sorted(browsed, reverse=True) and len(set(browsed)) > 3
     assert data["exact"][0]["url"] == "/quanli/chufa/2025-00016/"
     assert [r["url"] for r in data["index"]] == ["/quanli/xuke/2026-00070/"]
 

@@ -23,7 +23,9 @@
   var PAGE_SIZE = 10;
   var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]+/gu;
   var FACETS = ["category", "department", "year"];
-  var BETWEEN_HAN = /(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]) (?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}])/gu;
+  // The stored text has a space on each side of every Han character and U+2060 for each space of the
+  // page (generator/search.py, space_han): drop the first, turn the second back into one space.
+  var BESIDE_HAN = /(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]) | (?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}])/gu;
   var INTERNAL_META = ["tchars", "pinyin", "cpinyin", "pykeys", "keys"];
 
   function pageConfig() {
@@ -36,12 +38,52 @@
 
   var pagefindPromise = null, mapPromise = null;
 
+  /** The bundle is made in parts (pagefind/parts.json; generator/search.py): one Pagefind module per
+   *  part, searched together. A search sorted by date lists part 0's results first (the parts hold
+   *  the pages by date, newest first); otherwise the results are merged by score. */
+  function loadPart(path) {
+    return import(new URL("pagefind/" + path + "pagefind.js", ROOT).href).then(function (pf) {
+      return Promise.resolve(pf.options({ baseUrl: "/" })).then(function () { return pf.init(); })
+        .then(function () { return pf; });
+    });
+  }
+
+  function addCounts(into, counts) {
+    Object.keys(counts || {}).forEach(function (facet) {
+      var target = into[facet] = into[facet] || {};
+      Object.keys(counts[facet]).forEach(function (v) { target[v] = (target[v] || 0) + counts[facet][v]; });
+    });
+    return into;
+  }
+
+  function together(parts) {
+    if (parts.length === 1) return parts[0];
+    return {
+      search: function (term, options) {
+        return Promise.all(parts.map(function (pf) { return pf.search(term, options); })).then(function (found) {
+          var results = [].concat.apply([], found.map(function (s) { return s.results; }));
+          if (!(options && options.sort && Object.keys(options.sort).length)) {
+            results = results.map(function (r, i) { return [r, i]; })
+              .sort(function (a, b) { return b[0].score - a[0].score || a[1] - b[1]; })
+              .map(function (pair) { return pair[0]; });
+          }
+          return { results: results, filters: found.reduce(function (all, s) { return addCounts(all, s.filters); }, {}) };
+        });
+      },
+      filters: function () {
+        return Promise.all(parts.map(function (pf) { return pf.filters(); })).then(function (all) {
+          return all.reduce(addCounts, {});
+        });
+      },
+    };
+  }
+
   function loadPagefind() {
     if (!pagefindPromise) {
-      pagefindPromise = import(new URL("pagefind/pagefind.js", ROOT).href).then(function (pf) {
-        return Promise.resolve(pf.options({ baseUrl: "/" })).then(function () { return pf.init(); })
-          .then(function () { return pf; });
-      });
+      pagefindPromise = fetch(new URL("pagefind/parts.json", ROOT).href)
+        .then(function (r) { if (!r.ok) throw new Error("parts.json: " + r.status); return r.json(); })
+        .then(function (data) { return Promise.all(data.parts.map(loadPart)); })
+        .then(together);
       pagefindPromise.catch(function () { pagefindPromise = null; });
     }
     return pagefindPromise;
@@ -92,7 +134,7 @@
   }
 
   function parseQuery(raw, map) {
-    var text = normalise(String(raw || "").replace(/\u200b/g, ""), map).trim().replace(/\s+/g, " ").toLowerCase();
+    var text = normalise(String(raw || "").replace(/[\u200b\u2060]/g, ""), map).trim().replace(/\s+/g, " ").toLowerCase();
     var terms = text ? text.split(" ") : [];
     var letterForm = text.replace(/ü/g, "v");
     var pinyin = /^[a-z' ]+$/.test(letterForm) ? letterForm.replace(/[ ']/g, "") : "";
@@ -119,7 +161,8 @@
   /** A candidate's data, with what checking and display need computed once. */
   function prepare(data, map) {
     var meta = data.meta || {};
-    var content = String(data.content || "").replace(/\u200b/g, "").replace(BETWEEN_HAN, "");
+    var content = String(data.content || "").replace(/ ?\u2060 ?/g, "\u2060").replace(BESIDE_HAN, "")
+      .replace(/\u2060+/g, " ").trim();
     var chars = Array.from(content), norm = "", offsets = [];
     chars.forEach(function (ch, i) {
       var n = (map.get(ch) || ch).toLowerCase();
