@@ -142,12 +142,12 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
         check_destination(out_dir, root)
     load_cache = LoadCache.open(config) if reuse else None
     content = load_content(config, cache=load_cache, workers=workers, detach_bodies=True)
-    if load_cache is not None:
-        load_cache.save()
     progress(f"已读取 {len(content.items)} 个条目、{len(content.pages)} 个固定页面")
     plan = plan_target(config, content, target, now)
     plan.workers, plan.reuse = workers, reuse
     if plan.problems.errors and not keep_going:
+        if load_cache is not None:
+            load_cache.save()
         return BuildResult(plan, None, False)
     catalogue = build_catalogue(config, target, plan.published, plan.pages)
     store = OutputStore(out_dir) if reuse and write and out_dir is not None else None
@@ -156,6 +156,8 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     try:
         renderer = Renderer(catalogue, explicit_index=(target == "kiosk"), store=store, workers=workers,
                             progress=progress, spill_dir=staging)
+        if load_cache is not None:      # written while the workers render (this process mostly waits then)
+            renderer.meanwhile.append(load_cache.save)
         output = renderer.render_all()
         for contribute in CONTRIBUTORS:
             contribute(renderer, output, plan)

@@ -236,6 +236,7 @@ class Renderer:
         self.workers = workers
         self.progress = progress
         self.spill_dir = spill_dir         # command-line builds: the staging folder pages go to at once
+        self.meanwhile: list[Callable[[], None]] = []    # work of this process to do while workers render
         self._made: set = set()
         self.jobs: Optional[list] = None   # while render_all collects: pages still to render
         self.rendered = 0
@@ -291,7 +292,7 @@ class Renderer:
         self.cache.put(url, key, data)
         return data
 
-    def _flush(self, out: Output) -> None:
+    def _flush(self, out: Output, meanwhile: Optional[Callable[[], None]] = None) -> None:
         """Render the collected jobs, in worker processes when there are many. With a spill
         folder the pages go to disk as they are made (and the in-memory cache, which only the
         preview keeps across builds, is not filled)."""
@@ -301,7 +302,7 @@ class Renderer:
             out.files.spill_dir = self.spill_dir
         if self.workers > 1 and len(jobs) > 1:
             _WORKER_RENDERER[0] = self
-            results = render_jobs(jobs, _render_in_worker, self.workers, report)
+            results = render_jobs(jobs, _render_in_worker, self.workers, report, meanwhile)
             for (path, url, key, *_), data in zip(jobs, results):
                 self.rendered += 1
                 self.rendered_urls.append(url)
@@ -311,6 +312,8 @@ class Renderer:
                     self.cache.put(url, key, data)
                     out.files[path] = data
         else:
+            if meanwhile is not None:
+                meanwhile()
             for i, job in enumerate(jobs):
                 path, url, key, template, absolute_links, make_context, extra = job
                 if self.spill_dir is None:
@@ -360,10 +363,10 @@ class Renderer:
             self.cached(out, url, "page.html", (page.digest, tuple(attachments)),
                         lambda: dict(page=page_view(page, url), attachments=attachments))
         self.cached(out, "/404.html", "404.html", (), dict, absolute_links=cat.target == "website")
-        self._flush(out)
+        # the feeds are made in this process while the workers render the pages
+        meanwhile = ([lambda: self._feeds(out)] if cat.target == "website" else []) + self.meanwhile
+        self._flush(out, meanwhile=lambda: [work() for work in meanwhile])
         self._static(out)
-        if cat.target == "website":
-            self._feeds(out)
         return out
 
     def _feeds(self, out: Output) -> None:

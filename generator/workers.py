@@ -27,10 +27,13 @@ def _chunk(bounds: tuple[int, int]) -> list[bytes]:
     return [render_one(jobs[i]) for i in range(*bounds)]
 
 
-def render_jobs(jobs: list, render_one: Callable, workers: int, progress: Optional[Callable[[int], None]] = None
-                ) -> list[bytes]:
-    """render_one(job) for every job, in order; across `workers` processes when it pays."""
+def render_jobs(jobs: list, render_one: Callable, workers: int, progress: Optional[Callable[[int], None]] = None,
+                meanwhile: Optional[Callable[[], None]] = None) -> list[bytes]:
+    """render_one(job) for every job, in order; across `workers` processes when it pays.
+    `meanwhile()` is other work of this process, done while the workers render."""
     if workers <= 1 or len(jobs) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         results = []
         for i, job in enumerate(jobs):
             results.append(render_one(job))
@@ -46,7 +49,10 @@ def render_jobs(jobs: list, render_one: Callable, workers: int, progress: Option
         bounds = [(i, min(i + CHUNK, len(jobs))) for i in range(0, len(jobs), CHUNK)]
         results: list[bytes] = []
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for part in pool.imap(_chunk, bounds):
+            parts = pool.imap(_chunk, bounds)
+            if meanwhile is not None:
+                meanwhile()
+            for part in parts:
                 results.extend(part)
                 if progress and len(results) % 512 < CHUNK:
                     progress(len(results))
