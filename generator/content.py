@@ -10,7 +10,7 @@ import hashlib
 import os
 import pickle
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Optional
 
@@ -154,8 +154,9 @@ def _load_file(config: Config, dates: FileDates, rel: str, prefix_length: int, d
     else:
         record = _load_item(config, path, rel, parts, problems, dates)
     record = with_digest(record) if record is not None else None
-    if detach and isinstance(record, Item):
-        record = replace(record, body="", body_hash=_body_hash(record.body))
+    if detach and isinstance(record, Item):       # in place, like with_digest: the record is not shared yet
+        object.__setattr__(record, "body_hash", _body_hash(record.body))
+        object.__setattr__(record, "body", "")
     return record, problems
 
 
