@@ -13,7 +13,7 @@ It also:
 - rewrites links in item bodies for `file://`: links and images that would leave
   the folder become plain text, folder links get their `index.html`.
 
-Registered in `pipeline.CONTRIBUTORS`; does nothing for other targets.
+Registered in `pipeline.CONTRIBUTORS` and `pipeline.PAGE_FILTERS`; does nothing for other targets.
 """
 from __future__ import annotations
 
@@ -61,9 +61,11 @@ def contribute(renderer, output: Output, plan) -> None:
     renderer.put(output, CONFIG_URL, config_script(catalogue.config))
     renderer.put(output, SEARCH_URL, renderer.page("search.html", SEARCH_URL, keyboard_rows=KEYBOARD))
     _offer_elsewhere(renderer, output, plan)
-    for path, data in list(output.files.items()):
-        if path.endswith(".html"):
-            output.files[path] = offline_links(data.decode("utf-8")).encode("utf-8")
+
+
+def page_filter(target: str):
+    """pipeline.PAGE_FILTERS: every kiosk page is made safe for file:// as it is rendered."""
+    return offline_links if target == "kiosk" else None
 
 
 def _static(output: Output, config: Config) -> None:

@@ -36,8 +36,14 @@ from . import search as _search  # noqa: E402  (website, intranet: /search/ page
 CONTRIBUTORS.append(_search.search_page)
 FINISHERS.append(_search.indexer)
 
-from .kiosk import contribute as _kiosk  # noqa: E402  (touchscreen: offline search index, QR codes)
+from .kiosk import contribute as _kiosk, page_filter as _kiosk_links  # noqa: E402  (touchscreen: offline search index, QR codes)
 CONTRIBUTORS.append(_kiosk)
+# A page filter factory returns, for a target, a function applied to every rendered page (str -> str), or None.
+PAGE_FILTERS: list = [_kiosk_links]
+
+
+def page_filters(target: str) -> tuple:
+    return tuple(f for f in (make(target) for make in PAGE_FILTERS) if f is not None)
 
 from .dashboard import contribute as _intranet_dashboard  # noqa: E402  (compliance dashboard, annual report)
 CONTRIBUTORS.append(_intranet_dashboard)
@@ -155,7 +161,7 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     staging = new_staging(out_dir) if write and out_dir is not None else None
     try:
         renderer = Renderer(catalogue, explicit_index=(target == "kiosk"), store=store, workers=workers,
-                            progress=progress, spill_dir=staging)
+                            progress=progress, spill_dir=staging, page_filters=page_filters(target))
         if load_cache is not None:      # written while the workers render (this process mostly waits then)
             renderer.meanwhile.append(load_cache.save)
         output = renderer.render_all()

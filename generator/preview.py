@@ -27,7 +27,7 @@ from .config import Config, load_config
 from .content import LoadCache, load_content
 from .errors import ConfigError, Problem
 from .gitdates import FileDates, read_dates
-from .pipeline import CONTRIBUTORS, Plan, plan_target
+from .pipeline import CONTRIBUTORS, Plan, page_filters, plan_target
 from .render import Output, RenderCache, Renderer
 from .visibility import LABELS
 
@@ -118,7 +118,7 @@ class PreviewSite:
                       for i in valid for d in [plan.decisions[i.file]] if not d.published}
         catalogue = build_catalogue(config, self.target, shown, plan.pages)
         renderer = Renderer(catalogue, explicit_index=(self.target == "kiosk"), cache=self.render_cache,
-                            badges=badges)
+                            badges=badges, page_filters=page_filters(self.target))
         output = renderer.render_all()
         for contribute in CONTRIBUTORS:
             contribute(renderer, output, plan)

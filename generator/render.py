@@ -189,6 +189,8 @@ def _render(renderer: "Renderer", template: str, url: str, absolute_links: bool,
     html = renderer.env.get_template(template).render(
         site=renderer.site, nav=renderer.nav, fixed_pages=renderer.fixed_pages, page_url=url,
         absolute_links=absolute_links, explicit_index=renderer.explicit_index, **extra, **context)
+    for page_filter in renderer.page_filters:
+        html = page_filter(html)
     return html.encode("utf-8")
 
 
@@ -218,7 +220,8 @@ class Renderer:
     def __init__(self, catalogue: Catalogue, explicit_index: bool = False,
                  cache: Optional[RenderCache] = None, badges: Optional[dict[str, str]] = None,
                  store: Optional[OutputStore] = None, workers: int = 1,
-                 progress: Optional[Callable[[str], None]] = None, spill_dir: Optional[Path] = None):
+                 progress: Optional[Callable[[str], None]] = None, spill_dir: Optional[Path] = None,
+                 page_filters: tuple = ()):
         self.catalogue = catalogue
         self.config = catalogue.config
         self.cache = cache if cache is not None else RenderCache()
@@ -230,6 +233,7 @@ class Renderer:
         self.nav = tuple(category_link(c, catalogue) for c in catalogue.children(None))
         self.fixed_pages = tuple(Link(p.title, page_url(p)) for p in catalogue.pages)
         self.explicit_index = explicit_index
+        self.page_filters = page_filters   # str -> str, applied to every rendered page (the kiosk's offline links)
         self.badges = badges or {}
         self.extra_context: Optional[Callable[[str], dict]] = None   # target-specific names for a page
         self.store = store                 # the previous output, for command-line builds
