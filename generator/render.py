@@ -202,12 +202,14 @@ def _render_in_worker(job) -> Optional[bytes]:
     data = _render(renderer, template, url, absolute_links, extra, make_context())
     if renderer.spill_dir is None:
         return data
-    spill(renderer.spill_dir, path, data, _WORKER_MADE)
+    if _WORKER_MADE[0] != renderer.spill_dir:       # (also run in this process for a few jobs)
+        _WORKER_MADE[:] = [renderer.spill_dir, set()]
+    spill(renderer.spill_dir, path, data, _WORKER_MADE[1])
     return None
 
 
 _WORKER_RENDERER: list = [None]
-_WORKER_MADE: set = set()      # folders a worker has made in the spill folder
+_WORKER_MADE: list = [None, set()]      # the spill folder, and the folders made in it by this process
 
 
 class Renderer:
