@@ -42,7 +42,7 @@ def bundle_texts(out):
 
 def fragments(out):
     for name, text in bundle_texts(out).items():
-        if name.startswith("pagefind/fragment/"):
+        if "/fragment/" in name:
             yield json.loads(text[len("pagefind_dcd"):])
 
 
@@ -140,8 +140,10 @@ def test_indexing_copy_carries_the_keys_in_metadata():
 
 # ---------------------------------------------------------------- the bundle
 
-@pytest.mark.parametrize("target", ["website", "intranet"])
-def test_index_holds_exactly_the_published_items_and_nothing_held_back(target, tmp_path, cli):
+@pytest.mark.parametrize("target, parts", [("website", 1), ("intranet", 1), ("website", 3)])
+def test_index_holds_exactly_the_published_items_and_nothing_held_back(target, parts, tmp_path, cli, monkeypatch):
+    monkeypatch.setattr(search, "PARTS_FROM", 1)
+    monkeypatch.setattr(search, "PARTS", parts)
     out, report = tmp_path / target, tmp_path / "report.json"
     build(cli, out, target, report=report)
     published = {e["url"] for e in json.loads(report.read_text())["published"]}
@@ -165,6 +167,26 @@ def test_bundle_is_byte_for_byte_reproducible(tmp_path, cli):
     a, b = tree_bytes(tmp_path / "a" / "pagefind"), tree_bytes(tmp_path / "b" / "pagefind")
     assert a == b and len(a) >= 8
     assert not [n for n in a if n.startswith(("pagefind-ui", "pagefind-modular", "pagefind-component"))]
+
+
+def test_bundle_in_parts_is_reproducible_and_split_by_date(tmp_path, cli, monkeypatch):
+    """From PARTS_FROM pages on: PARTS bundles, each a whole Pagefind bundle, the newest pages first."""
+    assert search.part_count(search.PARTS_FROM - 1) == 1 and search.part_count(search.PARTS_FROM) == search.PARTS == 2
+    monkeypatch.setattr(search, "PARTS_FROM", 1)
+    build(cli, tmp_path / "a")
+    build(cli, tmp_path / "b")
+    a, b = tree_bytes(tmp_path / "a" / "pagefind"), tree_bytes(tmp_path / "b" / "pagefind")
+    assert a == b
+    bundle = tmp_path / "a" / "pagefind"
+    assert json.loads((bundle / "parts.json").read_text()) == {"parts": ["", "part1/"]}
+    dates = []
+    for part in (bundle, bundle / "part1"):
+        assert (part / "pagefind.js").is_file() and json.loads((part / "pagefind-entry.json").read_text())["languages"]
+        dates.append([json.loads(gzip.decompress(f.read_bytes())[len("pagefind_dcd"):])["meta"]["date"]
+                      for f in (part / "fragment").iterdir()])
+    assert abs(len(dates[0]) - len(dates[1])) <= 1 and min(dates[0]) >= max(dates[1])
+    assert search.split_parts([("b", "2026-01-02"), ("a", "2026-01-02"), ("c", "2025-12-31"), ("d", "")], 3) == \
+        [["a", "b"], ["c"], ["d"]]
 
 
 def test_cbor_codec_round_trips_pagefinds_files(tmp_path, cli):
