@@ -169,7 +169,7 @@ def read_body(config: Config, item: Item) -> str:
     if not item.body_hash:
         return item.body
     try:
-        text = (config.root / item.file).read_bytes().decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+        text = read_bytes(config.root / item.file).decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
         fences = FENCE.finditer(text)
         next(fences)
         body = text[next(fences).end():]
@@ -229,8 +229,22 @@ def _markdown_files(base: str, inner: str = ""):
             yield name, (stat.st_mtime_ns, stat.st_size, folder_mtime)
 
 
+def read_bytes(path) -> bytes:
+    """A file's bytes in four system calls (Path.read_bytes makes eight): read 20,000 times a build."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
 def _read(path: Path, rel: str, problems: Problems) -> Optional[str]:
-    data = path.read_bytes()
+    data = read_bytes(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -40,8 +40,9 @@ def file_keys(output: Output) -> dict[str, str]:
     """A key for every file of the output: the inputs' key of a rendered page, else a hash of
     its bytes, or of a copied file's path, size and mtime."""
     keys = dict(output.keys)
-    for rel, data in output.files.items():
-        keys.setdefault(rel, "sha1:" + hashlib.sha1(data).hexdigest())
+    for rel in output.files:
+        if rel not in keys:          # (a spilled page always has its key: it is not read back)
+            keys[rel] = "sha1:" + hashlib.sha1(output.files[rel]).hexdigest()
     for rel, source in output.copies.items():
         stat = source.stat()
         keys[rel] = f"copy:{source}:{stat.st_size}:{stat.st_mtime_ns}"
