@@ -41,6 +41,9 @@ class Content:
     reloaded: int = 0                                       # files read and parsed (not from the cache)
 
 
+SAVE_CHUNK = 500         # entries per pickle of the on-disk LoadCache
+
+
 class LoadCache:
     """Parsed files by path, reused while the file (and its attachments) stay unchanged.
 
@@ -66,9 +69,12 @@ class LoadCache:
         cache.path = cache_dir(config.content_dir) / "content.pickle"
         try:
             with open(cache.path, "rb") as stream:
-                stored_key, entries = pickle.load(stream)
-            if stored_key == key:
-                cache.entries = entries
+                stored_key, chunks = pickle.load(stream)
+                if stored_key == key:
+                    entries = {}
+                    for _ in range(chunks):
+                        entries.update(pickle.load(stream))
+                    cache.entries = entries
         except Exception:   # missing, truncated or from another version: start afresh
             pass
         return cache
@@ -80,8 +86,14 @@ class LoadCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             temp = path.with_suffix(f".{os.getpid()}.tmp")
+            # in chunks: one pickle of every entry keeps a memo of every object it wrote (at
+            # 100,000 items, hundreds of MB while the render workers run)
+            entries = list(self.entries.items())
+            chunks = [dict(entries[i:i + SAVE_CHUNK]) for i in range(0, len(entries), SAVE_CHUNK)]
             with open(temp, "wb") as stream:
-                pickle.dump((self.key, self.entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self.key, len(chunks)), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                for chunk in chunks:
+                    pickle.dump(chunk, stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, path)
         except OSError:
             pass

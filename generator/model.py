@@ -122,21 +122,21 @@ def with_digest(record):
     return record
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attachment:
     name: str          # file name as written, relative to the item
     size: int          # bytes
     kind: str          # 类型 shown to readers: PDF, Excel …
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrivacyHit:
     line: int
     kind: str          # "身份证号" or "手机号"
     masked: str        # what may be printed: 110105********002X
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One disclosure record, resolved: defaults applied, dates aware, category a leaf code."""
 
@@ -178,7 +178,7 @@ class Item:
         return self.lines.get(name, 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A fixed page under content/pages/."""
 

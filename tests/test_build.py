@@ -254,3 +254,19 @@ def test_an_item_edited_during_the_build_stops_it(golden_copy, tmp_path, cli, mo
     assert "Traceback" not in run.err
     assert tree_bytes(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
+def test_a_second_build_parses_no_file_again(golden_copy, tmp_path, cli, monkeypatch):
+    """The parsed content kept on disk (in chunks) is read back whole; an edited file alone is parsed again."""
+    from generator import content
+    out = tmp_path / "out"
+    monkeypatch.setattr(content, "SAVE_CHUNK", 3)     # several chunks even for the small fixture
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    parsed = []
+    real = content._load_file
+    monkeypatch.setattr(content, "_load_file", lambda config, dates, rel, *a: parsed.append(rel) or real(config, dates, rel, *a))
+    item = golden_copy / "content" / "fagui" / "xuke-3.md"
+    item.write_text(item.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    assert parsed == ["content/fagui/xuke-3.md"]
+    assert "补充说明" in (out / "quanli" / "xuke" / "2026-00003" / "index.html").read_text(encoding="utf-8")
