@@ -1,6 +1,7 @@
-"""The only code that writes a build to disk: all of it, or none of it.
+"""A build reaches its output folder here: all of it, or none of it.
 
-The new output is written into a temporary sibling folder and swapped in with
+The new output is written into a temporary sibling folder (the renderers write
+their pages into it as they go; this module adds the rest) and swapped in with
 renames (Lektor's `os.replace`), so a failed or interrupted build leaves the
 previous output exactly as it was and a web server never serves a mix.
 """

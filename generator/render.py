@@ -1,9 +1,10 @@
 """Catalogue -> rendered pages {output path: bytes}.
 
-Rendering never touches the disk (Hugo's publisher, Lektor's Artifact): it
-returns bytes, and `publish` is the only writer. Templates get an explicit
-context (see views.py), autoescaping on, and StrictUndefined so that a typo in
-a theme fails the build instead of printing nothing.
+Rendering never touches the output folder: the preview keeps the bytes in memory,
+and a build's renderers write each page, as it is made, into the staging folder
+that publish.py created and alone swaps in (or removes). Templates get an
+explicit context (see views.py), autoescaping on, and StrictUndefined so that a
+typo in a theme fails the build instead of printing nothing.
 """
 from __future__ import annotations
 
