@@ -208,22 +208,15 @@ def _render(renderer: "Renderer", template: str, url: str, absolute_links: bool,
     return html.encode("utf-8")
 
 
-def _render_in_worker(job) -> Optional[bytes]:
-    """In a forked worker: render without touching the parent's counters or caches; with a spill
-    folder, write the page there and send nothing back."""
+def _make(renderer: "Renderer", job) -> Optional[bytes]:
+    """One page job, in this process or a forked worker (which has its own copy of the renderer and
+    so of `_made`): with a spill folder the page is written there and nothing is sent back."""
     path, url, key, template, absolute_links, make_context, extra = job
-    renderer = _WORKER_RENDERER[0]
     data = _render(renderer, template, url, absolute_links, extra, make_context())
     if renderer.spill_dir is None:
         return data
-    if _WORKER_MADE[0] != renderer.spill_dir:       # (also run in this process for a few jobs)
-        _WORKER_MADE[:] = [renderer.spill_dir, set()]
-    spill(renderer.spill_dir, path, data, _WORKER_MADE[1])
+    spill(renderer.spill_dir, path, data, renderer._made)
     return None
-
-
-_WORKER_RENDERER: list = [None]
-_WORKER_MADE: list = [None, set()]      # the spill folder, and the folders made in it by this process
 
 
 class Renderer:
@@ -303,15 +296,18 @@ class Renderer:
         if self.jobs is not None:
             self.jobs.append(job)
         else:
-            out.files[path] = self._render_job(job)
+            self._deliver(out, job, _make(self, job))
 
-    def _render_job(self, job) -> bytes:
-        path, url, key, template, absolute_links, make_context, extra = job
+    def _deliver(self, out: Output, job, data: Optional[bytes]) -> None:
+        """Record a rendered job: spilled to disk (None), or bytes kept (and cached for the preview)."""
+        path, url, key = job[:3]
         self.rendered += 1
         self.rendered_urls.append(url)
-        data = _render(self, template, url, absolute_links, extra, make_context())
-        self.cache.put(url, key, data)
-        return data
+        if data is None:
+            out.files.spilled(path)
+        else:
+            self.cache.put(url, key, data)
+            out.files[path] = data
 
     def _flush(self, out: Output, meanwhile: Optional[Callable[[], None]] = None) -> None:
         """Render the collected jobs, in worker processes when there are many. With a spill
@@ -322,29 +318,14 @@ class Renderer:
         if self.spill_dir is not None:
             out.files.spill_dir = self.spill_dir
         if self.workers > 1 and len(jobs) > 1:
-            _WORKER_RENDERER[0] = self
-            results = render_jobs(jobs, _render_in_worker, self.workers, report, meanwhile)
-            for (path, url, key, *_), data in zip(jobs, results):
-                self.rendered += 1
-                self.rendered_urls.append(url)
-                if data is None:
-                    out.files.spilled(path)
-                else:
-                    self.cache.put(url, key, data)
-                    out.files[path] = data
+            results = render_jobs(jobs, lambda job: _make(self, job), self.workers, report, meanwhile)
+            for job, data in zip(jobs, results):
+                self._deliver(out, job, data)
         else:
             if meanwhile is not None:
                 meanwhile()
             for i, job in enumerate(jobs):
-                path, url, key, template, absolute_links, make_context, extra = job
-                if self.spill_dir is None:
-                    out.files[path] = self._render_job(job)
-                else:
-                    self.rendered += 1
-                    self.rendered_urls.append(url)
-                    spill(self.spill_dir, path, _render(self, template, url, absolute_links, extra, make_context()),
-                          self._made)
-                    out.files.spilled(path)
+                self._deliver(out, job, _make(self, job))
                 if report and i % 1000 == 999:
                     report(i + 1)
 
