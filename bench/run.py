@@ -415,6 +415,30 @@ def _memory(value: float) -> str:
     return f"{value / MiB:.0f} MiB" if value < 4 * 1024 * MiB else f"{value / MiB / 1024:.1f} GiB"
 
 
+
+def _ratio_rows(series, sizes, searchable_build: bool, measure: str, ours_any) -> list[str]:
+    """One row per size of the issue's ratios, in `measure` ("wall" or "cpu"; memory is always the peak)."""
+    rows = []
+    for n in sizes:
+        if ("hugo", n) not in series or not ours_any(n):
+            continue
+        hugo = series[("hugo", n)]
+        cold = series.get(("ours-nosearch", n)) or series[("ours", n)]
+        rebuild = series.get(("ours-rebuild", n)) or series.get(("ours-rebuild-nosearch", n))
+        both = series.get(("hugo+pagefind", n))
+        if both and searchable_build and ("ours", n) in series:
+            searchable = f"{series[('ours', n)].median(measure) / both.median(measure):.2f}"
+        elif measure == "cpu":
+            searchable = "—"
+        elif not searchable_build:
+            searchable = "— (our build has no search index)"
+        else:
+            searchable = "— (not run at this size)"
+        rebuilt = f"{rebuild.median(measure) / hugo.median(measure):.2f}" if rebuild else ""
+        rows.append(f"| {n:,} | {cold.median(measure) / hugo.median(measure):.2f} | "
+                    f"{cold.median('peak') / hugo.median('peak'):.2f} | {rebuilt} | {searchable} |")
+    return rows
+
 def tables(data: dict) -> str:
     versions = data["versions"]
     series = {}
@@ -461,37 +485,11 @@ def tables(data: dict) -> str:
                     "(goal ≤ 0.3) | no-change rebuild / Hugo cold (goal ≤ 0.2) | searchable: ours / (Hugo + "
                     "Pagefind) (goal ≤ 0.5) |",
                 "|---|---|---|---|---|"]
-        for n in sizes:
-            if ("hugo", n) not in series or not ours_any(n):
-                continue
-            hugo = series[("hugo", n)]
-            cold = series.get(("ours-nosearch", n)) or series[("ours", n)]
-            rebuild = series.get(("ours-rebuild", n)) or series.get(("ours-rebuild-nosearch", n))
-            both = series.get(("hugo+pagefind", n))
-            if not data["searchable"]:
-                searchable = "— (our build has no search index)"
-            elif both and ("ours", n) in series:
-                searchable = f"{series[('ours', n)].median('wall') / both.median('wall'):.2f}"
-            else:
-                searchable = "— (not run at this size)"
-            rebuilt = f"{rebuild.median('wall') / hugo.median('wall'):.2f}" if rebuild else ""
-            out.append(f"| {n:,} | {cold.median('wall') / hugo.median('wall'):.2f} | "
-                       f"{cold.median('peak') / hugo.median('peak'):.2f} | {rebuilt} | {searchable} |")
+        out += _ratio_rows(series, sizes, data["searchable"], "wall", ours_any)
         out += ["", "The same ratios in CPU time (user + sys; less sensitive to other work on the machine):", "",
                 "| items | cold, no search index | its peak memory | no-change rebuild | searchable |",
                 "|---|---|---|---|---|"]
-        for n in sizes:
-            if ("hugo", n) not in series or not ours_any(n):
-                continue
-            hugo = series[("hugo", n)]
-            cold = series.get(("ours-nosearch", n)) or series[("ours", n)]
-            rebuild = series.get(("ours-rebuild", n)) or series.get(("ours-rebuild-nosearch", n))
-            both = series.get(("hugo+pagefind", n))
-            searchable = f"{series[('ours', n)].median('cpu') / both.median('cpu'):.2f}" \
-                if both and data["searchable"] and ("ours", n) in series else "—"
-            rebuilt = f"{rebuild.median('cpu') / hugo.median('cpu'):.2f}" if rebuild else ""
-            out.append(f"| {n:,} | {cold.median('cpu') / hugo.median('cpu'):.2f} | "
-                       f"{cold.median('peak') / hugo.median('peak'):.2f} | {rebuilt} | {searchable} |")
+        out += _ratio_rows(series, sizes, data["searchable"], "cpu", ours_any)
     ours_sizes = [n for n in sizes if ours_any(n) and n >= 1000]
     if len(ours_sizes) > 1:
         out.append("")
