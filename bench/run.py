@@ -6,10 +6,10 @@ For each size N it writes (or reuses) the corpus of bench/corpus.py, commits it 
 a git repository of its own (as a bureau's site is), converts it for Hugo and Pelican,
 then, run after run, interleaved:
 
-- ours, cold: `build.py build --site CORPUS --now NOW --out …` after deleting the output
+- ours, cold: `build.py build --site CORPUS --now NOW --out …` after removing the output
   folder and anything a build left in the corpus root (a cache) or in --clear paths;
 - ours, no-change rebuild: the same command again, nothing changed;
-- Hugo, cold (`hugo --clock NOW`, output and cache deleted first);
+- Hugo, cold (`hugo --clock NOW`, output and cache removed first);
 - Hugo + Pagefind, when our website build includes a search index (pagefind/ appears in
   its output): Pagefind run on Hugo's output, indexing the item pages;
 - Pelican, cold (sizes up to --pelican-max only: it is slow).
@@ -17,9 +17,17 @@ then, run after run, interleaved:
 Each build is a child process: wall time (spawn to exit), CPU time (user + sys of the
 child and the processes it waited for, from wait4) and peak memory: the larger of the
 child's max RSS (wait4) and the peak of the summed PSS of its whole process tree (sampled
-every 50 ms from /proc, for builds that fan out to worker processes). Medians over the
+every 100 ms from /proc while the child has children: builds that fan out to worker processes). Medians over the
 runs are printed as Markdown tables, with the ratios of the issue's goals; every
 measurement goes to a JSON file.
+
+What a build leaves is not deleted between runs but moved into WORK/.trash, deleted when the
+series is over: on ext4, files created within about half a minute of deleting thousands of
+others are slow to make (inode allocation steps over the recently deleted inodes: perf puts
+up to a fifth of a 10,000-item build in recently_deleted/find_inode_bit when the previous
+output was deleted just before), so deleting the previous output made every build after the
+first slower, by an amount that grew run after run. For the same reason the runner waits
+--settle seconds after preparing a corpus or emptying an old trash, before the first run.
 """
 from __future__ import annotations
 
@@ -70,17 +78,24 @@ class Measure:
     tree_pss: int = 0  # bytes: the highest summed PSS of the process tree seen by the sampler
 
 
-def _children_map() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants, from the kernel's list of each thread's children (reading
+    only this tree's entries: scanning all of /proc on every sample cost the build measured)."""
+    pids, stack = [], [pid]
+    while stack:
+        p = stack.pop()
+        pids.append(p)
+        try:
+            tids = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for tid in tids:
             try:
-                with open(f"/proc/{name}/stat", "rb") as f:
-                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            tree.setdefault(ppid, []).append(int(name))
-    return tree
+                with open(f"/proc/{p}/task/{tid}/children", "rb") as f:
+                    stack.extend(int(c) for c in f.read().split())
+            except (OSError, ValueError):
+                pass
+    return pids
 
 
 def _pss(pid: int) -> int:
@@ -95,21 +110,21 @@ def _pss(pid: int) -> int:
 
 
 class _TreeSampler(threading.Thread):
-    """Peak of the summed PSS of a process and its descendants."""
+    """Peak of the summed PSS of a process and its descendants, while it has any: a lone
+    process's peak is its max RSS, which wait4 reports exactly. Reading smaps_rollup walks the
+    process's page tables, so it is read only when needed and ten times a second: read every
+    50 ms of a lone Hugo (and /proc scanned whole), it had added 5-20 % to Hugo's wall time."""
 
-    def __init__(self, pid: int, interval: float = 0.05):
+    def __init__(self, pid: int, interval: float = 0.1):
         super().__init__(daemon=True)
         self.pid, self.interval, self.peak = pid, interval, 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
-            tree, pids, stack = _children_map(), [], [self.pid]
-            while stack:
-                pid = stack.pop()
-                pids.append(pid)
-                stack.extend(tree.get(pid, ()))
-            self.peak = max(self.peak, sum(_pss(p) for p in pids))
+            pids = _tree(self.pid)
+            if len(pids) > 1:
+                self.peak = max(self.peak, sum(_pss(p) for p in pids))
             self.done.wait(self.interval)
 
 
@@ -243,17 +258,40 @@ def prepare(n: int, work: Path, tools: set[str], git: bool, log) -> dict:
     return {"sites": sites, "states": made.states, "tables": made.tables}
 
 
-def clear_build_state(root: Path, out_parent: Path, extra: list[Path]) -> None:
+class Trash:
+    """Where what a build left goes until the series is over (see the head of this module):
+    a rename within the work folder, on the same file system, instead of a deletion."""
+
+    def __init__(self, work: Path):
+        self.folder = work / ".trash"
+        self.count = 0
+        self.emptied = False
+        if self.folder.exists():        # left by an interrupted series
+            self.empty()
+
+    def discard(self, path: Path) -> None:
+        if not (path.exists() or path.is_symlink()):
+            return
+        self.folder.mkdir(exist_ok=True)
+        self.count += 1
+        try:
+            os.rename(path, self.folder / f"{self.count}-{path.name}")
+        except OSError:                 # another file system (a --clear path): delete it
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+
+    def empty(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.emptied = True
+
+
+def clear_build_state(root: Path, out_parent: Path, extra: list[Path], trash: Trash) -> None:
     """Everything a previous build of ours left: output, caches in the corpus root, --clear paths."""
     keep = {"site.toml", "content", ".git", corpus_mod.MARKER}
-    for entry in root.iterdir():
+    for entry in sorted(root.iterdir()):
         if entry.name not in keep:
-            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+            trash.discard(entry)
     for path in [out_parent, *extra]:
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
+        trash.discard(path)
 
 
 def count_files(folder: Path) -> int:
@@ -315,6 +353,14 @@ def run(args) -> dict:
         print(message, file=sys.stderr, flush=True)
 
     log(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (shared with other work)")
+    trash = Trash(work)
+    try:
+        return _series(args, work, tools, hugo, pelican, pagefind, versions, trash, log)
+    finally:
+        trash.empty()
+
+
+def _series(args, work: Path, tools: set[str], hugo, pelican, pagefind, versions: dict, trash: Trash, log) -> dict:
     ours_cmd = [args.python, str(args.checkout / "build.py"), "build", "--now", NOW, "--quiet", *args.ours_args]
     nosearch_cmd = [args.python, "-c", WITHOUT_SEARCH, str(args.checkout), "build", "--now", NOW, "--quiet",
                     *args.ours_args]
@@ -324,6 +370,9 @@ def run(args) -> dict:
     for n in args.sizes:
         log(f"N = {n:,}: preparing")
         prepared = prepare(n, work, tools, not args.no_git, log)
+        if args.settle > 0:         # let the file system finish with what preparing (or a trash) deleted
+            log(f"  waiting {args.settle:g} s for the file system to settle")
+            time.sleep(args.settle)
         sites = prepared["sites"]
         info[n] = {"states": prepared["states"], "tables": prepared["tables"]}
         series = {name: Series(name, n) for name in ("ours", "ours-rebuild", "ours-nosearch", "ours-rebuild-nosearch",
@@ -346,23 +395,23 @@ def run(args) -> dict:
         for r in range(1, args.runs + 1):
             if "ours" in tools and searchable and n > args.search_max:
                 # too big to index on this machine: only the build without search index, and its rebuild
-                clear_build_state(sites["corpus"], ours_out, args.clear)
+                clear_build_state(sites["corpus"], ours_out, args.clear, trash)
                 ours("ours-nosearch", nosearch_cmd + site_args, r)
                 if not args.no_rebuild:
                     ours("ours-rebuild-nosearch", nosearch_cmd + site_args, r)
             elif "ours" in tools:
-                clear_build_state(sites["corpus"], ours_out, args.clear)
+                clear_build_state(sites["corpus"], ours_out, args.clear, trash)
                 ours("ours", ours_cmd + site_args, r)
                 if not args.no_rebuild:
                     ours("ours-rebuild", ours_cmd + site_args, r)
                 searchable = searchable or (ours_out / "website" / "pagefind").is_dir()
                 if searchable and not args.no_without_search:
-                    clear_build_state(sites["corpus"], ours_out, args.clear)
+                    clear_build_state(sites["corpus"], ours_out, args.clear, trash)
                     ours("ours-nosearch", nosearch_cmd + site_args, r)
             if "hugo" in tools:
                 site = sites["hugo"]
                 for leftover in ("public", "resources", ".hugo-cache"):
-                    shutil.rmtree(site / leftover, ignore_errors=True)
+                    trash.discard(site / leftover)
                 cmd = [str(hugo), "--source", str(site), "--destination", str(site / "public"), "--clock", NOW,
                        "--cacheDir", str(site / ".hugo-cache"), "--quiet"]
                 m = measure(cmd, logs / f"hugo-{n}-{r}.log")
@@ -381,7 +430,7 @@ def run(args) -> dict:
                             f"{m.peak / MiB:7.0f} MiB")
             if "pelican" in tools and n <= args.pelican_max:
                 site = sites["pelican"]
-                shutil.rmtree(site / "output", ignore_errors=True)
+                trash.discard(site / "output")
                 cmd = [str(pelican), str(site / "content"), "-s", str(site / "pelicanconf.py"),
                        "-o", str(site / "output"), "--quiet"]
                 m = measure(cmd, logs / f"pelican-{n}-{r}.log", cwd=site)
@@ -535,6 +584,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--search-max", type=int, default=10_000,
                         help="largest N for our searchable build (above it only the build without search index "
                              "runs: Pagefind took 3-4 GiB at 10,000 items)")
+    parser.add_argument("--settle", type=float, default=30,
+                        help="seconds to wait after preparing a corpus, before its first run (default 30; "
+                             "see the head of this file)")
     parser.add_argument("--pagefind-always", action="store_true",
                         help="time Pagefind on Hugo's output even when our build has no search index")
     args = parser.parse_args(argv)

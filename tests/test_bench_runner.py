@@ -1,0 +1,41 @@
+"""bench/run.py: what a build leaves is moved aside between runs and deleted when the series ends."""
+from __future__ import annotations
+
+import sys
+
+from support import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+import run as bench_run  # noqa: E402
+
+
+def _site(root):
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "a.md").write_text("x", encoding="utf-8")
+    (root / "site.toml").write_text("", encoding="utf-8")
+    (root / ".zwgk-cache").mkdir()
+    (root / ".zwgk-cache" / "c").write_text("cached", encoding="utf-8")
+    (root / "stray.txt").write_text("left by a build", encoding="utf-8")
+
+
+def test_clear_build_state_moves_what_builds_left_into_the_trash(tmp_path):
+    work, root, out = tmp_path / "work", tmp_path / "work" / "site", tmp_path / "work" / "out"
+    _site(root)
+    (out / "website" / "a").mkdir(parents=True)
+    (out / "website" / "a" / "index.html").write_text("page", encoding="utf-8")
+    trash = bench_run.Trash(work)
+    bench_run.clear_build_state(root, out, [work / "missing"], trash)
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site.toml"]
+    assert not out.exists()
+    kept = sorted(p.name for p in trash.folder.iterdir())
+    assert kept == ["1-.zwgk-cache", "2-stray.txt", "3-out"]
+    assert (trash.folder / "3-out" / "website" / "a" / "index.html").read_text(encoding="utf-8") == "page"
+    trash.empty()
+    assert not trash.folder.exists() and (root / "content" / "a.md").exists()
+
+
+def test_a_trash_left_by_an_interrupted_series_is_emptied_first(tmp_path):
+    (tmp_path / ".trash" / "1-out").mkdir(parents=True)
+    trash = bench_run.Trash(tmp_path)
+    assert trash.emptied and not trash.folder.exists()
+    assert not bench_run.Trash(tmp_path / "fresh").emptied
