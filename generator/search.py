@@ -54,7 +54,7 @@ from html.parser import attrfind_tolerant, tagfind_tolerant
 from pathlib import Path
 from typing import Optional
 
-from .search_bundle import (PAGEFIND_DIR, BundleStore, failure, link_bundle, pagefind_executable, part_path,
+from .search_bundle import (PAGEFIND_DIR, BundleStore, failure, link_part, pagefind_executable, part_path,
                             previous_output, recipe, run_parts, write_parts)
 
 SEARCH_TARGETS = ("website", "intranet")
@@ -481,9 +481,21 @@ def part_count(pages: int) -> int:
 
 
 def split_parts(dated: list[tuple[str, str]], parts: int) -> list[list[str]]:
-    """The pages ((path, date) pairs) in `parts` parts of nearly equal size, by date, newest
-    first (then by path): a search sorted by date lists part 0's results, then part 1's…"""
+    """The pages ((path, date) pairs) in `parts` parts by date, newest first (then by path): a
+    search sorted by date lists part 0's results, then part 1's…
+
+    Parts end at month boundaries near the equal-size cuts — the month of the page at each cut
+    goes wholly to the newer part —, so that a new item, or an edited one, changes one part
+    only and the others keep their bundle (search_bundle.BundleStore). Where that leaves a part
+    empty (pages of a few months only), the cuts fall at equal sizes."""
     ordered = sorted(sorted(dated), key=lambda page: page[1], reverse=True)
+    months = [date[:7] for _, date in ordered]
+    bounds = [months[min(len(ordered) - 1, (k * len(ordered)) // parts)] for k in range(1, parts)]
+    out: list[list[str]] = [[] for _ in range(parts)]
+    for (rel, _), month in zip(ordered, months):
+        out[sum(month < bound for bound in bounds)].append(rel)
+    if all(out):
+        return out
     size, extra = divmod(len(ordered), parts)
     out, start = [], 0
     for k in range(parts):
@@ -510,53 +522,63 @@ def index_site(staging: Path, progress=None, workers: Optional[int] = None, reus
     """Index the item pages of a complete staging folder into staging/pagefind/. Returns the
     number of pages indexed. Raises ConfigError (with a plain message) when Pagefind fails.
 
-    When the staging folder will replace an output whose bundle indexed exactly the same pages
-    (same bytes) with the same code, that bundle is hard-linked instead (search_bundle.py);
-    `reuse=False` (--no-cache) indexes afresh all the same. `workers` processes prepare the
-    copies (default: one per core)."""
+    When the staging folder will replace an output whose bundle has a part made from exactly the
+    same pages (same bytes) with the same code, that part is hard-linked instead of indexed, and
+    its pages are not prepared (search_bundle.py); `reuse=False` (--no-cache) indexes afresh all
+    the same. `workers` processes prepare the copies (default: one per core)."""
     from .workers import default_workers, render_jobs
     started = time.monotonic()
     bundle = staging / PAGEFIND_DIR
     files = _html_files(staging)
     store = BundleStore(previous_output(staging))
     key = recipe()
-    if reuse and store.manifest.get("recipe") == key:
-        marked = store.marked_pages(staging, files, BODY_MARK.encode())
-        previous = store.reusable(marked, key)
-        if previous is not None:
-            link_bundle(previous, bundle)
-            store.record(staging, marked, store.manifest["indexed"], key)
-            if progress:
-                progress(f"搜索索引：{store.manifest['indexed']} 个条目页与上次相同，沿用上次的索引")
-            return store.manifest["indexed"]
-    executable = pagefind_executable()
     workers = workers or default_workers()
+    usable = reuse and store.manifest.get("recipe") == key
+    marked = store.marked_pages(staging, files, BODY_MARK.encode()) if usable else {}
+    known = store.known(marked) if usable else {}
     with tempfile.TemporaryDirectory(prefix="search-index-") as tmp:
         copies = Path(tmp) / "site"
         copies.mkdir()
-        jobs = [(staging, copies, rel) for rel in files]
-        done = render_jobs(jobs, _prepare, workers)
-        marked = {rel: digest for rel, digest, _, _ in done if digest is not None}
-        dated = [(rel, date) for rel, _, indexed, date in done if indexed]
-        count = len(dated)
-        if progress:
-            progress(f"搜索索引：准备了 {count} 个条目页（{time.monotonic() - started:.1f} 秒）")
+
+        def prepare(rels: list[str]) -> list[tuple]:
+            return render_jobs([(staging, copies, rel) for rel in rels], _prepare, workers) if rels else []
+
+        done = prepare([rel for rel in marked if rel not in known] if usable else files)
+        if not usable:
+            marked = {rel: digest for rel, digest, _, _ in done if digest is not None}
+        dates = {rel: date for rel, date in known.items() if date is not None}
+        dates.update({rel: date for rel, digest, indexed, date in done if indexed})
+        count = len(dates)
         if count == 0:
             return 0
-        parts = split_parts(dated, part_count(count))
+        parts = split_parts(sorted(dates.items()), part_count(count))
+        previous = {k: store.reusable_part(k, part, marked, key) for k, part in enumerate(parts)} if usable else {}
+        fresh = [k for k in range(len(parts)) if previous.get(k) is None]
+        copied = {rel for rel, _, indexed, _ in done if indexed}
+        prepare([rel for k in fresh for rel in parts[k] if rel not in copied])
+        if progress:
+            progress(f"搜索索引：准备了 {sum(len(parts[k]) for k in fresh)} 个条目页（{time.monotonic() - started:.1f} 秒）")
         runs = []
-        for k, part in enumerate(parts):
+        for k in fresh:
             folder = Path(tmp) / f"part{k}"
-            for rel in part:
+            for rel in parts[k]:
                 os.renames(copies / rel, folder / rel)
-            runs.append((folder, bundle if k == 0 else staging / f".{PAGEFIND_DIR}-part{k}", len(part)))
-        run_parts(executable, runs, workers)
+            runs.append((folder, bundle if k == 0 else staging / f".{PAGEFIND_DIR}-part{k}", len(parts[k])))
+        if runs:
+            run_parts(pagefind_executable(), runs, workers)
+        bundle.mkdir(exist_ok=True)
         for k in range(1, len(parts)):
-            os.replace(runs[k][1], bundle / part_path(k))
-        write_parts(bundle, len(parts))
-    store.record(staging, marked, count, key)
+            if k in fresh:
+                os.replace(staging / f".{PAGEFIND_DIR}-part{k}", bundle / part_path(k))
+        for k, source in sorted(previous.items()):
+            if source is not None:
+                link_part(source, k, bundle)
+        write_parts(bundle, len(parts), store.out_dir / PAGEFIND_DIR if usable and store.out_dir else None)
+    store.record(staging, marked, dates, parts, key)
     if progress:
-        progress(f"搜索索引：{count} 个条目（{len(parts)} 部分），用时 {time.monotonic() - started:.1f} 秒")
+        kept = len(parts) - len(fresh)
+        how = f"沿用上次的 {kept} 部分，重新索引 {len(fresh)} 部分" if kept else f"{len(parts)} 部分"
+        progress(f"搜索索引：{count} 个条目（{how}），用时 {time.monotonic() - started:.1f} 秒")
     return count
 
 

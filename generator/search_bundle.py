@@ -9,11 +9,14 @@ has changed. What goes into the copies is generator/search.py's business.
   Search: what drives its cost).
 - Its filter files come out in hash-map order; `stabilise` rewrites them sorted and renames them
   by content, so the whole bundle is byte-for-byte the same on every build.
-- Reuse: a manifest in the build cache (reuse.cache_dir of the output folder, beside the render
-  cache's) records the recipe (this code, the dependencies' versions), a hash of every indexed
-  page and the identity of every bundle file. A build whose indexed pages are the same set with
-  the same bytes, made by the same recipe, over an output whose bundle is untouched, hard-links
-  that bundle instead of running Pagefind. Anything else indexes afresh.
+- Reuse, part by part: a manifest in the build cache (reuse.cache_dir of the output folder, beside
+  the render cache's) records the recipe (this code, the dependencies' versions), a hash and the
+  sort date of every indexed page, and for each part of the bundle its pages and the identity of
+  its files. A part whose pages are the same set with the same bytes, made by the same recipe,
+  over an output whose part is untouched, is hard-linked instead of indexed again; the others
+  are indexed afresh (search.split_parts cuts the parts at month boundaries, so that one new or
+  edited item changes one part). Pages whose hash the manifest knows are not prepared again
+  unless their part is indexed again.
 """
 from __future__ import annotations
 
@@ -41,7 +44,7 @@ UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui
 # would only cost time. The search page keeps its own lang; the bundle holds this one index.
 INDEX_LANGUAGE = "und"
 MANIFEST = "search-manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 def failure(message: str) -> ConfigError:
@@ -100,10 +103,19 @@ def part_path(k: int) -> str:
     return "" if k == 0 else f"part{k}/"
 
 
-def write_parts(bundle: Path, parts: int) -> None:
-    """pagefind/parts.json: the folders of the parts, for search.js ({"parts": ["", "part1/"]})."""
-    data = {"parts": [part_path(k) for k in range(parts)]}
-    (bundle / "parts.json").write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+def write_parts(bundle: Path, parts: int, previous: Optional[Path] = None) -> None:
+    """pagefind/parts.json: the folders of the parts, for search.js ({"parts": ["", "part1/"]});
+    the previous bundle's file, hard-linked, when it says the same."""
+    data = (json.dumps({"parts": [part_path(k) for k in range(parts)]}, separators=(",", ":")) + "\n").encode()
+    target = bundle / "parts.json"
+    if previous is not None:
+        try:
+            if (previous / "parts.json").read_bytes() == data:
+                os.link(previous / "parts.json", target)
+                return
+        except OSError:
+            pass
+    target.write_bytes(data)
 
 
 # ---------------------------------------------------------------- a reproducible bundle
@@ -247,12 +259,25 @@ def _identity(path: Path) -> list:
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
 
-def bundle_files(bundle: Path) -> dict[str, list]:
-    return {p.relative_to(bundle).as_posix(): _identity(p) for p in sorted(bundle.rglob("*")) if p.is_file()}
+_PART_DIR = re.compile(r"part\d+")
+
+
+def part_files(bundle: Path, k: int) -> dict[str, list]:
+    """{path inside the part's folder: identity} of the files of part k of a bundle (part 0:
+    pagefind/ less the other parts' folders and parts.json)."""
+    folder = bundle / part_path(k)
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if k == 0 and (rel == "parts.json" or _PART_DIR.fullmatch(rel.split("/", 1)[0])):
+            continue
+        if path.is_file():
+            found[rel] = _identity(path)
+    return found
 
 
 class BundleStore:
-    """The previous output's bundle and the manifest of what it was made from."""
+    """The previous output's bundle and the manifest of what its parts were made from."""
 
     def __init__(self, out_dir: Optional[Path]):
         self.out_dir = out_dir.absolute() if out_dir is not None else None
@@ -264,9 +289,11 @@ class BundleStore:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        shape = {"recipe": str, "pages": dict, "indexed": int, "files": dict, "bundle": dict}
+        shape = {"recipe": str, "pages": dict, "dates": dict, "files": dict, "parts": list}
         if isinstance(data, dict) and data.get("version") == MANIFEST_VERSION and data.get("out") == str(self.out_dir) \
-                and all(isinstance(data.get(k), t) for k, t in shape.items()):
+                and all(isinstance(data.get(k), t) for k, t in shape.items()) \
+                and all(isinstance(part, dict) and isinstance(part.get("pages"), list)
+                        and isinstance(part.get("files"), dict) for part in data["parts"]):
             self.manifest = data          # else a manifest of another version, or damaged: not used
 
     def marked_pages(self, staging: Path, files: list[str], mark: bytes) -> dict[str, str]:
@@ -290,20 +317,30 @@ class BundleStore:
                 pages[rel] = hashlib.sha1(data).hexdigest()
         return pages
 
-    def reusable(self, marked: dict[str, str], key: str) -> Optional[Path]:
-        """The previous bundle, if it was made from exactly the pages `marked` ({path: sha1}),
-        with the same recipe `key`, and is untouched since; else None."""
-        if not self.manifest or self.manifest.get("recipe") != key or self.manifest.get("pages") != marked:
+    def known(self, marked: dict[str, str]) -> dict[str, Optional[str]]:
+        """For the pages of `marked` whose bytes the manifest knows: their sort date, or None
+        for a page that holds the mark but was not indexed."""
+        pages, dates = self.manifest.get("pages", {}), self.manifest.get("dates", {})
+        return {rel: dates.get(rel) if isinstance(dates.get(rel), str) else None
+                for rel, sha in marked.items() if pages.get(rel) == sha}
+
+    def reusable_part(self, k: int, pages: list[str], marked: dict[str, str], key: str) -> Optional[Path]:
+        """The previous bundle's part k, if it was made from exactly `pages` with the bytes of
+        `marked`, with the same recipe `key`, and is untouched since; else None."""
+        parts = self.manifest.get("parts", [])
+        if self.manifest.get("recipe") != key or k >= len(parts) or parts[k]["pages"] != pages \
+                or any(self.manifest["pages"].get(rel) != marked.get(rel) for rel in pages):
             return None
         bundle = self.out_dir / PAGEFIND_DIR
         try:
-            if not bundle.is_dir() or bundle_files(bundle) != self.manifest.get("bundle"):
+            if not (bundle / part_path(k)).is_dir() or part_files(bundle, k) != parts[k]["files"]:
                 return None
         except OSError:
             return None
         return bundle
 
-    def record(self, staging: Path, marked: dict[str, str], indexed: int, key: str) -> None:
+    def record(self, staging: Path, marked: dict[str, str], dates: dict[str, str], parts: list[list[str]],
+               key: str) -> None:
         """Remember what the staging folder's bundle was made from (its files keep their
         identity when the staging folder becomes the output). A manifest that cannot be
         written only costs the next build its reuse."""
@@ -311,8 +348,10 @@ class BundleStore:
             return
         try:
             files = {rel: [sha, _identity(staging / rel)] for rel, sha in marked.items()}
+            bundle = staging / PAGEFIND_DIR
             data = {"version": MANIFEST_VERSION, "out": str(self.out_dir), "recipe": key, "pages": marked,
-                    "indexed": indexed, "files": files, "bundle": bundle_files(staging / PAGEFIND_DIR)}
+                    "dates": dates, "files": files,
+                    "parts": [{"pages": part, "files": part_files(bundle, k)} for k, part in enumerate(parts)]}
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temp = self.path.with_name(f"{MANIFEST}.{os.getpid()}.tmp")
             temp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
@@ -321,15 +360,14 @@ class BundleStore:
             pass
 
 
-def link_bundle(source: Path, target: Path) -> None:
-    """The previous bundle's files, hard-linked (copied where links fail)."""
-    for path in sorted(source.rglob("*")):
-        dest = target / path.relative_to(source)
-        if path.is_dir():
-            dest.mkdir(parents=True, exist_ok=True)
-            continue
+def link_part(previous: Path, k: int, bundle: Path) -> None:
+    """Part k of the previous bundle, its files hard-linked (copied where links fail) into the
+    same place of `bundle`."""
+    source, target = previous / part_path(k), bundle / part_path(k)
+    for rel in part_files(previous, k):
+        dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(path, dest)
+            os.link(source / rel, dest)
         except OSError:
-            shutil.copy2(path, dest)
+            shutil.copy2(source / rel, dest)

@@ -1,9 +1,11 @@
-"""Reusing the previous output's search bundle (generator/search_bundle.py): a build whose indexed
-pages are the same set with the same bytes hard-links the previous pagefind/ folder instead of
-running Pagefind; any change of an indexed page, of the set, of the bundle or of the code that
-makes it indexes afresh. Pagefind runs are counted through a wrapper around the real binary."""
+"""Reusing the previous output's search bundle (generator/search_bundle.py), part by part: a part
+whose indexed pages are the same set with the same bytes is hard-linked from the previous pagefind/
+folder instead of indexed by Pagefind; any change of one of its pages, of its set, of its files or of
+the code that makes it indexes it afresh. Pagefind runs are counted through a wrapper around the
+real binary."""
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import stat
@@ -111,14 +113,19 @@ def test_a_touched_bundle_or_other_code_is_indexed_again(tmp_path, cli, golden_c
     assert runs() == 3
 
 
-@pytest.mark.parametrize("damage", ["not json", '{"version": 1}', "indexed"])
+@pytest.mark.parametrize("damage", ["not json", '{"version": 2}', "version 1", "dates", "a part"])
 def test_a_damaged_manifest_only_costs_the_reuse(damage, tmp_path, cli, golden_copy, runs):
     out = tmp_path / "w"
     build(cli, golden_copy, out)
     manifest = reuse_module.cache_dir(out) / search_bundle.MANIFEST
-    if damage == "indexed":
+    if damage in ("version 1", "dates", "a part"):
         data = json.loads(manifest.read_text(encoding="utf-8"))
-        del data["indexed"]
+        if damage == "version 1":           # a manifest of the earlier, whole-bundle format
+            data["version"] = 1
+        elif damage == "dates":
+            del data["dates"]
+        else:
+            data["parts"][0]["pages"] = "not a list"
         damage = json.dumps(data)
     manifest.write_text(damage, encoding="utf-8")
     edit(golden_copy / "content/pages/guide.md", "通过门户网站", "通过政府门户网站")
@@ -162,3 +169,42 @@ def test_the_preview_folder_is_indexed_without_a_manifest(tmp_path, cli, golden_
     assert search_bundle.previous_output(staging) == tmp_path / "w"
     os.rename(out / "pagefind", tmp_path / "old-bundle")
     assert search.index_site(out) == 5 and runs() == 2
+
+
+def test_only_the_part_of_a_changed_item_is_indexed_again(tmp_path, cli, golden_copy, runs, monkeypatch):
+    """In parts (PARTS_FROM pages on), a change indexes its own part again; the other part keeps
+    its files, and the bundle is the one indexing afresh makes."""
+    monkeypatch.setattr(search, "PARTS_FROM", 1)
+    out = tmp_path / "w"
+    build(cli, golden_copy, out)
+    assert runs() == 2                                    # one Pagefind run per part
+    parts = json.loads((reuse_module.cache_dir(out) / search_bundle.MANIFEST).read_text(encoding="utf-8"))["parts"]
+    k = next(i for i, part in enumerate(parts) if "quanli/xuke/2026-00003/index.html" in part["pages"])
+    before = [search_bundle.part_files(out / "pagefind", i) for i in range(2)]
+    edit(golden_copy / "content/fagui/xuke-3.md", "第三批办理结果见下表。", "第三批办理结果（更正）见下表。")
+    build(cli, golden_copy, out)
+    assert runs() == 3
+    assert search_bundle.part_files(out / "pagefind", 1 - k) == before[1 - k]      # the very files
+    assert search_bundle.part_files(out / "pagefind", k) != before[k]
+    assert "第三批办理结果（更正）见下表" in "".join(
+        gzip.decompress(p.read_bytes()).decode("utf-8") for p in (out / "pagefind" / search_bundle.part_path(k)
+                                                                   / "fragment").iterdir()).replace(" ", "")
+    fresh = tmp_path / "fresh"
+    build(cli, golden_copy, fresh, "--no-cache")
+    assert runs() == 5
+    assert tree_bytes(out / "pagefind") == tree_bytes(fresh / "pagefind")
+    edit(golden_copy / "content/pages/guide.md", "通过门户网站", "通过政府门户网站")     # nothing indexed changed
+    build(cli, golden_copy, out)
+    assert runs() == 5
+    assert tree_bytes(out / "pagefind") == tree_bytes(fresh / "pagefind")
+
+
+def test_parts_end_at_month_boundaries_so_a_new_item_changes_one_part():
+    dated = [(f"p{n:03}", f"2025-{1 + n // 10:02}-{1 + n % 10:02}") for n in range(95)]    # ten pages a month
+    parts = search.split_parts(dated, 2)
+    months = [{search_date[:7] for rel, search_date in dated if rel in part} for part in parts]
+    assert not months[0] & months[1] and min(months[0]) > max(months[1])
+    grown = search.split_parts(dated + [("new", "2025-12-31")], 2)
+    assert grown[1] == parts[1] and grown[0] == ["new"] + parts[0]
+    same_month = [(f"q{n}", "2026-03-01") for n in range(5)]
+    assert search.split_parts(same_month, 2) == [["q0", "q1", "q2"], ["q3", "q4"]]    # no boundary: equal sizes
