@@ -485,12 +485,19 @@ def split_parts(dated: list[tuple[str, str]], parts: int) -> list[list[str]]:
     search sorted by date lists part 0's results, then part 1's…
 
     Parts end at month boundaries near the equal-size cuts — the month of the page at each cut
-    goes wholly to the newer part —, so that a new item, or an edited one, changes one part
-    only and the others keep their bundle (search_bundle.BundleStore). Where that leaves a part
-    empty (pages of a few months only), the cuts fall at equal sizes."""
+    goes wholly to the newer or the older part, whichever leaves the sizes nearer —, so that a new
+    item, or an edited one, changes one part only and the others keep their bundle
+    (search_bundle.BundleStore). Where that leaves a part empty (pages of a few months only), the
+    cuts fall at equal sizes."""
     ordered = sorted(sorted(dated), key=lambda page: page[1], reverse=True)
     months = [date[:7] for _, date in ordered]
-    bounds = [months[min(len(ordered) - 1, (k * len(ordered)) // parts)] for k in range(1, parts)]
+    bounds = []                 # a page goes to the part numbered by how many bounds its month is below
+    for k in range(1, parts):
+        cut = (k * len(ordered)) // parts
+        month = months[min(len(ordered) - 1, cut)]
+        newer = sum(m >= month for m in months)          # the month in the newer part …
+        older = sum(m > month for m in months)           # … or in the older one ("~" sorts after digits)
+        bounds.append(month if abs(newer - cut) <= abs(older - cut) else month + "~")
     out: list[list[str]] = [[] for _ in range(parts)]
     for (rel, _), month in zip(ordered, months):
         out[sum(month < bound for bound in bounds)].append(rel)

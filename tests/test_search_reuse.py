@@ -206,5 +206,8 @@ def test_parts_end_at_month_boundaries_so_a_new_item_changes_one_part():
     assert not months[0] & months[1] and min(months[0]) > max(months[1])
     grown = search.split_parts(dated + [("new", "2025-12-31")], 2)
     assert grown[1] == parts[1] and grown[0] == ["new"] + parts[0]
+    lopsided = [("p0", "2026-06-01"), ("p1", "2026-06-02"), ("p2", "2026-06-03")] + \
+        [(f"n{n}", "2026-05-01") for n in range(6)] + [("o", "2026-04-01")]
+    assert [len(part) for part in search.split_parts(lopsided, 2)] == [3, 7]     # May to the older part: nearer
     same_month = [(f"q{n}", "2026-03-01") for n in range(5)]
     assert search.split_parts(same_month, 2) == [["q0", "q1", "q2"], ["q3", "q4"]]    # no boundary: equal sizes
