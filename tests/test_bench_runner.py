@@ -1,7 +1,11 @@
 """bench/run.py: what a build leaves is moved aside between runs and deleted when the series ends."""
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
+import time
 
 from support import ROOT
 
@@ -39,3 +43,18 @@ def test_a_trash_left_by_an_interrupted_series_is_emptied_first(tmp_path):
     trash = bench_run.Trash(tmp_path)
     assert trash.emptied and not trash.folder.exists()
     assert not bench_run.Trash(tmp_path / "fresh").emptied
+
+
+def test_the_memory_sampler_finds_a_child_and_its_children():
+    child = subprocess.Popen(["/bin/sh", "-c", "sleep 5 & sleep 5; wait"], start_new_session=True)
+    try:
+        for _ in range(100):                        # until the shell has forked its sleeps
+            if len(bench_run._tree(child.pid)) >= 3:
+                break
+            time.sleep(0.05)
+        tree = bench_run._tree(child.pid)
+        assert tree[0] == child.pid and len(tree) == 3
+        assert child.pid in bench_run._tree(os.getpid())
+    finally:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
