@@ -240,7 +240,8 @@ class Renderer:
             self.cache.environments[where] = make_environment(*where, auto_reload=not one_build)
         self.env = self.cache.environments[where]
         self.site = site_view(self.config, catalogue.target)
-        self.nav = tuple(category_link(c, catalogue) for c in catalogue.children(None))
+        # no counts: every page's key holds the nav, and a new item must not change every page's key
+        self.nav = tuple(Link(c.name, f"/{c.path}/") for c in catalogue.children(None))
         self.fixed_pages = tuple(Link(p.title, page_url(p)) for p in catalogue.pages)
         self.explicit_index = explicit_index
         self.page_filters = page_filters   # str -> str, applied to every rendered page (the kiosk's offline links)
