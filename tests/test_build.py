@@ -168,6 +168,23 @@ def test_unchanged_pages_are_reused_and_edited_outputs_are_not(golden_copy, tmp_
     assert "被手工改动" not in page.read_text()
 
 
+def test_a_new_item_renders_again_only_the_pages_that_show_it(golden_copy, tmp_path, cli):
+    """Category counts change with every new item; no page outside its listings, its neighbours and
+    the home page may be rendered again for that (the nav's links carry no counts)."""
+    out = tmp_path / "out"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    elsewhere = [out / "neiwu" / "caigou" / "2026-00013" / "index.html",
+                 out / "quanli" / "xingzhengchufa" / "2025-00011" / "index.html"]
+    inodes = [page.stat().st_ino for page in elsewhere]
+    text = (golden_copy / "content" / "fagui" / "xuke-3.md").read_text(encoding="utf-8")
+    (golden_copy / "content" / "fagui" / "xuke-9.md").write_text(
+        text.replace("014000184/2026-00003", "014000184/2026-00099").replace("（第三批）", "（第九批）"),
+        encoding="utf-8")
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    assert "（第九批）" in (out / "quanli" / "xuke" / "index.html").read_text(encoding="utf-8")
+    assert [page.stat().st_ino for page in elsewhere] == inodes        # the same files, linked
+
+
 def test_template_edit_invalidates_the_cache(golden_copy, tmp_path, cli):
     import shutil
     from generator.config import PROJECT_THEMES
