@@ -20,7 +20,7 @@ from . import privacy
 from .config import Config, suggest_category
 from .errors import ConfigError, Problem, Problems
 from .gitdates import FileDates, read_dates
-from .frontmatter_lines import FENCE, FrontMatterError, parse
+from .frontmatter_lines import FrontMatterError, parse, split
 from .messages import describe_schema_error
 from .workers import render_jobs
 from .model import CHANNELS_FOR, LABELS, Attachment, FrontMatter, Item, Page, PageMatter, with_digest
@@ -181,11 +181,8 @@ def read_body(config: Config, item: Item) -> str:
     if not item.body_hash:
         return item.body
     try:
-        text = read_bytes(config.root / item.file).decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-        fences = FENCE.finditer(text)
-        next(fences)
-        body = text[next(fences).end():]
-    except (OSError, UnicodeDecodeError, StopIteration):
+        body = split(_decode(read_bytes(config.root / item.file)))[1]
+    except (OSError, UnicodeDecodeError, ValueError):
         body = None
     if body is None or _body_hash(body) != item.body_hash:
         raise ConfigError([Problem(item.file, 1, "", "文件在构建过程中被修改或删除，本次构建已放弃，输出文件夹保持原样。",
@@ -255,16 +252,20 @@ def read_bytes(path) -> bytes:
         os.close(fd)
 
 
+def _decode(data: bytes) -> str:
+    """A content file's text as the loader reads it (UTF-8, without BOM, \n line ends)."""
+    return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+
+
 def _read(path: Path, rel: str, problems: Problems) -> Optional[str]:
     data = read_bytes(path)
     try:
-        text = data.decode("utf-8")
+        return _decode(data)
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         problems.error(rel, line, "", "文件不是 UTF-8 编码（可能是 GBK 或 GB2312）。",
                        "请在编辑器中选择“另存为 UTF-8”后再提交。")
         return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
 def _front_matter(text: str, rel: str, problems: Problems):

@@ -16,7 +16,6 @@ from .messages import yaml_problem
 from .model import STRING_FIELDS, STRING_LIST_FIELDS
 
 _HANDLER = frontmatter.YAMLHandler()
-FENCE = _HANDLER.FM_BOUNDARY      # the --- lines; the body starts where the second one ends
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml: ten times faster, same nodes and marks
 
 
@@ -34,12 +33,17 @@ class Parsed:
     body_line: int         # file line on which the body starts
 
 
+def split(text: str) -> tuple[str, str]:
+    """(front matter text, body) of a file's text; ValueError without the closing --- line."""
+    return _HANDLER.split(text)
+
+
 def parse(text: str) -> Parsed:
     if not _HANDLER.detect(text):
         raise FrontMatterError(1, "文件开头没有 front matter。",
                                "第一行应为 ---，随后是 title、category 等字段，再以 --- 结束。")
     try:
-        fm_text, body = _HANDLER.split(text)
+        fm_text, body = split(text)
     except ValueError:
         raise FrontMatterError(1, "front matter 没有结束的 --- 行。", "请在字段之后单独一行写 ---。")
     fences = list(_HANDLER.FM_BOUNDARY.finditer(text, 0))[:2]
