@@ -11,8 +11,6 @@ from .config import Category, Config
 from .model import Item, Page
 from .visibility import AUDIENCES
 
-RESERVED = {"departments", "search", "pagefind", "static", "page", "404.html"}
-
 
 def newest_first(items: list[Item]) -> list[Item]:
     """Newest 发布日期 first; 索引号 then file break ties so the order is stable."""

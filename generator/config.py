@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError, Problem
-from .messages import closest, describe_schema_error
+from .messages import closest, describe_schema_error, toml_problem
 from .tomllines import key_lines, line_of
+from .urls import reserved_reason
 
 CONFIG_FILE = "site.toml"
 PROJECT_THEMES = Path(__file__).resolve().parent.parent / "themes"
@@ -176,7 +177,7 @@ def load_config(root: Path) -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
-        raise ConfigError([Problem(CONFIG_FILE, line, "", f"TOML 语法错误：{exc}。", "请检查引号、括号和等号。")])
+        raise ConfigError([Problem(CONFIG_FILE, line, "", f"TOML 语法错误：{toml_problem(str(exc))}。", "请检查引号、括号和等号。")])
     lines = key_lines(text)
     try:
         model = ConfigToml.model_validate(raw)
@@ -247,11 +248,11 @@ def _derive(root: Path, model: ConfigToml, lines: dict[tuple, int]) -> Config:
         seen_paths[path] = code
         categories[code] = Category(code, c.name, slug, audience or "public", period or "long_term",
                                     parent, children, path)
-    reserved = {"departments", "search", "pagefind", "page", "static", "attachments"}
     for code, cat in categories.items():
-        if cat.parent is None and cat.slug in reserved:
+        why = reserved_reason(cat.slug, top=cat.parent is None)
+        if why:
             i = raw_cats[code][0]
-            fail(("categories", i, "slug"), f"“{cat.slug}”是保留的网址。", "请换一个 slug。")
+            fail(("categories", i, "slug"), f"“{cat.slug}”是保留的网址（{why}）。", "请换一个 slug。")
 
     badge = model.site.footer.badge
     if badge:

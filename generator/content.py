@@ -20,6 +20,7 @@ from . import privacy
 from .config import Config, suggest_category
 from .errors import ConfigError, Problem, Problems
 from .gitdates import FileDates, read_dates
+from .inputs import HINT, REASONS, escape, real_folder
 from .frontmatter_lines import FrontMatterError, parse, split
 from .messages import describe_schema_error
 from .workers import render_jobs
@@ -27,9 +28,12 @@ from .model import CHANNELS_FOR, LABELS, Attachment, FrontMatter, Item, Page, Pa
 
 PAGES_FOLDER = "pages"
 
+# The file types an attachment may have (an allow-list: pages, scripts, SVG and sources are refused).
 _KINDS = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".wps": "WPS", ".xls": "Excel",
           ".xlsx": "Excel", ".et": "WPS 表格", ".csv": "CSV", ".ofd": "OFD", ".zip": "ZIP",
-          ".rar": "RAR", ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".txt": "文本"}
+          ".rar": "RAR", ".7z": "7Z", ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".gif": "图片",
+          ".txt": "文本", ".ppt": "PowerPoint", ".pptx": "PowerPoint", ".dps": "WPS 演示", ".rtf": "RTF",
+          ".odt": "ODF 文档", ".ods": "ODF 表格", ".odp": "ODF 演示", ".mp4": "视频", ".mp3": "音频"}
 
 
 @dataclass
@@ -115,6 +119,9 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
     if not base.is_dir():
         content.problems.error("content", 0, "", "找不到 content 文件夹。", "请在站点根目录下建立 content/，每个科室一个子文件夹。")
         return content
+    if not real_folder(base).startswith(real_folder(config.root)):
+        content.problems.error("content", 0, "", "content 文件夹是指向站点之外的链接，不能发布。", HINT)
+        return content
     dates = dates if dates is not None else read_dates(config.root, config.tz)
     prefix = base.relative_to(config.root).as_posix() + "/"
     seen = set()
@@ -161,6 +168,10 @@ def _load_file(config: Config, dates: FileDates, rel: str, prefix_length: int, d
     inner = rel[prefix_length:]
     parts = tuple(inner.split("/"))
     path = config.content_dir / inner
+    refused = escape(path, real_folder(config.content_dir), walked=True)
+    if refused is not None:
+        problems.error(rel, 1, "", ("文件夹" if refused == "folder" else "文件") + REASONS[refused] + "。", HINT)
+        return None, problems
     if parts[0] == PAGES_FOLDER and len(parts) > 1:
         record = _load_page(config, path, rel, problems, dates)
     else:
@@ -233,6 +244,10 @@ def _markdown_files(base: str, inner: str = ""):
         name = f"{inner}/{entry.name}" if inner else entry.name
         if entry.is_dir(follow_symlinks=False):
             yield from _markdown_files(base, name)
+        elif entry.is_symlink() and (entry.name.endswith(".md") or entry.is_dir()):
+            # never followed here; _load_file names it (a link out of the site, a folder, a dangling one)
+            stat = entry.stat(follow_symlinks=False)
+            yield name, (stat.st_mtime_ns, stat.st_size, folder_mtime)
         elif entry.name.endswith(".md") and entry.is_file():
             stat = entry.stat()
             yield name, (stat.st_mtime_ns, stat.st_size, folder_mtime)
@@ -332,7 +347,7 @@ def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Pro
     channels = tuple(fm.channels) if fm.channels is not None else CHANNELS_FOR[audience]
     if audience == "internal" and set(channels) - {"intranet"}:
         problems.warn(rel, line("channels", 1), "channels", "内部（internal）条目只会在局域网公开，其他载体已忽略。", "")
-    attachments = _attachments(path, fm.attachments, rel, parsed.lines, problems)
+    attachments = _attachments(path, fm.attachments, rel, parsed.lines, problems, config.content_dir)
     hits = privacy.scan(text, fm.privacy_allow)
     slug = fm.slug or (fm.index_no.split("/", 1)[1] if fm.index_no else _file_slug(path))
     if problems.errors:
@@ -360,7 +375,7 @@ def _load_page(config: Config, path: Path, rel: str, problems: Problems, dates: 
     _unknown_fields(PageMatter, parsed, rel, problems)
     if fm is None:
         return None
-    attachments = _attachments(path, fm.attachments, rel, parsed.lines, problems)
+    attachments = _attachments(path, fm.attachments, rel, parsed.lines, problems, config.content_dir)
     if problems.errors:
         return None
     return Page(file=rel, title=fm.title, slug=fm.slug or _file_slug(path), body=parsed.body,
@@ -386,19 +401,35 @@ def _resolve_category(config: Config, given: str, rel: str, line: int, problems:
     return code
 
 
-def _attachments(path: Path, names: list[str], rel: str, lines: dict, problems: Problems) -> tuple[Attachment, ...]:
+def _attachments(path: Path, names: list[str], rel: str, lines: dict, problems: Problems,
+                 content_dir: Path) -> tuple[Attachment, ...]:
     found = []
     folder = path.parent
+    inside = real_folder(content_dir)
     for i, name in enumerate(names):
         line = lines.get(("attachments", i), lines.get("attachments", 1))
         pure = PurePosixPath(name)
         target = folder / name
         if pure.is_absolute() or ".." in pure.parts or not target.is_file():
-            problems.error(rel, line, "attachments", f"找不到附件“{name}”。",
+            refused = None if pure.is_absolute() or ".." in pure.parts else escape(target, inside)
+            problems.error(rel, line, "attachments", f"附件“{name}”{REASONS[refused]}。" if refused else
+                           f"找不到附件“{name}”。", HINT if refused else
                            "附件应放在条目文件旁边（或其子文件夹），路径相对于条目文件。")
             continue
+        refused = escape(target, inside)
+        if refused is not None:
+            problems.error(rel, line, "attachments", f"附件“{name}”{REASONS[refused]}。", HINT)
+            continue
+        # a document, never a page or a script: an attachment shares its folder with the item's index.html,
+        # and through a link could publish another item's source; the real file's type must qualify too
+        kinds = {pure.suffix.lower(), Path(os.path.realpath(target)).suffix.lower()}
+        if not kinds <= set(_KINDS) or pure.name.startswith("."):
+            problems.error(rel, line, "attachments", f"附件“{name}”不是可公开的文件类型。",
+                           "附件只能是文档、表格、图片或压缩包（" + "、".join(sorted(k.lstrip(".") for k in _KINDS)) +
+                           "）；网页、脚本和 Markdown 文件不能作为附件。")
+            continue
         found.append(Attachment(name=pure.as_posix(), size=target.stat().st_size,
-                                kind=_KINDS.get(pure.suffix.lower(), pure.suffix.lstrip(".").upper() or "文件")))
+                                kind=_KINDS[pure.suffix.lower()]))
     return tuple(found)
 
 

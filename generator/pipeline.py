@@ -14,13 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
-from .catalogue import RESERVED, build_catalogue, item_url, page_url
+from .catalogue import build_catalogue, item_url, page_url
 from .config import Config, load_config
 from .content import Content, LoadCache, load_content
 from .errors import Problems
 from .model import Item
 from .publish import check_destination, new_staging, publish
 from .reuse import OutputStore
+from .urls import check_claims
 from .render import Output, Renderer
 from .visibility import Visibility, decide, next_change
 
@@ -110,7 +111,7 @@ def plan_target(config: Config, content: Content, target: str, now: datetime, wi
             privacy_errors(plan.problems, item)
     for page in plan.pages:
         privacy_errors(plan.problems, page)
-    _check_page_urls(plan)
+    check_claims(config, plan.pages, valid, plan.problems)
     plan.next_change = next_change(valid, now, target) if with_next_change else None
     return plan
 
@@ -125,14 +126,6 @@ def privacy_errors(problems: Problems, record) -> None:
             field_name = max(keys)[1] if keys else ""
         problems.error(record.file, hit.line, field_name, f"发现未打码的{hit.kind} {hit.masked}，不能公开（个人隐私）。",
                        "请打码或删除；如确为公开的服务号码，请写入 privacy_allow 并在注释中说明理由。")
-
-
-def _check_page_urls(plan: Plan) -> None:
-    taken = {c.slug for c in plan.config.top_categories()} | RESERVED
-    for page in plan.pages:
-        if page.slug in taken:
-            plan.problems.error(page.file, page.lines.get("slug", 1), "slug",
-                                f"固定页面网址 /{page.slug}/ 与分类或保留网址冲突。", "请在 front matter 中另设 slug。")
 
 
 def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] = None,

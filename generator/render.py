@@ -21,6 +21,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from . import feeds
 from .catalogue import Catalogue, page_url
 from .config import badge_url
+from .errors import ConfigError, Problem
+from .inputs import REASONS, escape, real_folder
 from .reuse import OutputStore
 from .workers import render_jobs
 from .views import (ItemSummary, Link, category_link, item_view, page_view, site_view, summary_of, tree)
@@ -363,8 +365,10 @@ class Renderer:
         for page in cat.pages:
             url = page_url(page)
             attachments = self._attachments(out, page, url)
+            # bound now: the context is made later, after this loop has moved on (late binding)
             self.cached(out, url, "page.html", (page.digest, tuple(attachments)),
-                        lambda: dict(page=page_view(page, url), attachments=attachments))
+                        lambda page=page, url=url, attachments=attachments:
+                        dict(page=page_view(page, url), attachments=attachments))
         self.cached(out, "/404.html", "404.html", (), dict, absolute_links=cat.target == "website")
         # the feeds are made in this process while the workers render the pages
         meanwhile = ([lambda: self._feeds(out)] if cat.target == "website" else []) + self.meanwhile
@@ -451,8 +455,14 @@ class Renderer:
     def _static(self, out: Output) -> None:
         static = self.config.theme_dir / "static"
         if static.is_dir():
+            inside = real_folder(self.config.theme_dir)
             for path in sorted(static.rglob("*")):
-                if path.is_file():
+                if path.is_file() or path.is_symlink():
+                    refused = escape(path, inside)
+                    if refused is not None:
+                        raise ConfigError([Problem(_shown(path, self.config.root), 0, "",
+                                                   f"主题文件{REASONS[refused].replace('content', '主题')}。",
+                                                   "请把文件本身放进主题的 static 文件夹。")])
                     out.copies["static/" + path.relative_to(static).as_posix()] = path
         badge = self.config.site.footer.badge       # 党政机关网站标识, checked by config.py
         if badge:
@@ -461,3 +471,11 @@ class Renderer:
     @staticmethod
     def _put(out: Output, url: str, data: bytes) -> None:
         out.files[output_path(url)] = data
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path as messages name it: relative to the site root when inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

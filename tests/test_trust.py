@@ -1,0 +1,162 @@
+"""Hostile inputs against the core phases: wrong pages, paths leaving the site, names claimed twice."""
+import os
+from pathlib import Path
+
+import pytest
+
+from support import NOW
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("target", ["website", "intranet", "kiosk"])
+@pytest.mark.parametrize("cache", [True, False])
+def test_every_fixed_page_shows_its_own_text(golden_copy, tmp_path, cli, target, cache):
+    pages = golden_copy / "content" / "pages"
+    _write(pages / "apply.md", "---\ntitle: 依申请公开\nslug: apply\n---\n\n申请须知正文。\n")
+    _write(pages / "report.md", "---\ntitle: 2025年政府信息公开工作年度报告\nslug: annual-report-2025\n---\n\n年报正文。\n")
+    out = tmp_path / "out"
+    for _ in range(2 if cache else 1):      # the second build takes pages from the previous output
+        args = ["build", "--site", golden_copy, "--now", NOW, "--target", target, "--out", out]
+        assert cli(*args + ([] if cache else ["--no-cache"])).code == 0
+    shown = {slug: (out / slug / "index.html").read_text(encoding="utf-8") for slug in ("guide", "apply", "annual-report-2025")}
+    assert "主动公开" in shown["guide"] and "申请须知正文" not in shown["guide"]
+    assert "申请须知正文" in shown["apply"] and "<h1>依申请公开" in shown["apply"].replace("\n", "")
+    assert "年报正文" in shown["annual-report-2025"] and "政府信息公开指南</h1>" not in shown["annual-report-2025"]
+
+
+# --- nothing outside the site is read ---------------------------------------------------------
+
+def _attach(site: Path, name: str) -> Path:
+    item = site / "content" / "fagui" / "xuke-1.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("attachments: [xuke-1-jueding.csv]",
+                                                              f"attachments: [xuke-1-jueding.csv, {name}]"),
+                    encoding="utf-8")
+    return item
+
+
+def _all_output(out: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()) if out.exists() else b""
+
+
+def test_an_attachment_linked_out_of_the_site_is_refused(golden_copy, tmp_path, cli):
+    secret = _write(tmp_path / "secret.pdf", "SECRET-OF-THE-BUILD-MACHINE")
+    (golden_copy / "content" / "fagui" / "x.pdf").symlink_to(secret)
+    _attach(golden_copy, "x.pdf")
+    out = tmp_path / "out"
+    check = cli("check", "--site", golden_copy, "--now", NOW)
+    assert check.code == 1
+    assert "content/fagui/xuke-1.md:12: attachments: 附件“x.pdf”是指向 content 文件夹之外的链接" in check.err
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
+    assert run.code == 1 and b"SECRET-OF-THE-BUILD-MACHINE" not in _all_output(out)
+
+
+def test_an_attachment_inside_a_linked_folder_is_refused(golden_copy, tmp_path, cli):
+    outside = tmp_path / "elsewhere"
+    _write(outside / "x.pdf", "SECRET")
+    (golden_copy / "content" / "fagui" / "linked").symlink_to(outside, target_is_directory=True)
+    _attach(golden_copy, "linked/x.pdf")
+    run = cli("check", "--site", golden_copy, "--now", NOW)
+    assert run.code == 1
+    assert "content/fagui/xuke-1.md:12: attachments: 附件“linked/x.pdf”是指向 content 文件夹之外的链接" in run.err
+
+
+def test_an_item_linked_from_outside_the_site_is_not_published(golden_copy, tmp_path, cli):
+    outside = _write(tmp_path / "elsewhere.md", (golden_copy / "content" / "fagui" / "xuke-2.md").read_text(
+        encoding="utf-8").replace("2026-00002", "2026-00077").replace("title: ", "title: 外部文件"))
+    (golden_copy / "content" / "fagui" / "linked.md").symlink_to(outside)
+    out = tmp_path / "out"
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
+    assert run.code == 1
+    assert "content/fagui/linked.md:1: 文件是指向 content 文件夹之外的链接" in run.err
+    assert "外部文件".encode() not in _all_output(out)
+
+
+def test_a_linked_folder_and_a_broken_link_are_named_not_dropped(golden_copy, tmp_path, cli):
+    _write(tmp_path / "dept" / "a.md", "---\ntitle: 外部\n---\n")
+    (golden_copy / "content" / "fagui" / "more").symlink_to(tmp_path / "dept", target_is_directory=True)
+    (golden_copy / "content" / "fagui" / "gone.md").symlink_to(tmp_path / "missing.md")
+    run = cli("check", "--site", golden_copy, "--now", NOW)
+    assert run.code == 1
+    assert "content/fagui/more:1: 文件夹是链接" in run.err
+    assert "content/fagui/gone.md:1: 文件是指向不存在文件的链接" in run.err
+
+
+def test_a_theme_file_linked_out_of_the_theme_is_refused(golden_copy, tmp_path, cli):
+    from generator.config import PROJECT_THEMES
+    import shutil
+    shutil.copytree(PROJECT_THEMES / "default", golden_copy / "themes" / "default")
+    _write(tmp_path / "secret.txt", "SECRET-OF-THE-BUILD-MACHINE")
+    (golden_copy / "themes" / "default" / "static" / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    out = tmp_path / "out"
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
+    assert run.code == 2
+    assert "themes/default/static/leak.txt" in run.err and "链接" in run.err
+    assert b"SECRET-OF-THE-BUILD-MACHINE" not in _all_output(out)
+
+
+# --- attachments are documents, never pages ---------------------------------------------------
+
+@pytest.mark.parametrize("name", ["index.html", "draft.md", "page.htm", "logo.svg", "feed.xml", "app.js"])
+def test_an_attachment_that_is_not_a_document_is_refused(golden_copy, tmp_path, cli, name):
+    _write(golden_copy / "content" / "fagui" / name, "<script>alert(1)</script>")
+    _attach(golden_copy, name)
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", tmp_path / "out")
+    assert run.code == 1
+    assert f"content/fagui/xuke-1.md:12: attachments: 附件“{name}”不是可公开的文件类型" in run.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_another_items_source_cannot_be_attached_through_a_link(golden_copy, tmp_path, cli):
+    (golden_copy / "content" / "fagui" / "draft.pdf").symlink_to(golden_copy / "content" / "fagui" / "draft.md")
+    _attach(golden_copy, "draft.pdf")
+    run = cli("check", "--site", golden_copy, "--now", NOW)
+    assert run.code == 1
+    assert "content/fagui/xuke-1.md:12: attachments: 附件“draft.pdf”不是可公开的文件类型" in run.err
+
+
+# --- every URL has one owner ------------------------------------------------------------------
+
+@pytest.mark.parametrize("slug", ["index.html", "feed.xml", "robots.txt", "sitemap.xml", "catalogue.json",
+                                  "dashboard", "search", "404.html"])
+def test_a_fixed_page_cannot_take_a_generated_name(golden_copy, tmp_path, cli, slug):
+    _write(golden_copy / "content" / "pages" / "x.md", f"---\ntitle: 冲突\nslug: {slug}\n---\n正文\n")
+    for target in ("website", "intranet", "kiosk"):
+        run = cli("build", "--site", golden_copy, "--now", NOW, "--target", target, "--out", tmp_path / target)
+        assert run.code == 1, (target, run.err)
+        assert f"content/pages/x.md:3: slug: 网址 /{slug}/ 已被 生成器的" in run.err
+        assert not (tmp_path / target).exists()
+
+
+@pytest.mark.parametrize("slug", ["index.html", "page"])
+def test_an_item_cannot_take_a_listing_name(golden_copy, tmp_path, cli, slug):
+    item = golden_copy / "content" / "fagui" / "xuke-2.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("---\n\n", f"slug: {slug}\n---\n\n", 1), encoding="utf-8")
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", tmp_path / "out")
+    assert run.code == 1
+    assert f"content/fagui/xuke-2.md" in run.err and f"slug: 网址名“{slug}”" in run.err
+
+
+def test_a_page_and_a_category_claiming_one_url_are_both_named(golden_copy, tmp_path, cli):
+    _write(golden_copy / "content" / "pages" / "x.md", "---\ntitle: 冲突\nslug: quanli\n---\n正文\n")
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", tmp_path / "out")
+    assert run.code == 1
+    assert "content/pages/x.md:3: slug: 网址 /quanli/ 已被 site.toml 中的分类 02“行政权力运行公开” 使用" in run.err
+
+
+@pytest.mark.parametrize("slug", ["dashboard", "feed", "attachments"])
+def test_a_category_cannot_take_a_generated_name(golden_copy, tmp_path, cli, slug):
+    config = golden_copy / "site.toml"
+    text = config.read_text(encoding="utf-8")
+    assert 'slug = "quanli"' in text
+    config.write_text(text.replace('slug = "quanli"', f'slug = "{slug}"', 1), encoding="utf-8")
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--target", "intranet", "--out", tmp_path / "out")
+    if slug == "feed":
+        assert run.code == 0          # "feed" is free; "feed.xml" is the file
+        return
+    assert run.code == 2
+    assert f"“{slug}”是保留的网址" in run.err
