@@ -40,6 +40,8 @@ def _moment(value: Any, info: ValidationInfo) -> Any:
                 else date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"不是有效的日期或时间：“{text}”。|请写成 2026-06-01 或 2026-06-01 09:30:00+08:00。")
+    if isinstance(value, date):
+        _in_range(value)
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, date):
@@ -47,15 +49,27 @@ def _moment(value: Any, info: ValidationInfo) -> Any:
     raise ValueError(f"不是日期：“{value}”。|请写成 2026-06-01 或 2026-06-01 09:30:00+08:00。")
 
 
+# Years a record can carry. Beyond them time arithmetic overflows (year 1 with +23:59, year 9999
+# with -23:59 leave datetime's range once converted to the site's zone) — and no 政务公开 date is there.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def _in_range(value: date) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"日期“{value.isoformat()}”超出可用范围（{FIRST_YEAR}—{LAST_YEAR} 年）。|请核对年份。")
+
+
 def _day(value: Any) -> Any:
     """A calendar date; a datetime keeps its date part (成文日期 has no time)."""
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            value = date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"不是有效的日期：“{value}”。|请写成 2026-06-01。")
+    if isinstance(value, date):
+        _in_range(value)
     return value
 
 

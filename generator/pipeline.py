@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -18,7 +18,7 @@ from .catalogue import build_catalogue, item_url, page_url
 from .config import Config, load_config
 from .content import Content, LoadCache, load_content
 from .errors import Problems
-from .model import Item
+from .model import Item, with_digest
 from .publish import check_destination, new_staging, publish
 from .reuse import OutputStore
 from .urls import check_claims
@@ -101,6 +101,7 @@ def plan_target(config: Config, content: Content, target: str, now: datetime, wi
     """Decide every item for `target` at `now`; privacy hits of would-be-published items are errors."""
     plan = Plan(config, content, target, now)
     plan.problems.extend(content.problems)
+    _no_updates_from_the_future(content, now.astimezone(config.tz).date())
     valid = [i for i in content.items if i.file not in content.invalid]
     for item in content.items:
         if item.file in content.invalid:
@@ -114,6 +115,15 @@ def plan_target(config: Config, content: Content, target: str, now: datetime, wi
     check_claims(config, plan.pages, valid, plan.problems)
     plan.next_change = next_change(valid, now, target) if with_next_change else None
     return plan
+
+
+def _no_updates_from_the_future(content: Content, today) -> None:
+    """更新日期 is at most the build's day: a fresh checkout dates untracked files "today", and a
+    build with an earlier --now must not show a change it cannot have seen yet."""
+    for records in (content.items, content.pages):
+        for i, record in enumerate(records):
+            if record.updated and record.updated > today:
+                records[i] = with_digest(replace(record, updated=today))
 
 
 def privacy_errors(problems: Problems, record) -> None:
