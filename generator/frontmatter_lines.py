@@ -12,7 +12,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from .messages import yaml_problem
+from .messages import python_error_text, yaml_problem
 from .model import STRING_FIELDS, STRING_LIST_FIELDS
 
 _HANDLER = frontmatter.YAMLHandler()
@@ -104,9 +104,9 @@ def _bad_value(node: yaml.MappingNode, base: int, exc: ValueError) -> FrontMatte
             try:
                 yaml.SafeLoader("").construct_object(scalar, deep=True)
             except ValueError:
-                return FrontMatterError(scalar.start_mark.line + base, f"不是有效的值“{scalar.value}”（{exc}）。",
+                return FrontMatterError(scalar.start_mark.line + base, f"不是有效的值“{scalar.value}”（{python_error_text(exc)}）。",
                                         "日期请写成 2026-06-01 这样的真实日期。", field=str(key_node.value))
-    return FrontMatterError(base, f"无法读取字段的值（{exc}）。", "")
+    return FrontMatterError(base, f"无法读取字段的值（{python_error_text(exc)}）。", "")
 
 
 def _keep_text(node: yaml.MappingNode, data: dict) -> None:
