@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 import time
@@ -18,7 +19,8 @@ from .catalogue import build_catalogue, item_url, page_url
 from .config import Config, load_config
 from .content import Content, LoadCache, load_content
 from .errors import Problems
-from .model import Item, with_digest
+from .model import Item
+from .privacy import FILE_NAME
 from .publish import check_destination, new_staging, publish
 from .reuse import OutputStore
 from .urls import check_claims
@@ -123,7 +125,10 @@ def _no_updates_from_the_future(content: Content, today) -> None:
     for records in (content.items, content.pages):
         for i, record in enumerate(records):
             if record.updated and record.updated > today:
-                records[i] = with_digest(replace(record, updated=today))
+                # the digest stands for the body too, which a detached record no longer holds
+                clamped = replace(record, updated=today)
+                object.__setattr__(clamped, "digest", hashlib.sha1(f"{record.digest}:{today}".encode()).hexdigest())
+                records[i] = clamped
 
 
 def privacy_errors(problems: Problems, record) -> None:
@@ -131,7 +136,9 @@ def privacy_errors(problems: Problems, record) -> None:
     lines = record.lines
     for hit in record.privacy_hits:
         field_name = "body"
-        if hit.line < lines.get("_body", 1 << 30):
+        if hit.kind.endswith(FILE_NAME):           # the file's name, which the URL may be made of
+            field_name = "文件名"
+        elif hit.line < lines.get("_body", 1 << 30):
             keys = [(line, key) for key, line in lines.items() if isinstance(key, str) and line <= hit.line]
             field_name = max(keys)[1] if keys else ""
         problems.error(record.file, hit.line, field_name, f"发现未打码的{hit.kind} {hit.masked}，不能公开（个人隐私）。",
