@@ -351,7 +351,7 @@ def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Pro
     if audience == "internal" and set(channels) - {"intranet"}:
         problems.warn(rel, line("channels", 1), "channels", "内部（internal）条目只会在局域网公开，其他载体已忽略。", "")
     attachments = _attachments(path, fm.attachments, rel, parsed.lines, problems, config.content_dir)
-    hits = privacy.scan(text, fm.privacy_allow)
+    hits = privacy.scan_record(text, fm, parsed.lines, path.name)   # the text, the shown fields, the file name
     slug = fm.slug or (fm.index_no.split("/", 1)[1] if fm.index_no else _file_slug(path))
     if problems.errors:
         return None
@@ -384,7 +384,7 @@ def _load_page(config: Config, path: Path, rel: str, problems: Problems, dates: 
     return Page(file=rel, title=fm.title, slug=fm.slug or _file_slug(path), body=parsed.body,
                 summary=fm.summary, status=fm.status, order=fm.order,
                 updated=fm.updated or dates.last_or_mtime(rel, path, config.tz),
-                attachments=attachments, privacy_hits=privacy.scan(text, fm.privacy_allow),
+                attachments=attachments, privacy_hits=privacy.scan_record(text, fm, parsed.lines, path.name),
                 lines=dict(parsed.lines) | {"_body": parsed.body_line})
 
 

@@ -2,10 +2,22 @@
 
 A hit blocks publication. Only the masked form ever leaves this module, so a
 build log or report cannot itself leak the number it warns about.
+
+What is scanned is what a reader sees, not only the bytes of the file: the text
+is folded as Unicode NFKC folds it (full-width digits １３８, ＋８６, the many
+spaces), format characters that show nothing (zero-width space, soft hyphen:
+category Cf and the other default-ignorable characters) are dropped, HTML
+entities (&#49;) are decoded, and Markdown that splits a number but is not
+shown (138**0013**8000, `138`00138000, 138[0013](#)8000) is taken out.
+`scan_record` adds the fields as parsed (a YAML "\u0031" escape is a 1 to the
+reader), the URL's slug and the file names.
 """
 from __future__ import annotations
 
+import bisect
+import html
 import re
+import unicodedata
 from datetime import date
 
 from .model import PrivacyHit
@@ -14,17 +26,82 @@ from .model import PrivacyHit
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
-# Every match below is made of these characters only, and is at least 11 long: the patterns run only
-# over such runs (2 % of a typical text), which gives the matches of a scan of the whole text.
-_RUN = re.compile(r"[0-9Xx +-]{11,}")
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-# 1[3-9] + 9 digits; a space or hyphen may stand between digits; +86 / 0086 may lead.
-_MOBILE = re.compile(r"(?<![\d])(?<!\d-)((?:\+86|0086)[ -]?)?(1[3-9](?:[ -]?\d){9})(?![\d])")
+# Characters beyond ASCII that a number may be typed with or split by: those NFKC folds to digits, X, +, -,
+# spaces or Markdown markup (full-width １, ＋, the circled and mathematical digits), every space (Zs, Zl, Zp),
+# dash (Pd), format character (Cf) and default-ignorable character. tests/test_privacy.py checks this table
+# against the running Python's Unicode data (regenerate it from there when it grows).
+_WIDE_RANGES = (
+    (0xA0, 0xA0), (0xAD, 0xAD), (0xB2, 0xB3), (0xB9, 0xB9), (0x2E3, 0x2E3), (0x34F, 0x34F), (0x58A, 0x58A),
+    (0x5BE, 0x5BE), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F), (0x890, 0x891),
+    (0x8E2, 0x8E2), (0x115F, 0x1160), (0x1400, 0x1400), (0x1680, 0x1680), (0x17B4, 0x17B5), (0x1806, 0x1806),
+    (0x180B, 0x180F), (0x1FEF, 0x1FEF), (0x2000, 0x2015), (0x2028, 0x202F), (0x203C, 0x203C), (0x205F, 0x2070),
+    (0x2074, 0x207A), (0x207D, 0x207E), (0x2080, 0x208A), (0x208D, 0x208E), (0x2093, 0x2093), (0x20E3, 0x20E3),
+    (0x2169, 0x2169), (0x2179, 0x2179), (0x2212, 0x2212), (0x2460, 0x2487), (0x24B3, 0x24B3), (0x24CD, 0x24CD),
+    (0x24E7, 0x24E7), (0x24EA, 0x24EA), (0x2E17, 0x2E17), (0x2E1A, 0x2E1A), (0x2E3A, 0x2E3B), (0x2E40, 0x2E40),
+    (0x2E5D, 0x2E5D), (0x3000, 0x3000), (0x301C, 0x301C), (0x3030, 0x3030), (0x30A0, 0x30A0), (0x3164, 0x3164),
+    (0x3251, 0x325F), (0x32B1, 0x32BF), (0xFB29, 0xFB29), (0xFE00, 0xFE0F), (0xFE15, 0xFE15), (0xFE31, 0xFE36),
+    (0xFE47, 0xFE48), (0xFE4D, 0xFE4F), (0xFE57, 0xFE5A), (0xFE61, 0xFE63), (0xFE68, 0xFE68), (0xFEFF, 0xFEFF),
+    (0xFF01, 0xFF01), (0xFF08, 0xFF0B), (0xFF0D, 0xFF0D), (0xFF10, 0xFF19), (0xFF38, 0xFF38), (0xFF3B, 0xFF3D),
+    (0xFF3F, 0xFF40), (0xFF58, 0xFF58), (0xFF5E, 0xFF5E), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFFB),
+    (0x10EAD, 0x10EAD), (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x13438), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0x1D417, 0x1D417), (0x1D431, 0x1D431), (0x1D44B, 0x1D44B), (0x1D465, 0x1D465),
+    (0x1D47F, 0x1D47F), (0x1D499, 0x1D499), (0x1D4B3, 0x1D4B3), (0x1D4CD, 0x1D4CD), (0x1D4E7, 0x1D4E7),
+    (0x1D501, 0x1D501), (0x1D51B, 0x1D51B), (0x1D535, 0x1D535), (0x1D54F, 0x1D54F), (0x1D569, 0x1D569),
+    (0x1D583, 0x1D583), (0x1D59D, 0x1D59D), (0x1D5B7, 0x1D5B7), (0x1D5D1, 0x1D5D1), (0x1D5EB, 0x1D5EB),
+    (0x1D605, 0x1D605), (0x1D61F, 0x1D61F), (0x1D639, 0x1D639), (0x1D653, 0x1D653), (0x1D66D, 0x1D66D),
+    (0x1D687, 0x1D687), (0x1D6A1, 0x1D6A1), (0x1D7CE, 0x1D7FF), (0x1F127, 0x1F127), (0x1F147, 0x1F147),
+    (0x1FBF0, 0x1FBF9), (0xE0000, 0xE0FFF),
+)
+# Default-ignorable code points (Unicode DerivedCoreProperties) that are not Cf: shown as nothing.
+_IGNORABLE = ((0x34F, 0x34F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180D), (0x180F, 0x180F),
+              (0x2065, 0x2065), (0x20E3, 0x20E3), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0),
+              (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF))
+_MARKUP = "*_`~\\[]!"           # Markdown that can stand inside a number and is not shown to readers
+
+
+def _class(ranges) -> str:
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+
+
+def _fold_table() -> dict:
+    """After NFKC: what shows nothing is dropped, every space is a space, every dash a hyphen."""
+    table = {}
+    ignorable = {c for a, b in _IGNORABLE for c in range(a, b + 1)}
+    for a, b in _WIDE_RANGES:
+        for code in range(a, b + 1):
+            category = unicodedata.category(chr(code))
+            if category == "Cf" or code in ignorable:
+                table[code] = None
+            elif category in ("Zs", "Zl", "Zp"):
+                table[code] = " "
+            elif category == "Pd" or code == 0x2212:
+                table[code] = "-"
+    return table
+
+
+_TABLE = _fold_table()
+_STRIP = str.maketrans("", "", _MARKUP)
+# Every match below is made of these characters only (before folding), and is at least 11 long: the patterns
+# run only over such runs (a few % of a typical text), which gives the matches of a scan of the whole text.
+_RUN = re.compile("[0-9Xx +\\-\t\n()" + re.escape(_MARKUP) + _class(_WIDE_RANGES) + "]{11,}")
+# Between two digits: a space or tab, a hyphen or a line break (shown as a space), or a hyphen between spaces.
+_SEP = r"[ \t]?[-\n]?[ \t]?"
+_ID = re.compile(rf"(?<![0-9])([0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx])(?![0-9])")
+# 1[3-9] + 9 digits; +86, 0086, (+86) or 86 and a separator may lead.
+_MOBILE = re.compile(rf"(?<![0-9])(?<![0-9]-)((?:\+86|0086|\(\+?86\)|86(?=[ \t-]))[ \t-]?)?(1[3-9](?:{_SEP}[0-9]){{9}})"
+                     r"(?![0-9])")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+# A link's or image's target and a reference label: not shown between the words around them.
+_LINK_TARGET = re.compile(r"\]\([^()\s\x00]*(?:[ \t]+\"[^\"\n\x00]*\")?\)|\]\[[^\[\]\n\x00]*\]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+_FENCE = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)   # the front matter's --- lines
+
+FILE_NAME = "（文件名）"         # the end of a hit's kind when the number is in the file's name
 
 
 def valid_resident_id(number: str) -> bool:
     number = number.upper()
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         return False
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -44,28 +121,119 @@ def mask_mobile(digits: str) -> str:
     return digits[:3] + "****" + digits[7:]
 
 
+def _entity(match: re.Match) -> str:
+    decoded = html.unescape(match.group())
+    return decoded.replace("\r", " ").replace("\n", " ")     # &#10; must not move the lines after it
+
+
+def fold(text: str) -> str:
+    """`text` as a reader reads its numbers: entities decoded, NFKC, nothing invisible, plain spaces and
+    hyphens. Line breaks stay where they are, so a position's line is the same as in `text`."""
+    if "&" in text:
+        text = _ENTITY.sub(_entity, text)
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_TABLE)
+
+
+def _allowed(allow) -> set[str]:
+    allowed = set()
+    for entry in allow:
+        written = fold(entry).strip()
+        digits = re.sub(r"[^0-9Xx]", "", written).upper()
+        allowed |= {written, digits}
+        if digits.startswith("0086"):
+            allowed.add(digits[4:])
+        elif digits.startswith("86") and len(digits) == 13:
+            allowed.add(digits[2:])
+    allowed.discard("")
+    return allowed
+
+
+def _runs(text: str, allowed: set[str], first_line: int, hits: list) -> None:
+    """The hits in `text`, looking only at runs of the characters a number can be written with."""
+    for run in _RUN.finditer(text):
+        piece = run.group()
+        if not piece.isascii():
+            piece = unicodedata.normalize("NFKC", piece).translate(_TABLE)
+        found = _matches(piece, allowed)
+        stripped = piece.translate(_STRIP)
+        if stripped != piece:                    # 138**0013**8000, `138`00138000: as shown
+            known = set(found)
+            found += [hit for hit in _matches(stripped, allowed) if hit not in known]
+        if found:
+            line = first_line - 1 + text.count("\n", 0, run.start())
+            hits += [PrivacyHit(line + at, kind, masked) for at, kind, masked in found]
+
+
+def _matches(piece: str, allowed: set[str]) -> list[tuple[int, str, str]]:
+    """(line in the piece from 1, kind, masked) of every number in one folded run."""
+    found = []
+    if len(piece) < 11:
+        return found
+    for match in _ID.finditer(piece):
+        number = _NOT_DIGIT.sub("", match.group(1)[:-1]) + match.group(1)[-1].upper()
+        if valid_resident_id(number) and number not in allowed:
+            found.append((1 + piece.count("\n", 0, match.start()), "身份证号", mask_id(number)))
+    for match in _MOBILE.finditer(piece):
+        digits = _NOT_DIGIT.sub("", match.group(2))
+        if match.group(0).strip() in allowed or digits in allowed:
+            continue
+        found.append((1 + piece.count("\n", 0, match.start(2)), "手机号", mask_mobile(digits)))
+    return found
+
+
 def scan(text: str, allow: tuple[str, ...] | list[str] = (), first_line: int = 1) -> tuple[PrivacyHit, ...]:
     """Every unmasked ID or mobile number in `text`, with its line.
 
     `allow` holds exact strings (official hotlines) that may stand; a match is
-    allowed when it equals an entry as written or digit for digit.
+    allowed when it equals an entry as written or digit for digit (both folded).
     """
-    runs = [(run.start(), run.end() + 1) for run in _RUN.finditer(text)]   # +1: the look-ahead's character
-    if not runs:
-        return ()
-    allowed = {a.strip() for a in allow} | {re.sub(r"\D", "", a) for a in allow}
-    allowed.discard("")
-    hits: list[PrivacyHit] = []
-    line_of = lambda pos: first_line + text.count("\n", 0, pos)   # only for hits, which are rare
-    for start, end in runs:        # the look-behinds still see the character before the run
-        for match in _ID.finditer(text, start, end):
-            number = match.group(1)
-            if valid_resident_id(number) and number not in allowed and number.upper() not in allowed:
-                hits.append(PrivacyHit(line_of(match.start()), "身份证号", mask_id(number)))
-    for start, end in runs:
-        for match in _MOBILE.finditer(text, start, end):
-            digits = re.sub(r"\D", "", match.group(2))
-            if match.group(0).strip() in allowed or digits in allowed:
-                continue
-            hits.append(PrivacyHit(line_of(match.start(2)), "手机号", mask_mobile(digits)))
+    if "&" in text:
+        text = _ENTITY.sub(_entity, text)
+    found: list[PrivacyHit] = []
+    allowed = _allowed(allow) if allow else set()
+    _runs(text, allowed, first_line, found)
+    if "](" in text or "][" in text:          # 138[0013](#)8000 reads 13800138000
+        more: list[PrivacyHit] = []
+        _runs(_LINK_TARGET.sub("]", text), allowed, first_line, more)
+        known = set(found)
+        found += [hit for hit in more if hit not in known]
+    return tuple(sorted(found, key=lambda h: h.line))
+
+
+# Fields a reader sees (on the page, in its URL, in the search and the feeds), as parsed from the front matter.
+SHOWN_FIELDS = ("title", "summary", "doc_no", "publisher", "keywords", "index_no", "slug", "attachments",
+                "reviewer", "category")
+
+
+def scan_record(text: str, matter, lines: dict, file_name: str) -> tuple[PrivacyHit, ...]:
+    """The hits of one content file: its text (folded), then what the text does not show as the reader
+    reads it — each shown field as parsed (YAML escapes undone) on the field's line, and the file's name
+    (an item's URL is made from it when it has no slug or 索引号; its kind ends with FILE_NAME, line 1).
+
+    `matter` is the validated front matter (its `privacy_allow` applies to all), `lines` the parser's
+    field -> line map. A number the text scan already reported on the field's lines is not reported again."""
+    allow = matter.privacy_allow
+    hits = list(scan(text, allow))
+    shown = []
+    for name in SHOWN_FIELDS:
+        value = getattr(matter, name, None)
+        if isinstance(value, str):
+            shown.append((lines.get(name, 1), value))
+        elif isinstance(value, (list, tuple)):
+            shown += [(lines.get((name, i), lines.get(name, 1)), v) for i, v in enumerate(value) if isinstance(v, str)]
+    # one scan of everything first: the common case (nothing found) costs one call
+    if not scan("\x00".join([value for _, value in shown] + [file_name]), allow):
+        return tuple(hits)
+    fences = [match.start() for _, match in zip(range(2), _FENCE.finditer(text))]
+    body_line = 1 + text.count("\n", 0, fences[-1]) if len(fences) == 2 else 1 << 30   # the closing ---
+    starts = sorted({line for line in lines.values() if isinstance(line, int)} | {body_line, 1 << 30})
+    for line, value in shown:
+        end = starts[bisect.bisect_right(starts, line)]     # the field's value stands on lines [line, end)
+        for hit in scan(value.replace("\n", " "), allow, line):
+            if not any(other.kind == hit.kind and other.masked == hit.masked and line <= other.line < end
+                       for other in hits):                  # the text scan found it there already
+                hits.append(hit)
+    hits += [PrivacyHit(1, hit.kind + FILE_NAME, hit.masked) for hit in scan(file_name, allow)]
     return tuple(sorted(hits, key=lambda h: h.line))
