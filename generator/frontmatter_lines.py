@@ -6,6 +6,7 @@ is what error messages point at.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,11 +51,21 @@ def parse(text: str) -> Parsed:
     # The fence pattern may swallow blank lines, so count lines from where it stopped.
     base = text[:fences[0].end()].count("\n") + 1     # file line of fm_text's first line
     body_line = text[:fences[1].end()].count("\n") + 1
+    control = _CONTROL.search(fm_text)
+    if control:
+        line = fm_text.count("\n", 0, control.start())
+        raise FrontMatterError(base + line, f"含有控制字符 U+{ord(control.group()):04X}（看不见，会破坏网页和订阅源）。",
+                               "请删除该字符；它常随从其他系统复制的文字混入。", field=_field_at(fm_text, line))
     try:
         try:
             return _compose(fm_text, base, body, body_line, _LOADER)
-        except yaml.YAMLError:   # rare: ask the pure-Python parser, whose messages and marks we explain
+        except yaml.YAMLError as exc:   # rare: ask the pure-Python parser, whose messages and marks we explain
+            mark = getattr(exc, "problem_mark", None)
+            if "level" in str(getattr(exc, "context", "")) + str(getattr(exc, "problem", "")) and mark:
+                raise _too_deep(fm_text, base, mark.line)     # libyaml's nesting limit: Python's would recurse
             return _compose(fm_text, base, body, body_line, yaml.SafeLoader)
+    except RecursionError:
+        raise _too_deep(fm_text, base, 0)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context and "flow" in exc.context and exc.context_mark:   # an unclosed [ or {: where it opened
@@ -74,6 +85,7 @@ def _compose(fm_text: str, base: int, body: str, body_line: int, loader_class) -
         if not isinstance(node, yaml.MappingNode):
             raise FrontMatterError(node.start_mark.line + base, "front matter 应为“字段: 值”的形式。",
                                    "每行写一个字段，例如 title: 某某公告。")
+        _check_shape(node, fm_text, base)
         lines: dict = {}
         for key_node, value_node in node.value:
             key = key_node.value
@@ -89,9 +101,67 @@ def _compose(fm_text: str, base: int, body: str, body_line: int, loader_class) -
         except ValueError as exc:   # e.g. 2026-13-01 looks like a date to YAML but is none
             raise _bad_value(node, base, exc)
         _keep_text(node, data)
+        _check_escaped_controls(data, lines)
         return Parsed(data, lines, body, body_line)
     finally:
         loader.dispose()
+
+
+# C0 controls but tab and line feed, and DEL: never typed on purpose; NUL and ESC break every output
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_TOP_KEY = re.compile(r"([^\s#'\"\[\]{}:,-][^:]*?)[ \t]*:(?:[ \t]|$)")
+MAX_DEPTH = 8           # a field is a value or a list of values; 8 leaves room and stops recursion bombs
+
+
+def _field_at(fm_text: str, line: int) -> str:
+    """The top-level field whose value spans line `line` (0-based) of the front matter."""
+    name = ""
+    for number, text in enumerate(fm_text.split("\n")[:line + 1]):
+        match = _TOP_KEY.match(text)
+        if match:
+            name = match.group(1)
+    return name
+
+
+def _too_deep(fm_text: str, base: int, line: int) -> FrontMatterError:
+    name = _field_at(fm_text, line)
+    key_line = next((n for n, text in enumerate(fm_text.split("\n")) if name and text.startswith(name)), line)
+    return FrontMatterError(base + key_line, "值的嵌套层次过深，无法读取。",
+                            "字段的值应是一段文字、一个日期或一个列表，例如 keywords: [行政许可, 特种设备]。", field=name)
+
+
+def _check_shape(node: yaml.MappingNode, fm_text: str, base: int) -> None:
+    """No alias (&a … *a: recursion and billion-laughs bombs) and no deep nesting, checked on the
+    nodes without recursion before anything is constructed."""
+    for key_node, value_node in node.value:
+        seen: set[int] = set()
+        todo = [(value_node, 1)]
+        while todo:
+            current, depth = todo.pop()
+            if id(current) in seen or getattr(current, "anchor", None):
+                raise FrontMatterError(key_node.start_mark.line + base, "不支持 YAML 的锚点和别名（& 与 *）。",
+                                       "请把值直接写出来。", field=str(key_node.value))
+            seen.add(id(current))
+            if depth > MAX_DEPTH:
+                raise FrontMatterError(key_node.start_mark.line + base, "值的嵌套层次过深，无法读取。",
+                                       "字段的值应是一段文字、一个日期或一个列表，例如 keywords: [行政许可, 特种设备]。",
+                                       field=str(key_node.value))
+            if isinstance(current, yaml.SequenceNode):
+                todo.extend((child, depth + 1) for child in current.value)
+            elif isinstance(current, yaml.MappingNode):
+                todo.extend((child, depth + 1) for pair in current.value for child in pair)
+
+
+def _check_escaped_controls(data: dict, lines: dict) -> None:
+    """A control character written as an escape ("\\x1b", "\\u0000") arrives in the value."""
+    for key, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        for i, one in enumerate(values):
+            control = _CONTROL.search(one) if isinstance(one, str) else None
+            if control:
+                raise FrontMatterError(lines.get((key, i), lines.get(key, 1)),
+                                       f"含有控制字符 U+{ord(control.group()):04X}（看不见，会破坏网页和订阅源）。",
+                                       "请删除引号中的转义写法（如 \\x1b、\\u0000）。", field=str(key))
 
 
 def _bad_value(node: yaml.MappingNode, base: int, exc: ValueError) -> FrontMatterError:

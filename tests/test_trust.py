@@ -160,3 +160,92 @@ def test_a_category_cannot_take_a_generated_name(golden_copy, tmp_path, cli, slu
         return
     assert run.code == 2
     assert f"“{slug}”是保留的网址" in run.err
+
+
+# --- hostile front matter is a path:line error, never a traceback -------------------------------
+
+def _item(site: Path, front: str, name: str = "hostile.md") -> Path:
+    return _write(site / "content" / "fagui" / name,
+                  "---\ntitle: 敌意输入\ncategory: \"0204\"\n" + front + "\n---\n\n正文。\n")
+
+
+@pytest.mark.parametrize("front, where", [
+    ("keywords: " + "[" * 5000 + "]" * 5000, "content/fagui/hostile.md:4: keywords: "),
+    ("summary:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 3000)) + "  " * 3000 + "v: 1",
+     "content/fagui/hostile.md:4: summary: "),
+    ("keywords: &a [*a]", "content/fagui/hostile.md:4: keywords: "),
+])
+def test_deeply_nested_yaml_is_a_content_error(golden_copy, tmp_path, cli, front, where):
+    _item(golden_copy, front)
+    for command in (["check"], ["build", "--out", tmp_path / "out"]):
+        run = cli(*command, "--site", golden_copy, "--now", NOW)
+        assert run.code == 1, run.err
+        assert where in run.err and "Traceback" not in run.err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("raw", ["a\x00b", "a\x1bb", "a\x07b"])
+def test_control_characters_in_front_matter_are_named(golden_copy, cli, raw):
+    _item(golden_copy, f"summary: {raw}")
+    run = cli("check", "--site", golden_copy, "--now", NOW)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "content/fagui/hostile.md:4: " in run.err and "控制字符" in run.err
+
+
+def test_escaped_control_characters_in_a_title_are_named(golden_copy, cli):
+    _write(golden_copy / "content" / "fagui" / "hostile.md",
+           '---\ntitle: "标题\\x1b[31m红"\ncategory: "0204"\n---\n\n正文。\n')
+    run = cli("check", "--site", golden_copy, "--now", NOW)
+    assert run.code == 1
+    assert "content/fagui/hostile.md:2: title: " in run.err and "控制字符" in run.err
+
+
+@pytest.mark.parametrize("stamp", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "9999-12-31"])
+@pytest.mark.parametrize("field", ["pub_date", "expiry_date"])
+def test_dates_at_the_ends_of_time_are_errors_before_anything_is_written(golden_copy, tmp_path, cli, stamp, field):
+    item = golden_copy / "content" / "fagui" / "xuke-2.md"
+    lines = item.read_text(encoding="utf-8").split("\n")
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith(field + ":"))
+    lines[line - 1] = f"{field}: {stamp}"
+    text = "\n".join(lines)
+    item.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    for target in ("website", "intranet", "kiosk"):
+        run = cli("build", "--site", golden_copy, "--now", NOW, "--target", target, "--out", out,
+                  "--report", tmp_path / "report.json")
+        assert "Traceback" not in run.err
+        assert run.code == 1, run.err
+        assert f"content/fagui/xuke-2.md:{line}: {field}: " in run.err
+        assert not out.exists() and not (tmp_path / "report.json").exists() or run.code == 1
+    for command in (["check"], ["compliance"]):
+        run = cli(*command, "--site", golden_copy, "--now", NOW)
+        assert "Traceback" not in run.err and run.code in (0, 1)
+
+
+# --- the parse cache reads content, not file times -----------------------------------------------
+
+def test_a_same_size_edit_with_its_time_restored_is_seen(golden_copy, tmp_path, cli):
+    out = tmp_path / "out"
+    item = golden_copy / "content" / "fagui" / "xuke-2.md"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    before = os.stat(item)
+    text = item.read_text(encoding="utf-8")
+    assert "型式批准决定" in text
+    item.write_text(text.replace("型式批准决定", "型式核准决定"), encoding="utf-8")   # same length in UTF-8
+    os.utime(item, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(item).st_size == before.st_size
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out).code == 0
+    page = (out / "quanli" / "xuke" / "2026-00002" / "index.html").read_text(encoding="utf-8")
+    assert "型式核准决定" in page and "型式批准决定" not in page
+
+# --- 更新日期 is never after the build's moment ---------------------------------------------------
+
+def test_updated_is_never_later_than_now(golden_copy, tmp_path, cli):
+    out = tmp_path / "out"
+    # not in git: the default 更新日期 is the file's time, which a fresh copy makes "today"
+    assert cli("build", "--site", golden_copy, "--now", "2026-03-10T08:00:00+08:00", "--out", out).code == 0
+    import re
+    pages = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    shown = re.findall(r"更新日期</th>\s*<td>([^<]*)", pages) + \
+        re.findall(r"<lastmod>([^<]*)", (out / "sitemap.xml").read_text(encoding="utf-8"))
+    assert len(shown) > 5 and max(shown) <= "2026-03-10", shown
