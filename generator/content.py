@@ -341,10 +341,13 @@ def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Pro
     fm = _schema(FrontMatter, parsed, rel, config, problems)
     _unknown_fields(FrontMatter, parsed, rel, problems)
     if fm is None or section is None:
+        _check_the_rest(config, path, rel, parsed, problems)
         return None
     line = parsed.lines.get
 
     code = _resolve_category(config, fm.category, rel, line("category", 1), problems)
+    attachments = _attachments(path, fm.attachments, rel, parsed.lines, problems, config.content_dir)
+    hits = privacy.scan_record(text, fm, parsed.lines, path.name)   # the text, the shown fields, the file name
     if fm.status == "approved" and fm.pub_date is None:
         problems.error(rel, line("status", 1), "pub_date", "已审核（approved）的条目缺少发布日期。",
                        "请加上 pub_date: 2026-06-01（发布前不会公开）。")
@@ -360,8 +363,6 @@ def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Pro
     channels = tuple(fm.channels) if fm.channels is not None else CHANNELS_FOR[audience]
     if audience == "internal" and set(channels) - {"intranet"}:
         problems.warn(rel, line("channels", 1), "channels", "内部（internal）条目只会在局域网公开，其他载体已忽略。", "")
-    attachments = _attachments(path, fm.attachments, rel, parsed.lines, problems, config.content_dir)
-    hits = privacy.scan_record(text, fm, parsed.lines, path.name)   # the text, the shown fields, the file name
     slug = fm.slug or (fm.index_no.split("/", 1)[1] if fm.index_no else _file_slug(path))
     if problems.errors:
         return None
@@ -377,6 +378,22 @@ def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Pro
         updated=fm.updated or dates.last_or_mtime(rel, path, config.tz), attachments=attachments,
         privacy_hits=hits, lines=dict(parsed.lines) | {"_body": parsed.body_line},
     )
+
+
+def _check_the_rest(config: Config, path: Path, rel: str, parsed, problems: Problems) -> None:
+    """After a wrong field, the checks of the fields that are right, so that an editor sees every
+    problem of the file in one run rather than one round at a time."""
+    wrong = {p.field for p in problems.errors if p.file == rel}
+    data, line = parsed.data, parsed.lines.get
+    category = data.get("category")
+    if "category" not in wrong and isinstance(category, (str, int)) and not isinstance(category, bool):
+        _resolve_category(config, str(category), rel, line("category", 1), problems)
+    names = data.get("attachments")
+    if "attachments" not in wrong and isinstance(names, list) and all(isinstance(n, str) for n in names):
+        _attachments(path, names, rel, parsed.lines, problems, config.content_dir)
+    if data.get("status") == "approved" and data.get("pub_date") is None and "pub_date" not in wrong:
+        problems.error(rel, line("status", 1), "pub_date", "已审核（approved）的条目缺少发布日期。",
+                       "请加上 pub_date: 2026-06-01（发布前不会公开）。")
 
 
 def _load_page(config: Config, path: Path, rel: str, problems: Problems, dates: FileDates) -> Optional[Page]:

@@ -249,3 +249,16 @@ def test_updated_is_never_later_than_now(golden_copy, tmp_path, cli):
     shown = re.findall(r"更新日期</th>\s*<td>([^<]*)", pages) + \
         re.findall(r"<lastmod>([^<]*)", (out / "sitemap.xml").read_text(encoding="utf-8"))
     assert len(shown) > 5 and max(shown) <= "2026-03-10", shown
+
+
+def test_every_problem_of_a_file_is_named_in_one_run(golden_copy, cli):
+    _write(golden_copy / "content" / "fagui" / "many.md",
+           "---\ntitle: 多处错误\ncategory: 不存在的分类\nstatus: approved\nreview: everyone\n"
+           "attachments: [missing.pdf]\n---\n\n正文。\n")
+    run = cli("check", "--site", golden_copy, "--now", NOW)
+    assert run.code == 1
+    for expected in ("content/fagui/many.md:3: category: 未知的目录分类“不存在的分类”",
+                     "content/fagui/many.md:4: pub_date: 已审核（approved）的条目缺少发布日期",
+                     "content/fagui/many.md:5: review: ",
+                     "content/fagui/many.md:6: attachments: 找不到附件“missing.pdf”"):
+        assert expected in run.err, (expected, run.err)
