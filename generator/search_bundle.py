@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import ConfigError, Problem
+from .messages import os_error_text, python_error_text
 from .reuse import cache_dir
 
 PAGEFIND_DIR = "pagefind"
@@ -59,8 +60,8 @@ def pagefind_executable() -> Path:
     try:
         import pagefind_bin_extended
         return Path(pagefind_bin_extended.get_executable())
-    except (ImportError, FileNotFoundError) as exc:
-        raise failure(f"找不到 Pagefind 扩展版程序（{exc}）。")
+    except (ImportError, FileNotFoundError):
+        raise failure("找不到 Pagefind 扩展版程序（pagefind-bin-extended）。请运行 make site 重新安装依赖。")
 
 
 def run_pagefind(executable: Path, copies: Path, bundle: Path, expected: int) -> None:
@@ -70,7 +71,7 @@ def run_pagefind(executable: Path, copies: Path, bundle: Path, expected: int) ->
     try:
         run = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=3600)
     except OSError as exc:
-        raise failure(f"无法运行 {executable.name}（{exc}）。")
+        raise failure(f"无法运行 {executable.name}（{os_error_text(exc)}）。")
     except subprocess.TimeoutExpired:
         raise failure("Pagefind 运行超过一小时未结束。")
     if run.returncode != 0:
@@ -79,7 +80,7 @@ def run_pagefind(executable: Path, copies: Path, bundle: Path, expected: int) ->
     try:
         indexed = stabilise(bundle)
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise failure(f"无法整理 Pagefind 的输出（{type(exc).__name__}: {exc}）。")
+        raise failure(f"无法整理 Pagefind 的输出（{python_error_text(exc) if isinstance(exc, OSError) else '输出格式与预期不符'}）。")
     if indexed != expected:
         raise failure(f"Pagefind 只索引了 {indexed} 个页面，应为 {expected} 个。")
     for name in UNUSED_BUNDLE_FILES:
