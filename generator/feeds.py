@@ -7,11 +7,31 @@ another moment with the same published set writes the same bytes.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _escape
+
 
 from .catalogue import Catalogue, page_url
 from .views import fmt_date
+
+# What XML 1.0 forbids in a document (§2.2 Char): C0 controls but tab, newline and carriage return;
+# lone surrogates; U+FFFE and U+FFFF. An editor's title or summary may carry one (pasted from a PDF or
+# a word processor): it is dropped, or no reader would accept the feed or the sitemap.
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# In an attribute value a parser turns tab, newline and carriage return into spaces: kept as references.
+_ATTR = {'"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+
+
+def escape(text: str) -> str:
+    """Character data: &, <, > escaped, what XML 1.0 cannot hold removed."""
+    return _escape(_NOT_XML.sub("", text))
+
+
+def attr(text: str) -> str:
+    """An attribute value between double quotes: `escape` and the quote, tab and line breaks too."""
+    return _escape(_NOT_XML.sub("", text), _ATTR)
+
 
 FEED_SIZE = 50
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -52,21 +72,21 @@ def atom(cat: Catalogue) -> bytes:
     latest = [i for i in cat.items if i.pub_date is not None][:FEED_SIZE]   # (a preview shows undated drafts)
     updated = latest[0].pub_date if latest else EPOCH
     parts = ['<?xml version="1.0" encoding="utf-8"?>',
-             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{escape(config.site.language)}">',
+             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{attr(config.site.language)}">',
              f"  <title>{escape(config.site.title)}</title>",
              f"  <id>{escape(config.base_url)}</id>",
-             f'  <link href="{escape(config.base_url)}"/>',
-             f'  <link rel="self" href="{escape(_abs(cat, "/feed.xml"))}"/>',
+             f'  <link href="{attr(config.base_url)}"/>',
+             f'  <link rel="self" href="{attr(_abs(cat, "/feed.xml"))}"/>',
              f"  <updated>{_iso(updated, cat)}</updated>",
              f"  <author><name>{escape(config.site.publisher)}</name></author>"]
     for item in latest:
-        link = escape(_abs(cat, cat.url(item)))
+        link = _abs(cat, cat.url(item))
         parts += ["  <entry>",
                   f"    <title>{escape(item.title)}</title>",
-                  f"    <id>{link}</id>",
-                  f'    <link href="{link}"/>',
+                  f"    <id>{escape(link)}</id>",
+                  f'    <link href="{attr(link)}"/>',
                   f"    <updated>{_iso(item.pub_date, cat)}</updated>",
-                  f"    <category term=\"{escape(item.category)}\" label=\"{escape(config.categories[item.category].name)}\"/>",
+                  f'    <category term="{attr(item.category)}" label="{attr(config.categories[item.category].name)}"/>',
                   f"    <author><name>{escape(item.publisher)}</name></author>"]
         if item.summary:
             parts.append(f"    <summary>{escape(item.summary)}</summary>")

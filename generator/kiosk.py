@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote
 
 
 from .catalogue import Catalogue, page_url
@@ -204,44 +205,154 @@ def _drop_attachments(output: Output, record, url: str) -> None:
     path = output_path(url)
     fresh = path in output.files
     page = output.files[path].decode("utf-8") if fresh else Path(output.reused[path]).read_text(encoding="utf-8")
+    shown = {_as_file(src) for src in re.findall(r'<img\b[^>]*?\ssrc="([^"]*)"', page)}
     for attachment in record.attachments:
-        name = html.escape(attachment.name)
-        if f'src="{name}"' in page:
+        if attachment.name in shown:
             continue
         output.copies.pop(output_path(url + attachment.name), None)
-        if fresh:
-            page = re.sub(f'<a href="{re.escape(name)}"[^>]*>(.*?)</a>', r'<span class="offline-link">\1</span>',
-                          page, flags=re.S)
+        if fresh:                  # the link as the body wrote it: "a b.pdf", percent-encoded or not
+            page = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>',
+                          lambda m, name=attachment.name: f'<span class="offline-link">{m.group(2)}</span>'
+                          if _as_file(m.group(1)) == name else m.group(0), page, flags=re.S)
     if fresh:
         output.files[path] = page.encode("utf-8")
 
 
+def _as_file(reference: str) -> str:
+    """The file a relative href or src of a page names beside the page: "a%20b.pdf" -> "a b.pdf"."""
+    path = re.split(r"[?#]", html.unescape(reference), maxsplit=1)[0]
+    return unquote(path.removeprefix("./"))
+
+
 # --- links in bodies ------------------------------------------------------------------------------
+#
+# A kiosk page is opened from file://, so a relative link is a path on the kiosk PC's disk: "../../../"
+# from an item would list the folders above the kiosk's, and from there the whole machine. Every href
+# and src of a page is therefore resolved against the page's own place in the output; what stays inside
+# the output folder stays a link, anything else (a path that climbs out, an absolute path "/etc/",
+# "C:/", any scheme: http:, file:, javascript:, data: …, "//host") becomes inert: a link its words, an
+# image its alt text, any other element loses the attribute.
 
-_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
-_IMG = re.compile(r'<img src="([^"]*)" alt="([^"]*)"[^>]*>')
-_LEAVES = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*?)?(/?)>")
+_ATTRIBUTE = re.compile(r'(\s+)([^\s"\'<>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|\'([^\']*)\'|([^\s"\'=<>`]+)))?')
+_URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "data", "background", "cite",
+                   "longdesc", "xlink:href", "ping", "manifest", "codebase", "archive", "icon", "lowsrc", "dynsrc"}
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_DRIVE = re.compile(r"^[a-zA-Z][:|]$")
+_HOME = re.compile(r'<body\b[^>]*?\sdata-home="((?:\.\./)*)index\.html"')
+_LEAVES = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")      # kept for themes that import it
 
 
-def offline_links(page: str) -> str:
-    """Make a rendered page safe for `file://` without network: a link that leaves the folder
-    (http:, https:, mailto:, //host) becomes its text; an image from elsewhere becomes its alt
-    text; a link to a folder ("../xuke/", "../2026-00001") gets the `index.html` that file:// needs."""
-    def link(match: re.Match) -> str:
-        href, attrs, inner = match.groups()
-        if _LEAVES.match(href):
-            return f'<span class="offline-link">{inner}</span>'
-        path, hash_, fragment = href.partition("#")
-        last = path.rstrip("/").rsplit("/", 1)[-1]
-        if path and (path.endswith("/") or "." not in last or last in (".", "..")):
-            path = "index.html" if path == "./" else path.rstrip("/") + "/index.html"
-            href = path + hash_ + fragment
-        return f'<a href="{href}"{attrs}>{inner}</a>'
+def page_depth(page: str, url: str | None = None) -> int:
+    """How many folders below the output's root the page lies: from its URL when known ("/a/b/" -> 2,
+    "/404.html" -> 0), else from the home link the kiosk frame carries (body data-home="../../index.html").
+    Unknown: 0, so that nothing may climb at all."""
+    if url is not None:
+        return max(0, len([p for p in url.split("/")[:-1] if p]))
+    match = _HOME.search(page)
+    return match.group(1).count("../") if match else 0
 
-    def image(match: re.Match) -> str:
-        src, alt = match.groups()
-        if _LEAVES.match(src):
-            return f'<span class="offline-img">［图片：{alt or "未能显示"}］</span>'
-        return match.group(0)
 
-    return _IMG.sub(image, _LINK.sub(link, page))
+def stays_inside(value: str, depth: int) -> bool:
+    """Whether a relative reference (an attribute's raw value), followed from a page `depth` folders
+    below the output's root, names something inside the output folder. Read as a browser reads it:
+    character references decoded, tabs and line breaks dropped, surrounding spaces and controls
+    stripped, backslashes as slashes, percent-escapes decoded (%2e%2e is ".."; on Windows %5c is a
+    separator)."""
+    reference = html.unescape(value)
+    reference = re.sub(r"[\t\n\r]", "", reference).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e"
+                                                         "\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
+                                                         "\x1a\x1b\x1c\x1d\x1e\x1f ")
+    if _SCHEME.match(reference):
+        return False                      # http:, file:, javascript:, data:, C: …
+    path = re.split(r"[?#]", reference, maxsplit=1)[0]
+    if path[:1] in ("/", "\\"):
+        return False                      # the disk's root, or another host (//host)
+    folders = depth
+    for part in re.split(r"[/\\]", unquote(path)):
+        if _DRIVE.match(part) or "\x00" in part:
+            return False
+        if part in ("", "."):
+            continue
+        if part == "..":
+            folders -= 1
+            if folders < 0:
+                return False
+        else:
+            folders += 1
+    return True
+
+
+def offline_links(page: str, url: str | None = None) -> str:
+    """Make a rendered page safe for `file://` without network (`url`: the page's place in the output,
+    when the caller knows it). A link that leaves the folder (http:, https:, mailto:, //host, a path
+    above the output's root …) becomes its text; an image from elsewhere its alt text; another element
+    drops such an attribute; a link to a folder ("../xuke/", "../2026-00001") gets the `index.html`
+    that file:// needs."""
+    return _offline(page, page_depth(page, url))
+
+
+def _offline(page: str, depth: int) -> str:
+    out, position = [], 0
+    for match in _TAG.finditer(page):
+        if match.start() < position:
+            continue                                   # inside a link already made text
+        name = match.group(1).lower()
+        attributes = list(_ATTRIBUTE.finditer(match.group(2) or ""))
+        leaving = [a for a in attributes if a.group(2).lower() in _URL_ATTRIBUTES
+                   and not _inside(a.group(2).lower(), _value(a), depth)]
+        out.append(page[position:match.start()])
+        position = match.end()
+        names = {a.group(2).lower() for a in leaving}
+        if name == "a" and "href" in names:
+            end = page.find("</a>", position)
+            end = len(page) if end < 0 else end
+            out.append(f'<span class="offline-link">{_offline(page[position:end], depth)}</span>')
+            position = min(len(page), end + len("</a>"))
+        elif name == "img" and names & {"src", "srcset"}:
+            alt = next((_value(a) for a in attributes if a.group(2).lower() == "alt"), "")
+            out.append(f'<span class="offline-img">［图片：{alt or "未能显示"}］</span>')
+        elif leaving or name == "a":
+            inner, kept, last = match.group(2) or "", [], 0
+            for a in attributes:
+                kept.append(inner[last:a.start()])
+                last = a.end()
+                if a not in leaving:
+                    kept.append(_folder_index(a) if name == "a" and a.group(2).lower() == "href" else a.group(0))
+            kept.append(inner[last:])
+            out.append(f"<{match.group(1)}{''.join(kept)}{match.group(3)}>")
+        else:
+            out.append(match.group(0))
+    out.append(page[position:])
+    return "".join(out)
+
+
+def _value(attribute: re.Match) -> str:
+    value = attribute.group(4)
+    if value is None:
+        value = attribute.group(5)
+    if value is None:
+        value = attribute.group(6)
+    return value or ""
+
+
+def _inside(name: str, value: str, depth: int) -> bool:
+    if name in ("srcset",):
+        candidates = [c.strip().split()[0] for c in value.split(",") if c.strip()]
+        return all(stays_inside(c, depth) for c in candidates)
+    if name in ("archive", "ping"):
+        return all(stays_inside(c, depth) for c in value.split())
+    return stays_inside(value, depth)
+
+
+def _folder_index(attribute: re.Match) -> str:
+    """A link's href attribute, to a folder given its index.html (file:// would list the folder)."""
+    href = _value(attribute)
+    path, hash_, fragment = href.partition("#")
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if path and (path.endswith("/") or "." not in last or last in (".", "..")):
+        path = "index.html" if path in ("./", ".") else path.rstrip("/") + "/index.html"
+        href = path + hash_ + fragment
+    else:
+        return attribute.group(0)
+    return f'{attribute.group(1)}{attribute.group(2)}="{href}"'

@@ -36,8 +36,8 @@ class Link:
 
 @dataclass(frozen=True)
 class AttachmentView:
-    name: str
-    url: str
+    name: str               # the file's own name, shown as it is: "中文 #1.pdf"
+    url: str                # its path in the output, percent-encoded for an href: "/a/%E4%B8%AD%E6%96%87%20%231.pdf"
     kind: str
     size: str               # "12.3 KB"
 
@@ -98,6 +98,12 @@ def fmt_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+def href(path: str) -> str:
+    """A path in the output as an href: every character but the unreserved ones and "/" percent-encoded
+    (UTF-8), so that a file named "a#1.pdf", "a b.pdf", "100%.pdf" or "中文.pdf" is what the link asks for."""
+    return quote(path, safe="/")
+
+
 def site_view(config: Config, target: str) -> SiteView:
     footer = config.site.footer.model_dump()
     if footer["badge"]:
@@ -142,7 +148,7 @@ def item_view(item: Item, catalogue: Catalogue, attachment_urls: dict[str, str],
     mailbox = config.site.footer.mailbox
     subject = quote(f"意见反馈：{item.index_no} {item.title}")
     feedback = f"mailto:{mailbox}?subject={subject}" if mailbox else ""
-    attachments = tuple(AttachmentView(a.name.rsplit("/", 1)[-1], attachment_urls[a.name], a.kind, fmt_size(a.size))
+    attachments = tuple(AttachmentView(a.name.rsplit("/", 1)[-1], href(attachment_urls[a.name]), a.kind, fmt_size(a.size))
                         for a in item.attachments)
     crumbs = (Link("首页", "/"),) + tuple(Link(c.name, f"/{c.path}/") for c in config.lineage(category.code))
     return ItemView(**vars(base), meta=meta, body_html=to_html(read_body(config, item)), keywords=item.keywords,

@@ -5,6 +5,8 @@ filing site, except on the offline kiosk), 公安备案号, 党政机关网站�
 The golden fixture site is built for the three targets; every HTML page is parsed (html.parser)."""
 import re
 from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin
+from urllib.request import urlopen
 
 import pytest
 
@@ -126,6 +128,50 @@ def test_site_identification_on_every_page(builds, target):
             assert [a for a in page.find("a") if a.get("href") == "mailto:" + FOOTER["mailbox"]], rel
 
 
+class Named(HTMLParser):
+    """Links and buttons with an aria-label, and the words they show (aria-hidden parts left out)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[list] = []         # [tag, label, words, hidden depth]
+        self.found: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for control in self.open:
+            if tag not in ("img", "br", "input"):
+                control[3] += 1 if control[3] or attrs.get("aria-hidden") == "true" else 0
+        if tag in ("a", "button") or attrs.get("role") in ("button", "link", "tab", "menuitem"):
+            self.open.append([tag, attrs.get("aria-label"), "", 0])
+
+    def handle_endtag(self, tag):
+        for control in self.open:
+            if control[3]:
+                control[3] -= 1
+        if self.open and self.open[-1][0] == tag:
+            control = self.open.pop()
+            if control[1] is not None:
+                self.found.append((control[0], control[1], control[2].strip()))
+
+    def handle_data(self, data):
+        for control in self.open:
+            if not control[3]:
+                control[2] += data
+
+
+@pytest.mark.parametrize("target", ["website", "intranet", "kiosk"])
+def test_an_accessible_name_holds_the_words_shown(builds, target):
+    """WCAG 2.5.3 (label in name): a link or button whose aria-label differs from its words is named by
+    something a speech-input user cannot say. The kiosk's 字号 button once said 字号 and showed 标准."""
+    for path in sorted((builds / target).rglob("*.html")):
+        if path.relative_to(builds / target).parts[0] in STANDALONE:
+            continue
+        parser = Named()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for tag, label, words in parser.found:
+            assert " ".join(words.split()) in " ".join(label.split()), (path, tag, label, words)
+
+
 def test_item_page_prints_its_address_and_index_number(builds):
     page = (builds / "website" / "quanli/xuke/2026-00001/index.html").read_text(encoding="utf-8")
     assert ('<p class="print-only print-url">本页网址：<span data-print-url="https://zwgk.example.gov.cn/zj/'
@@ -155,3 +201,80 @@ def test_badge_is_optional_and_checked(golden_copy, tmp_path, cli):
         assert run.code == 2
         assert f"site.toml:{line}: site.footer.badge: {message}" in run.err, run.err
         assert not (tmp_path / "bad").exists()
+
+
+# --- links to attachments: valid URLs, percent-encoded; the names shown as they are ----------------
+
+ODD_NAMES = ("a#1.pdf", "a b.pdf", "中文.pdf", "100%.pdf", "q&a'\"x.pdf", "sub/问 答?.pdf")
+
+
+def odd_attachments(site):
+    """An item and a fixed page whose attachments have names that are not valid in a URL as they are."""
+    folder = site / "content" / "fagui"
+    (folder / "sub").mkdir()
+    for name in ODD_NAMES:
+        (folder / name).write_bytes(f"%PDF-1.4 {name}".encode("utf-8"))
+    names = ", ".join('"' + n.replace("\\", "\\\\").replace('"', '\\"') + '"' for n in ODD_NAMES)
+    (folder / "odd.md").write_text(
+        "---\ntitle: 附件名称测试\ncategory: \"0204\"\nindex_no: 014000184/2026-00041\nstatus: approved\n"
+        f"reviewer: 王建春\npub_date: 2026-03-03\nattachments: [{names}]\n---\n\n"
+        "正文中的附件：[附件一](<a b.pdf>)、[附件二](中文.pdf)、[附件三](a%231.pdf)。\n", encoding="utf-8")
+    pages = site / "content" / "pages"
+    (pages / "a b.pdf").write_bytes(b"%PDF-1.4 page")
+    (pages / "odd-page.md").write_text("---\ntitle: 附件页\norder: 9\nattachments: [\"a b.pdf\"]\n---\n\n正文。\n",
+                                       encoding="utf-8")
+
+
+def test_attachment_links_are_percent_encoded_and_resolve(golden_copy, tmp_path, cli, serve_folder):
+    odd_attachments(golden_copy)
+    out = tmp_path / "out"
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--quiet")
+    assert run.code == 0, run.err
+    page_dir = out / "quanli/xuke/2026-00041"
+    parser = Page()
+    parser.feed((page_dir / "index.html").read_text(encoding="utf-8"))
+    links = [a for a in parser.find("a") if "download" in a]
+    hrefs = [a["href"] for a in links]
+    assert len(hrefs) == len(ODD_NAMES)
+    base = serve_folder(out) + "quanli/xuke/2026-00041/"
+    for name, href in zip(ODD_NAMES, hrefs):
+        assert re.fullmatch(r"[A-Za-z0-9._~/%-]+", href) and not re.search(r"%(?![0-9A-F]{2})", href), href
+        assert unquote(href) == name                                  # the file's own name, encoded
+        assert (page_dir / name).read_bytes() == f"%PDF-1.4 {name}".encode("utf-8")   # on disk as it is
+        with urlopen(urljoin(base, href)) as response:                 # and the link fetches it
+            assert response.read() == f"%PDF-1.4 {name}".encode("utf-8")
+    text = "".join(parser.text)
+    for name in ODD_NAMES:
+        assert name.rsplit("/", 1)[-1] in text                        # shown as it is
+    body = [a["href"] for a in parser.find("a") if "download" not in a and a.get("href", "").endswith(".pdf")]
+    assert body == ["a%20b.pdf", "%E4%B8%AD%E6%96%87.pdf", "a%231.pdf"]   # the body's own links (markdown-it)
+    fixed = Page()
+    fixed.feed((out / "odd-page" / "index.html").read_text(encoding="utf-8"))
+    [link] = [a for a in fixed.find("a") if a.get("href", "").endswith(".pdf")]
+    assert link["href"] == "a%20b.pdf" and "a b.pdf" in "".join(fixed.text)
+    with urlopen(urljoin(serve_folder(out) + "odd-page/", link["href"])) as response:
+        assert response.read() == b"%PDF-1.4 page"
+
+
+@pytest.fixture
+def serve_folder():
+    """serve_folder(folder) -> base URL of a static server on 127.0.0.1 for that folder."""
+    import functools
+    import http.server
+    import threading
+    servers = []
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    def start(folder):
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -248,3 +248,154 @@ def test_rebuild_over_the_previous_output_reusing_its_pages(tmp_path):
     assert tree_bytes(out) == tree_bytes(fresh)
     assert "办事指南（第二版）" in (out / "static" / "kiosk-index.js").read_text(encoding="utf-8")
     assert not (out / "quanli/xuke/2026-00001/xuke-1-jueding.csv").exists()
+
+
+# --- hostile links: nothing may lead out of the kiosk folder ---------------------------------------
+
+HOSTILE = """---
+title: 上溯链接测试
+category: "0204"
+index_no: "014000184/2026-00031"
+status: approved
+reviewer: 王建春
+pub_date: 2026-02-02
+channels: [touchscreen]
+---
+
+上溯：[根目录](../../../../../../etc/)、[绝对路径](/etc/passwd)、[编码上溯](%2e%2e/%2E%2E/%2e%2e/%2e%2e/%2e%2e/)、
+[斜杠编码](..%2F..%2F..%2F..%2F..%2F)、[反斜杠](..\\\\..\\\\..\\\\..\\\\..\\\\)、[盘符](C:/Windows/)、[竖线盘符](c|/Windows/)、
+[主机](//fileserver/share/)、[文件协议](file:///etc/passwd)、[脚本](javascript:alert(1))、[引用式][up]、
+[查询](../../../../?q=1)、[锚点](../../../../#top)、[先进后出](../../xuke/../../../../)、[空格](  ../../../../  )。
+
+![](../../../../x.png)
+
+[![图中链接](../../../../../y.png)](../../../../../)
+
+站内：[本类目录](../)、[首页](../../../)、[同页锚点](#top)、[目录中转](../../../quanli/../quanli/xuke/)。
+
+[up]: ../../../../../../../
+"""
+OUTSIDE = ("根目录", "绝对路径", "编码上溯", "斜杠编码", "反斜杠", "盘符", "竖线盘符", "主机", "引用式", "查询",
+           "锚点", "先进后出", "空格")
+
+
+def references(page: Path) -> list[tuple[str, str, str]]:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.links
+
+
+def leaves(out: Path, page: Path, value: str) -> bool:
+    """Whether a reference of `page` (an attribute value, entities already decoded) names something
+    outside `out`, read as a browser on Windows or Linux would: any scheme or host, an absolute path,
+    and a relative path resolved with its percent-escapes decoded and backslashes as separators."""
+    value = re.sub(r"[\t\n\r]", "", value).strip("".join(map(chr, range(33))))
+    target = urlsplit(value)
+    if target.scheme or target.netloc or value.startswith(("/", "\\")):
+        return True
+    path = unquote(target.path).replace("\\", "/")
+    if re.match(r"^[a-zA-Z][:|]", path):
+        return True
+    here = page.parent.relative_to(out).parts
+    parts = list(here)
+    for part in path.split("/"):
+        if part == "..":
+            if not parts:
+                return True
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return False
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("kiosk-hostile")
+    site = kiosk_site(folder)
+    (site / "content" / "fagui" / "hostile-links.md").write_text(HOSTILE, encoding="utf-8")
+    report = build(site, folder / "kiosk")
+    assert "/quanli/xuke/2026-00031/" in [e["url"] for e in report["published"]]
+    return folder / "kiosk"
+
+
+def test_no_reference_of_any_page_leaves_the_kiosk_folder(hostile):
+    out = hostile
+    escaping = [(path.relative_to(out).as_posix(), tag, attr, value)
+                for path in sorted(out.rglob("*.html")) for tag, attr, value in references(path)
+                if leaves(out, path, value)]
+    assert escaping == []
+    # and every reference that remains names a file that is there
+    for path in sorted(out.rglob("*.html")):
+        for tag, attr, value in references(path):
+            target = urlsplit(value)
+            if target.path:
+                assert (path.parent / unquote(target.path)).resolve().is_file(), (path, value)
+
+
+def test_links_out_of_the_folder_become_their_words(hostile):
+    page = (hostile / "quanli/xuke/2026-00031/index.html").read_text(encoding="utf-8")
+    body = page[page.index('<div class="body">'):page.index("</article>")]
+    for words in OUTSIDE:
+        assert f'<span class="offline-link">{words}</span>' in body, words
+    assert "文件协议" in body and "file:" not in body.replace("[文件协议](file:///etc/passwd)", "")
+    assert "javascript:" not in body.replace("[脚本](javascript:alert(1))", "")   # shown as text by markdown-it
+    assert body.count("［图片：") == 2 and "x.png" not in body and "y.png" not in body
+    assert '<span class="offline-link"><span class="offline-img">［图片：图中链接］</span></span>' in body
+    assert '<a href="../index.html">本类目录</a>' in body
+    assert '<a href="../../../index.html">首页</a>' in body
+    assert '<a href="#top">同页锚点</a>' in body
+    assert '<a href="../../../quanli/../quanli/xuke/index.html">目录中转</a>' in body
+
+
+@pytest.mark.parametrize("depth, value, inside", [
+    (3, "../", True), (3, "../../../", True), (3, "../../../../", False), (0, "../", False),
+    (0, "index.html", True), (0, "./a/../b/", True), (1, "a/../../..", False),
+    (3, "%2e%2e/%2e%2e/%2e%2e/%2e%2e/", False), (3, "..%2f..%2f..%2f..%2f", False),
+    (3, "..%5c..%5c..%5c..%5c", False), (3, "..\\..\\..\\..\\", False), (3, "/etc/", False),
+    (3, "\\etc", False), (3, "//host/x", False), (3, "C:/x", False), (3, "c|/x", False), (3, "x/C:/y", False),
+    (3, "file:///etc/", False), (3, "javascript:alert(1)", False), (3, " javascript:x", False),
+    (3, "java\tscript:x", False), (3, "&#106;avascript:x", False), (3, "data:text/html,x", False),
+    (3, "#top", True), (3, "?q=1", True), (3, "", True), (3, "a%00b", False),
+    (3, "../../../../?q", False), (3, "../../../#x", True),
+])
+def test_stays_inside(depth, value, inside):
+    from generator.kiosk import stays_inside
+    assert stays_inside(value, depth) is inside
+
+
+def test_offline_links_reads_the_depth_of_the_page():
+    from generator.kiosk import offline_links
+    frame = '<body class="kiosk" data-page="item" data-home="{home}"><a href="{href}">x</a></body>'
+    assert '<a href="../../../index.html">' in offline_links(frame.format(home="../../../index.html", href="../../../"))
+    assert "offline-link" in offline_links(frame.format(home="../../../index.html", href="../../../../"))
+    assert "offline-link" in offline_links(frame.format(home="index.html", href="../"))
+    assert "offline-link" in offline_links('<a href="../">x</a>')                    # depth unknown: no climbing
+    assert '<a href="../index.html">' in offline_links('<a href="../">x</a>', "/a/b/")
+    # any tag, any attribute order, and attributes other than href and src
+    page = ('<body data-home="../index.html"><a class="c" href="../../x">t</a><img alt="图" src="/x.png">'
+            '<img alt="" src="ok.png" srcset="ok.png 1x, ../../../x.png 2x"><source srcset="../../y.png">'
+            '<link rel="stylesheet" href="../static/kiosk.css"><form action="../../z"></form></body>')
+    result = offline_links(page)
+    assert '<span class="offline-link">t</span>' in result and "［图片：图］" in result
+    assert "［图片：未能显示］" in result and "<source>" in result and '<form>' in result
+    assert '<link rel="stylesheet" href="../static/kiosk.css">' in result
+
+
+def test_links_to_attachments_with_odd_names_become_their_words(tmp_path):
+    """The body's links to attachments are percent-encoded by the Markdown renderer ("a%20b.pdf",
+    "%E4%B8%AD%E6%96%87.pdf"); the kiosk does not copy the files, so those links become words too."""
+    site = kiosk_site(tmp_path)
+    folder = site / "content" / "fagui"
+    for name in ("a b.pdf", "中文.pdf", "a#1.pdf"):
+        (folder / name).write_bytes(b"%PDF-1.4")
+    (folder / "odd.md").write_text(
+        "---\ntitle: 附件名称\ncategory: \"0204\"\nindex_no: 014000184/2026-00042\nstatus: approved\n"
+        "reviewer: 王建春\npub_date: 2026-03-03\nchannels: [touchscreen]\n"
+        "attachments: [\"a b.pdf\", \"中文.pdf\", \"a#1.pdf\"]\n---\n\n"
+        "见[附件一](<a b.pdf>)、[附件二](中文.pdf)、[附件三](a%231.pdf)、[本类](../)。\n", encoding="utf-8")
+    build(site, tmp_path / "kiosk")
+    page = (tmp_path / "kiosk" / "quanli/xuke/2026-00042/index.html").read_text(encoding="utf-8")
+    for words in ("附件一", "附件二", "附件三"):
+        assert f'<span class="offline-link">{words}</span>' in page, words
+    assert '<a href="../index.html">本类</a>' in page
+    assert not list((tmp_path / "kiosk").rglob("*.pdf"))

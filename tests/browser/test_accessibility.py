@@ -162,6 +162,40 @@ def test_axe_finds_no_serious_or_critical_violation(sites, open_context, capsys)
     assert bad == [], "\n".join(bad)
 
 
+def test_accessible_names_contain_the_visible_words(sites, open_context):
+    """WCAG 2.5.3 (label in name): axe's label-content-name-mismatch rule, off by default (experimental),
+    on every page of the three targets; on the kiosk also after each tap of 字号, whose words change."""
+    rule = {"runOnly": {"type": "rule", "values": ["label-content-name-mismatch"]},
+            "rules": {"label-content-name-mismatch": {"enabled": True}}, "resultTypes": ["violations"]}
+    page = open_context(viewport={"width": 1280, "height": 800})
+    bad = []
+
+    def run(name):
+        if not page.evaluate("typeof window.axe === 'object'"):
+            page.evaluate(AXE_SCRIPT)
+        result = page.evaluate("options => axe.run(document, options)", rule)
+        bad.extend(f"{name}: " + " ".join(n["target"]) for v in result["violations"] for n in v["nodes"])
+
+    for name in (*WEBSITE, *INTRANET, *KIOSK):
+        visit(page, sites, name)
+        run(name)
+    page.goto(url_of(sites, "kiosk-item"))
+    for size in ("大字", "特大", "标准"):
+        page.locator(".tool-font").click()
+        assert page.locator(".tool-font").inner_text().endswith(size)
+        assert page.get_by_role("button", name=re.compile(rf"^字号：\s?{size}$")).count() == 1
+        run(f"kiosk 字号 {size}")
+    page.goto((sites["folder"] / "kiosk" / "search" / "index.html").as_uri())
+    run("kiosk-search")
+    assert page.get_by_role("button", name="退格").count() == 1
+    assert bad == [], bad
+    # the rule is on and can fail: the button as it was before (aria-label 字号, words 标准) is flagged
+    page.evaluate("""() => { const b = document.createElement('button'); b.id = 'was'; b.setAttribute('aria-label', '字号');
+        b.innerHTML = '<span aria-hidden="true">字</span><span>标准</span>'; document.querySelector('main').append(b); }""")
+    run("the button as it was")
+    assert bad == ["the button as it was: #was"], bad
+
+
 def test_axe_is_wired_up(sites, open_context):
     """The check can fail: on a page with an unlabelled button and a low-contrast paragraph axe says so."""
     page = open_context(viewport={"width": 1280, "height": 800})

@@ -275,3 +275,56 @@ def test_attachment_shows_the_website_address_and_a_qr_code(kiosk, screen):
     page.evaluate("document.querySelector('.elsewhere').scrollIntoView({block: 'center'})")
     screenshot(page, "kiosk-item-attachment-1080x1920")
     finish(page)
+
+
+HOSTILE = """---
+title: 上溯链接测试
+category: "0204"
+index_no: "014000184/2026-00031"
+status: approved
+reviewer: 王建春
+pub_date: 2026-02-02
+channels: [touchscreen]
+---
+
+上溯：[根目录](../../../../../../etc/)、[绝对路径](/etc/)、[编码上溯](%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/)、
+[反斜杠](..\\\\..\\\\..\\\\..\\\\..\\\\)、[主机](//fileserver/share/)、[引用式][up]。
+
+![](../../../../x.png)
+
+站内：[本类目录](../)、[首页](../../../)。
+
+[up]: ../../../../../../../
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_kiosk(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("kiosk-hostile")
+    site = folder / "site"
+    shutil.copytree(GOLDEN_SITE, site)
+    shutil.copytree(OVERLAY / "content", site / "content", dirs_exist_ok=True)
+    (site / "content" / "fagui" / "hostile-links.md").write_text(HOSTILE, encoding="utf-8")
+    out = folder / "kiosk"
+    assert main(["build", "--site", str(site), "--target", "kiosk", "--now", NOW, "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_no_link_or_image_leads_out_of_the_folder(hostile_kiosk, screen):
+    """Chromium's own reading of every href and src on the page with hostile body links (from file://):
+    each is a file inside the kiosk folder; tapping every body link stays in the folder."""
+    page = screen()
+    root = hostile_kiosk.as_uri() + "/"
+    page.goto((hostile_kiosk / "quanli" / "xuke" / "2026-00031" / "index.html").as_uri())
+    found = page.evaluate("""() => [...document.querySelectorAll('[href], [src]')]
+        .map(e => e.href && e.href.baseVal === undefined ? e.href : (e.src || e.getAttribute('href')))""")
+    assert found and all(url.startswith(root) for url in found), [u for u in found if not u.startswith(root)]
+    assert page.locator(".body img").count() == 0
+    assert page.locator(".body a").count() == 2
+    for words in ("根目录", "绝对路径", "编码上溯", "反斜杠", "主机", "引用式"):
+        assert page.locator(".body .offline-link", has_text=words).count() == 1, words
+    for words, target in (("本类目录", "/quanli/xuke/index.html"), ("首页", "/index.html")):
+        page.goto((hostile_kiosk / "quanli" / "xuke" / "2026-00031" / "index.html").as_uri())
+        tap_and_wait(page, page.locator(".body a", has_text=words))
+        assert page.url == root + target.lstrip("/")
+    finish(page)
