@@ -79,11 +79,27 @@ class PreviewSite:
         self.changed = threading.Condition()
         self.after_build: list[Callable[[Snapshot], None]] = []   # e.g. the background search indexer
         self.last_stats = RebuildStats()
+        self.building = threading.Lock()     # one rebuild at a time: the caches are shared
+        self.session = os.urandom(6).hex()   # tells the page a restarted server from a new build
 
     def rebuild(self, config_changed: bool = False, changed: Optional[set[str]] = None) -> RebuildStats:
-        """Build again. `changed`: the absolute paths the watcher saw change, when it knows."""
-        started = time.perf_counter()
-        stats = RebuildStats()
+        """Build again. `changed`: the absolute paths the watcher saw change, when it knows.
+
+        Never raises for what the site holds: content and config errors, and anything
+        unexpected (a template that recurses without end, a bug), become the overlay's
+        problems while the last good output stays served."""
+        with self.building:
+            started = time.perf_counter()
+            stats = RebuildStats()
+            try:
+                return self._rebuild(config_changed, changed, stats, started)
+            except Exception as exc:
+                # the caches may hold half of a build: start the next one afresh
+                self.config, self.load_cache, self.render_cache = None, LoadCache(), RenderCache()
+                return self._failed([unexpected_problem(exc, self.root, changed)], [], stats, started)
+
+    def _rebuild(self, config_changed: bool, changed: Optional[set[str]], stats: RebuildStats,
+                 started: float) -> RebuildStats:
         try:
             if self.config is None or config_changed:
                 self.config = load_config(self.root)
@@ -133,7 +149,10 @@ class PreviewSite:
             self.snapshot = Snapshot(output, errors, warnings, self.snapshot.version + 1, time.time())
             self.changed.notify_all()
         for hook in self.after_build:
-            hook(self.snapshot)
+            try:
+                hook(self.snapshot)
+            except Exception:         # a hook (the search indexer) never spoils a good build
+                pass
 
     def _failed(self, errors: list[Problem], warnings: list[Problem], stats: RebuildStats, started: float):
         """Keep the last good output; report the problems (the overlay)."""
@@ -148,9 +167,67 @@ class PreviewSite:
 
     def status(self) -> dict:
         snap = self.snapshot
-        return {"version": snap.version, "ok": not snap.problems,
+        return {"session": self.session, "version": snap.version, "ok": not snap.problems,
                 "errors": [p.as_json() | {"text": p.text()} for p in snap.problems],
                 "warnings": [p.as_json() | {"text": p.text()} for p in snap.warnings]}
+
+
+def unexpected_problem(exc: BaseException, root: Path, changed: Optional[set[str]] = None) -> Problem:
+    """An exception the build did not expect -> one problem for the overlay, in Chinese.
+
+    Where it can, it names the file and line: a template's (Jinja puts template frames in
+    the traceback), else the content file being read, else the one file that changed."""
+    from jinja2 import TemplateSyntaxError
+    root = Path(root)
+    file, line = "", 0
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        file, line = _site_relative(exc.filename, root) or "", exc.lineno or 0
+    if not file:
+        file, line = _located(exc, root)
+    if not file and changed and len(changed) == 1:
+        file = _site_relative(next(iter(changed)), root) or ""
+    if isinstance(exc, RecursionError):
+        what = "嵌套或递归过深，无法生成（例如 YAML 嵌套了成千上万层，或模板中的宏无限调用自身）。"
+    elif isinstance(exc, TemplateSyntaxError):
+        what = f"模板语法错误：{exc.message}。"
+    elif type(exc).__module__.startswith("jinja2"):
+        what = f"模板出错：{exc}。"
+    elif isinstance(exc, MemoryError):
+        what = "内存不足，无法生成。"
+    else:
+        detail = str(exc)[:300]
+        what = f"生成时出现意外错误（{type(exc).__name__}{'：' + detail if detail else ''}）。"
+    hint = "改正后保存即可自动重试；若找不到原因，请把这条信息和最近修改的文件交给维护人员。"
+    return Problem(file or "预览", line, "", what, hint)
+
+
+def _site_relative(path, root: Path) -> Optional[str]:
+    try:
+        full = Path(os.path.realpath(path))
+        return full.relative_to(Path(os.path.realpath(root))).as_posix()
+    except (ValueError, OSError, TypeError):
+        return None
+
+
+def _located(exc: BaseException, root: Path) -> tuple[str, int]:
+    """The deepest frame of the traceback inside the site (a template), else a `rel` being loaded."""
+    template, loading = ("", 0), ("", 0)
+    real_root = os.path.realpath(root)
+    tb = exc.__traceback__
+    seen = 0
+    while tb is not None and seen < 100000:
+        seen += 1
+        frame = tb.tb_frame
+        filename = frame.f_code.co_filename
+        if filename.startswith((str(root), real_root)) and not filename.endswith(".py"):
+            relative = _site_relative(filename, root)
+            if relative:
+                template = (relative, tb.tb_lineno)
+        rel = frame.f_locals.get("rel") if frame.f_code.co_name.startswith("_load") else None
+        if isinstance(rel, str) and (root / rel).is_file():
+            loading = (rel, 0)
+        tb = tb.tb_next
+    return template if template[0] else loading
 
 
 def _path_of(url: str) -> str:
@@ -180,6 +257,7 @@ class SearchIndexer:
         self.pending: Optional[Snapshot] = None
         self.wake = threading.Condition()
         self.stopped = False
+        self.process: Optional[subprocess.Popen] = None
         self.thread = threading.Thread(target=self._run, daemon=True, name="preview-search")
         self.thread.start()
         site.after_build.append(self.schedule)
@@ -189,10 +267,19 @@ class SearchIndexer:
             self.pending = snapshot
             self.wake.notify()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop, ending an indexing under way, and wait: after this nothing writes to `folder`."""
         with self.wake:
             self.stopped = True
             self.wake.notify()
+            process = self.process
+        if process is not None:
+            try:
+                process.kill()
+            except OSError:
+                pass
+        if self.thread is not threading.current_thread():
+            self.thread.join(timeout)
 
     def _run(self) -> None:
         from .search import SEARCH_TARGETS
@@ -214,16 +301,49 @@ class SearchIndexer:
             work = self.folder / f"index-{generation}"
             try:
                 for rel, data in snapshot.output.files.items():
+                    if self.stopped:
+                        raise _Stopped
                     if rel.endswith(".html") and b"data-pagefind-body" in data:
                         path = work / rel
                         path.parent.mkdir(parents=True, exist_ok=True)
                         path.write_bytes(data)
-                # a separate, lower-priority process: the rebuilds of the next edits keep the CPU and the GIL
-                subprocess.run([sys.executable, "-c", _INDEX_SCRIPT, str(Path(__file__).parent.parent), str(work)],
-                               check=True, capture_output=True, preexec_fn=lambda: os.nice(10))
-            except (OSError, subprocess.CalledProcessError):   # a failed index leaves the previous one in place
+                self._index(work)
+            except _Stopped:
+                shutil.rmtree(work, ignore_errors=True)
+                return
+            except Exception:      # a failed index leaves the previous one in place
                 shutil.rmtree(work, ignore_errors=True)
                 continue
             previous, self.ready = self.ready, work
             if previous is not None:
                 shutil.rmtree(previous, ignore_errors=True)
+
+    def _index(self, work: Path) -> None:
+        """A separate, lower-priority process: the rebuilds of the next edits keep the CPU and the GIL."""
+        with self.wake:
+            if self.stopped:
+                raise _Stopped
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _INDEX_SCRIPT, str(Path(__file__).parent.parent), str(work)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                preexec_fn=_lower_priority if os.name == "posix" else None)
+        try:
+            code = self.process.wait()
+        finally:
+            with self.wake:
+                self.process = None
+        if self.stopped:
+            raise _Stopped
+        if code != 0:
+            raise subprocess.CalledProcessError(code, "index_site")
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(10)
+    except OSError:
+        pass

@@ -30,18 +30,34 @@
     box.appendChild(list);
   }
 
-  var version = null;
-  fetch("/__preview/status").then(function (r) { return r.json(); }).then(function (s) {
-    version = s.version;
-    show(s);
-  });
-  var source = new EventSource("/__preview/events");
-  source.addEventListener("build", function (event) {
-    var status = JSON.parse(event.data);
-    if (status.ok) {
-      window.location.reload();
-    } else {
-      show(status);
-    }
-  });
+  // A build finished while this page was loading, or while the stream was down (the server was
+  // restarted): the stream only tells of builds after it connects, so compare with the status.
+  var script = document.currentScript;
+  var seen = script && script.getAttribute("data-build") || null;
+  function check() {
+    fetch("/__preview/status", { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (s) {
+      var key = s.session + ":" + s.version;
+      if (seen !== null && key !== seen && s.ok) { window.location.reload(); return; }
+      seen = key;
+      show(s);
+    }).catch(function () { /* the server is stopped: the stream retries, and checks again */ });
+  }
+  function connect() {
+    var source = new EventSource("/__preview/events");
+    source.addEventListener("open", check);
+    source.addEventListener("build", function (event) {
+      var status = JSON.parse(event.data);
+      seen = status.session + ":" + status.version;
+      if (status.ok) {
+        window.location.reload();
+      } else {
+        show(status);
+      }
+    });
+    source.addEventListener("error", function () {
+      // a refused stream (503 when the server is busy) is not retried by the browser: retry here
+      if (source.readyState === EventSource.CLOSED) { setTimeout(connect, 2000); }
+    });
+  }
+  connect();
 })();

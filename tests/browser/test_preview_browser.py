@@ -94,3 +94,57 @@ def test_search_works_in_preview_after_background_indexing(golden_copy, page, tm
         search.stop()
         server.shutdown()
         server.server_close()
+
+
+RECURSIVE_TEMPLATE = "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"
+
+
+def test_broken_at_start_shows_the_overlay_then_the_page_once_fixed(preview, golden_copy, page):
+    """A template that recurses without end (an exception the build does not expect) from the start:
+    the preview starts, the browser shows the overlay in Chinese, and the page once it is fixed."""
+    import shutil
+    from generator.config import PROJECT_THEMES
+    shutil.copytree(PROJECT_THEMES / "default", golden_copy / "themes" / "default")
+    template = golden_copy / "themes/default/templates/item.html"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(RECURSIVE_TEMPLATE + good, encoding="utf-8")
+    base = preview()
+    response = page.goto(base + "quanli/xuke/2026-00003/")
+    assert response.status == 404                                  # nothing was ever built
+    overlay = page.locator("#zwgk-preview-overlay")
+    overlay.wait_for(state="visible", timeout=10000)
+    text = overlay.inner_text()
+    assert "themes/default/templates/item.html" in text and "递归" in text and "Traceback" not in text
+    assert "还没有成功生成的页面" in page.locator("h1").inner_text()
+    screenshot(page, "preview-broken-at-start")
+    with page.expect_navigation(timeout=10000):
+        template.write_text(good, encoding="utf-8")
+    page.wait_for_load_state()
+    assert "第三批办理结果见下表" in page.locator(".body").inner_text()
+    page.wait_for_timeout(300)
+    assert page.locator("#zwgk-preview-overlay").count() == 0
+
+
+def test_a_build_while_the_page_loads_is_not_missed(preview, golden_copy, page):
+    """The event stream only tells of builds after it connects: a page from before a rebuild
+    whose stream connects after it compares its build with the status, and reloads."""
+    import json
+    import time
+    import urllib.request
+    base = preview()
+    url = base + "quanli/xuke/2026-00003/"
+    stale = urllib.request.urlopen(url, timeout=5).read()
+    version = json.load(urllib.request.urlopen(base + "__preview/status", timeout=5))["version"]
+    item = golden_copy / "content" / "fagui" / "xuke-3.md"
+    text = item.read_text(encoding="utf-8")
+    item.write_text(text.replace("第三批办理结果见下表。", "第三批办理结果已更新。"), encoding="utf-8")
+    deadline = time.monotonic() + 10
+    while json.load(urllib.request.urlopen(base + "__preview/status", timeout=5))["version"] == version:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    # the browser gets the page as it was before the rebuild (once); its stream connects after it
+    page.route(url, lambda route: route.fulfill(status=200, body=stale, content_type="text/html; charset=utf-8"),
+               times=1)
+    page.goto(url)
+    page.wait_for_function("document.querySelector('.body') && "
+                           "document.querySelector('.body').innerText.includes('第三批办理结果已更新')", timeout=10000)
