@@ -8,6 +8,8 @@ time: a real build never contains it.
 The preview shows drafts and held-back items, so the server guards them:
 - the `Host` header must name this server (127.0.0.1:PORT or localhost:PORT), so a web page
   whose domain is re-pointed at 127.0.0.1 (DNS rebinding) is refused;
+- another site's page may link to the preview but not load from it (`Sec-Fetch-Site`): a
+  `<script src>` of the kiosk's index would otherwise hand it the held-back items;
 - a bounded number of connections, each with socket timeouts and a deadline for its request
   line and headers, so idle or dripping sockets cannot pile up threads or starve the editor;
 - a client that goes away (broken pipe, reset) is nobody's error and is not reported.
@@ -159,7 +161,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not self.server.host_allowed(self.headers.get("Host")):
             self._refuse_host()
             return False
+        if self.headers.get("Sec-Fetch-Site", "").lower() in ("cross-site", "same-site") \
+                and self.headers.get("Sec-Fetch-Mode", "").lower() != "navigate":
+            self._refuse_other_site()
+            return False
         return True
+
+    def _refuse_other_site(self):
+        """Another site's page asks for a script, an image, data …: `<script src>` of the kiosk's index
+        would hand it the held-back items. Following a link (a navigation) stays allowed: the page that
+        linked cannot read what opens."""
+        port = self.server.server_address[1]
+        text = (f"403 禁止访问：其他网站的网页不能读取预览的内容。"
+                f"请直接在浏览器地址栏打开 http://{self.server.host_names[0]}:{port}/。\n")
+        self.close_connection = True
+        self._send(403, "text/plain; charset=utf-8", text.encode("utf-8"), close=True)
 
     def _refuse_host(self):
         port = self.server.server_address[1]
@@ -571,6 +587,31 @@ def _restore(handlers: dict) -> None:
             pass
 
 
+SCRATCH = "zwgk-preview-"      # + pid + "-": the temp folder of one preview (its search index)
+
+
+def _remove_stale_scratch() -> None:
+    """Temp folders of previews that were killed outright (SIGKILL, a power cut): their process is gone."""
+    if os.name != "posix":
+        return
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name[len(SCRATCH):].split("-", 1)[0]
+        if not entry.name.startswith(SCRATCH) or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        except (OSError, OverflowError):
+            continue                        # alive (another user's), or not ours to judge
+
+
 def run(root: Path, target: str, port: Union[int, str], bind: str, now, as_published: bool,
         out=_say, err=_warn) -> int:
     """The preview until Ctrl-C (or SIGTERM). Bad --port or --bind: UsageError before anything is made."""
@@ -588,7 +629,8 @@ def run(root: Path, target: str, port: Union[int, str], bind: str, now, as_publi
             out("内容有错误，浏览器中会显示错误列表：")
             for problem in site.snapshot.problems:
                 out("  " + problem.text())
-        scratch = Path(tempfile.mkdtemp(prefix="zwgk-preview-"))
+        _remove_stale_scratch()
+        scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH}{os.getpid()}-"))
         search = SearchIndexer(site, scratch)
         search.schedule(site.snapshot)
         server.RequestHandlerClass.search = search

@@ -592,3 +592,47 @@ def test_bound_to_ipv6_loopback_accepts_its_own_names(site, running):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_other_sites_may_link_to_the_preview_but_not_load_from_it(golden_copy):
+    """`<script src="http://127.0.0.1:8000/static/kiosk-index.js">` on any site would define
+    window.KIOSK_INDEX, held-back items included: browsers say where a request comes from."""
+    kiosk = PreviewSite(golden_copy, "kiosk", MOMENT)
+    assert kiosk.rebuild().ok
+    index = "static/kiosk-index.js"
+    assert b'"/quanli/xuke/draft/"' in kiosk.snapshot.output.files[index]     # the preview lists the draft
+    server = make_server(kiosk, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        port = server.server_address[1]
+
+        def get(path, **headers):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        for site_ in ("cross-site", "same-site"):
+            for mode in ("no-cors", "cors", "same-origin"):
+                status, body = get("/" + index, **{"Sec-Fetch-Site": site_, "Sec-Fetch-Mode": mode})
+                assert status == 403 and "KIOSK_INDEX" not in body and "其他网站" in body, (site_, mode, status)
+        assert get("/", **{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"})[0] == 200   # a link
+        assert get("/" + index, **{"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "no-cors"})[0] == 200
+        assert get("/" + index, **{"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate"})[0] == 200
+        assert get("/" + index)[0] == 200                          # no Sec-Fetch headers: curl, older browsers
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_removes_temp_folders_of_previews_that_were_killed(golden_copy, tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    tmp = tmp_path / "tmpdir"
+    stale, alive, other = (tmp / f"zwgk-preview-{int(dead.stdout)}-abc", tmp / f"zwgk-preview-{os.getpid()}-xyz",
+                           tmp / "zwgk-previewer-1-keep")
+    for folder in (stale, alive, other):
+        (folder / "index-1").mkdir(parents=True)
+    run = Serve(golden_copy, tmp_path, "--port", "0")
+    run.wait_url()
+    code, out, err = run.finish(signal.SIGINT)
+    assert code == 0, (out, err)
+    assert run.leftovers() == sorted([alive.name, other.name])     # a running preview's folder stays

@@ -148,3 +148,28 @@ def test_a_build_while_the_page_loads_is_not_missed(preview, golden_copy, page):
     page.goto(url)
     page.wait_for_function("document.querySelector('.body') && "
                            "document.querySelector('.body').innerText.includes('第三批办理结果已更新')", timeout=10000)
+
+
+def test_another_site_cannot_load_the_kiosk_index_from_the_preview(golden_copy, serve, page, tmp_path):
+    """A page on another site (here http://localhost:…, another site than 127.0.0.1) includes the
+    preview's kiosk index as a script: it must not get window.KIOSK_INDEX (held-back items)."""
+    site = PreviewSite(golden_copy.resolve(), "kiosk", datetime.fromisoformat(NOW))
+    assert site.rebuild().ok
+    server = make_server(site, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        preview_base = f"http://127.0.0.1:{server.server_address[1]}/"
+        evil = tmp_path / "evil"
+        evil.mkdir()
+        (evil / "index.html").write_text(
+            f'<!doctype html><meta charset="utf-8"><script src="{preview_base}static/kiosk-index.js"></script>'
+            '<script>document.title = typeof window.KIOSK_INDEX;</script>', encoding="utf-8")
+        evil_base = serve(evil).replace("127.0.0.1", "localhost")
+        page.goto(evil_base + "index.html")
+        assert page.title() == "undefined"
+        page.goto(preview_base + "static/kiosk-index.js")           # opened directly: fine
+        assert "KIOSK_INDEX" in page.content()
+    finally:
+        server.closing = True
+        server.shutdown()
+        server.server_close()
