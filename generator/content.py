@@ -321,8 +321,8 @@ def _unknown_fields(model, parsed, rel: str, problems: Problems) -> None:
     for name in sorted(set(parsed.data) - set(model.model_fields), key=str):
         guess = did_you_mean(str(name), model.model_fields)
         problems.warn(rel, parsed.lines.get(name, 1), str(name), "未知字段，已忽略。",
-                      f"{guess}请改正拼写，否则这一项不起作用（字段说明见 README）。" if guess
-                      else "请检查拼写（字段说明见 README）。")
+                      f"{guess}请改正拼写，否则这一项不起作用（字段说明见《编辑手册》“字段一览”）。" if guess
+                      else "请检查拼写（字段说明见《编辑手册》“字段一览”）。")
 
 
 def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Problems,

@@ -21,7 +21,7 @@ def describe_schema_error(err: dict[str, Any]) -> tuple[str, str]:
     if kind == "missing":
         return "缺少必填字段。", "请补上这一项。"
     if kind == "extra_forbidden":
-        return "未知的设置项。", "请检查拼写，或删除这一项（可用的设置见 README）。"
+        return "未知的设置项。", "请检查拼写，或删除这一项（可用的设置见《管理员手册》“site.toml 设置”）。"
     if kind in ("string_type", "string_sub_type"):
         return f"应为文字，实际是 {shown}。", "如果是数字或日期，请加英文引号，例如 \"0204\"。"
     if kind == "string_too_long":
@@ -60,7 +60,7 @@ def describe_schema_error(err: dict[str, Any]) -> tuple[str, str]:
         text = str(ctx.get("error", err.get("msg", "")))
         message, _, hint = text.partition("|")
         return message, hint
-    return f"取值 {shown} 无效。", "请对照 README 中该字段的说明填写。"   # never pydantic's English
+    return f"取值 {shown} 无效。", "请对照《编辑手册》“字段一览”中该字段的说明填写。"   # never pydantic's English
 
 
 def _show(value: Any) -> str:

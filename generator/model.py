@@ -79,7 +79,7 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 class FrontMatter(BaseModel):
-    """The fields an editor may write at the top of an item (see README)."""
+    """The fields an editor may write at the top of an item (see docs/编辑手册.md, 字段一览)."""
 
     model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
 

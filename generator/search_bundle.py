@@ -5,7 +5,7 @@ has changed. What goes into the copies is generator/search.py's business.
 - Pagefind (the extended binary of `pagefind-bin-extended`, run as a program; never its Python
   wrapper, which sleeps 0.1 s per page) writes `pagefind/` into the staging folder. It indexes on
   about one core, so a large bundle is made in parts by runs side by side (run_parts); most of its
-  time goes to the words of the pages and to compressing the fragments and index chunks (README,
+  time goes to the words of the pages and to compressing the fragments and index chunks (docs/development.md,
   Search: what drives its cost).
 - Its filter files come out in hash-map order; `stabilise` rewrites them sorted and renames them
   by content, so the whole bundle is byte-for-byte the same on every build.
