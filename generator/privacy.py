@@ -83,7 +83,10 @@ _TABLE = _fold_table()
 _STRIP = str.maketrans("", "", _MARKUP)
 # Every match below is made of these characters only (before folding), and is at least 11 long: the patterns
 # run only over such runs (a few % of a typical text), which gives the matches of a scan of the whole text.
-_RUN = re.compile("[0-9Xx +\\-\t\n()" + re.escape(_MARKUP) + _class(_WIDE_RANGES) + "]{11,}")
+# (Beyond U+FFFF the class takes every character, which keeps the regex engine on its fast table for the rest:
+# naming the few astral ranges costs five times as much, and what a run holds beyond them only ends a match.)
+_RUN = re.compile("[0-9Xx +\\-\t\n()" + re.escape(_MARKUP) + _class([r for r in _WIDE_RANGES if r[1] <= 0xFFFF])
+                  + "\U00010000-\U0010ffff]{11,}")
 # Between two digits: a space or tab, a hyphen or a line break (shown as a space), or a hyphen between spaces.
 _SEP = r"[ \t]?[-\n]?[ \t]?"
 _ID = re.compile(rf"(?<![0-9])([0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx])(?![0-9])")
@@ -94,6 +97,7 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 # A link's or image's target and a reference label: not shown between the words around them.
 _LINK_TARGET = re.compile(r"\]\([^()\s\x00]*(?:[ \t]+\"[^\"\n\x00]*\")?\)|\]\[[^\[\]\n\x00]*\]")
 _NOT_DIGIT = re.compile(r"[^0-9]")
+_NOT_DIGITS = re.compile(r"[^0-9]+")
 _FENCE = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)   # the front matter's --- lines
 
 FILE_NAME = "（文件名）"         # the end of a hit's kind when the number is in the file's name
@@ -156,6 +160,8 @@ def _runs(text: str, allowed: set[str], first_line: int, hits: list) -> None:
         piece = run.group()
         if not piece.isascii():
             piece = unicodedata.normalize("NFKC", piece).translate(_TABLE)
+        if len(_NOT_DIGITS.sub("", piece)) < 11:        # most runs: dates, 索引号, rules of dashes
+            continue
         found = _matches(piece, allowed)
         stripped = piece.translate(_STRIP)
         if stripped != piece:                    # 138**0013**8000, `138`00138000: as shown
@@ -164,6 +170,14 @@ def _runs(text: str, allowed: set[str], first_line: int, hits: list) -> None:
         if found:
             line = first_line - 1 + text.count("\n", 0, run.start())
             hits += [PrivacyHit(line + at, kind, masked) for at, kind, masked in found]
+
+
+def _digits_enough(run: re.Match) -> str:
+    """The run folded, if it holds enough digits to hold a number; else ""."""
+    piece = run.group()
+    if not piece.isascii():
+        piece = unicodedata.normalize("NFKC", piece).translate(_TABLE)
+    return piece if len(_NOT_DIGITS.sub("", piece)) >= 11 else ""
 
 
 def _matches(piece: str, allowed: set[str]) -> list[tuple[int, str, str]]:
@@ -216,16 +230,24 @@ def scan_record(text: str, matter, lines: dict, file_name: str) -> tuple[Privacy
     field -> line map. A number the text scan already reported on the field's lines is not reported again."""
     allow = matter.privacy_allow
     hits = list(scan(text, allow))
+    data = matter.__dict__          # the validated values (pydantic keeps them there): faster than getattr
+    values = [file_name]
+    for name in SHOWN_FIELDS:
+        value = data.get(name)
+        if value:
+            values += [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+    # the common case: no field holds a run of a number's characters (nor an entity or a link to undo)
+    joined = "\x00".join(values)
+    if not ("&" in joined or "](" in joined or "][" in joined or any(map(_digits_enough, _RUN.finditer(joined)))) \
+            or not scan(joined, allow):
+        return tuple(hits)
     shown = []
     for name in SHOWN_FIELDS:
-        value = getattr(matter, name, None)
+        value = data.get(name)
         if isinstance(value, str):
             shown.append((lines.get(name, 1), value))
         elif isinstance(value, (list, tuple)):
             shown += [(lines.get((name, i), lines.get(name, 1)), v) for i, v in enumerate(value) if isinstance(v, str)]
-    # one scan of everything first: the common case (nothing found) costs one call
-    if not scan("\x00".join([value for _, value in shown] + [file_name]), allow):
-        return tuple(hits)
     fences = [match.start() for _, match in zip(range(2), _FENCE.finditer(text))]
     body_line = 1 + text.count("\n", 0, fences[-1]) if len(fences) == 2 else 1 << 30   # the closing ---
     starts = sorted({line for line in lines.values() if isinstance(line, int)} | {body_line, 1 << 30})
