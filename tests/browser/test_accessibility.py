@@ -196,6 +196,63 @@ def test_accessible_names_contain_the_visible_words(sites, open_context):
     assert bad == ["the button as it was: #was"], bad
 
 
+STATE_CONTRAST = """([index, minimum]) => {
+  const control = document.querySelectorAll('a[href], button')[index];
+  const r = control.getBoundingClientRect(), cs = getComputedStyle(control);
+  if (!r.width || !r.height || cs.visibility === 'hidden' || control.closest('[aria-disabled=true], [hidden]')
+      || control.disabled || control.closest('.skip')) return [];
+  const rgba = text => { const n = text.match(/[\\d.]+/g).map(Number); return [n[0], n[1], n[2], n.length > 3 ? n[3] : 1]; };
+  const lum = ([r, g, b]) => { const c = v => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * c(r) + 0.7152 * c(g) + 0.0722 * c(b); };
+  const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  const behind = el => { const layers = [];
+    for (let e = el; e; e = e.parentElement) { const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; } }
+    let out = [255, 255, 255];
+    for (const c of layers.reverse()) out = out.map((v, i) => c[i] * c[3] + v * (1 - c[3]));
+    return out; };
+  const bad = [];
+  for (const el of [control, ...control.querySelectorAll('*')]) {
+    if (el.closest('svg, .vh, [aria-hidden=true]') && el !== control) continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const s = getComputedStyle(el);
+    const fg = rgba(s.color), bg = behind(el);
+    const colour = fg.map((v, i) => i < 3 ? v * fg[3] + bg[i] * (1 - fg[3]) : 1);
+    const value = ratio(colour, bg);
+    if (value < minimum) bad.push(`${control.tagName}.${control.className} “${el.textContent.trim().slice(0, 12)}” ${s.color} on rgb(${bg.map(Math.round)}): ${value.toFixed(2)}`);
+  }
+  return bad;
+}"""
+
+
+def test_hover_focus_active_visited_keep_the_contrast(sites, open_context):
+    """Chromium's own styles with each state forced (CDP CSS.forcePseudoState) on every link and button:
+    the words keep 4.5:1 (7:1 in 长者模式) against what is behind them — the masthead title on hover,
+    the kiosk's pressed tiles and toolbar buttons among them. Complements tests/test_theme_contrast.py."""
+    bad, checked = [], 0
+    runs = [(name, "standard", 4.5) for name in (*WEBSITE, *KIOSK)] + [(name, "长者模式", 7.0) for name in WEBSITE]
+    pages = {"standard": open_context(viewport={"width": 1280, "height": 800}),
+             "长者模式": open_context(viewport={"width": 1280, "height": 800}, init=ELDER)}
+    for name, mode, minimum in runs:
+        page = pages[mode]
+        visit(page, sites, name)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "a[href], button"})["nodeIds"]
+        for index, node in enumerate(nodes):
+            for state in ("hover", "focus-visible", "active", "visited"):
+                cdp.send("CSS.forcePseudoState", {"nodeId": node, "forcedPseudoClasses": [state]})
+                bad += [f"{name} [{mode}] :{state} {b}" for b in page.evaluate(STATE_CONTRAST, [index, minimum])]
+                cdp.send("CSS.forcePseudoState", {"nodeId": node, "forcedPseudoClasses": []})
+                checked += 1
+        cdp.detach()
+    assert checked > 500
+    assert bad == [], "\n".join(bad)
+
+
 def test_axe_is_wired_up(sites, open_context):
     """The check can fail: on a page with an unlabelled button and a low-contrast paragraph axe says so."""
     page = open_context(viewport={"width": 1280, "height": 800})
