@@ -255,20 +255,34 @@ def _print_problems(problems: Problems, stream=None) -> None:
 
 
 def _build(args) -> int:
+    from .publish import check_file_destination, is_build_report, write_beside
     started = time.monotonic()
     root = Path(args.site)
     config = load_config(root)
     now = parse_now(args.now, config.tz)
     out_dir = Path(args.out) if args.out else root / "dist" / args.target
+    # The report's place is checked before anything is built, and the report moved into place just
+    # before the new output (after the build when nothing is published): a failure of either leaves
+    # the output as it was, so "保持原样" is always true.
+    report_file = (check_file_destination(Path(args.report), root, "--report", is_build_report, "构建报告",
+                                          out_dir=out_dir, theme_dir=config.theme_dir) if args.report else None)
+    reported: list = []
+
+    def write_report(plan) -> None:
+        write_beside(report_file, (json.dumps(report(plan), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        reported.append(report_file)
+
     result = build_site(root, args.target, now, out_dir, keep_going=args.keep_going,
                         progress=Progress(enabled=not args.quiet), workers=args.jobs or default_workers(),
-                        reuse=not args.no_cache)
+                        reuse=not args.no_cache, before_swap=write_report if report_file else None)
     plan = result.plan
     _print_problems(plan.problems)
-    if args.report:
-        Path(args.report).write_text(json.dumps(report(plan), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if report_file is not None and not reported:
+        write_report(plan)
     if not result.written:
-        print(f"构建失败：{len(plan.problems.errors)} 个错误，未写入任何文件（{out_dir} 保持原样）。", file=sys.stderr)
+        also = f"构建报告已写入 {args.report}；" if report_file is not None else ""
+        print(f"构建失败：{len(plan.problems.errors)} 个错误，{also}输出文件夹未写入（{out_dir} 保持原样）。",
+              file=sys.stderr)
         return EXIT_CONTENT
     held = len(plan.content.items) - len(plan.published) + len(plan.content.invalid)
     if not args.quiet:
@@ -575,6 +589,10 @@ def _archive(args) -> int:
         until = parse_now(args.until, config.tz)
     except UsageError:
         raise UsageError(f"--until 的值“{args.until}”不是日期或 ISO 8601 时刻，例如 2026-12-31")
+    from .publish import check_file_destination, is_archive
+    # only a new file, an empty one or an earlier archive is replaced; never a source nor another file
+    check_file_destination(Path(args.out), config.root, "--out", is_archive, "归档文件", theme_dir=config.theme_dir,
+                           make_parent=True)
     entries = archive(config, load_content(config), until, Path(args.out))
     print(summary(entries, Path(args.out)))
     return EXIT_OK

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from .catalogue import build_catalogue, item_url, page_url
 from .config import Config, load_config
@@ -21,7 +21,7 @@ from .content import Content, LoadCache, load_content
 from .errors import Problems
 from .model import Item
 from .privacy import FILE_NAME
-from .publish import check_destination, new_staging, publish
+from .publish import discard_staging, new_staging, prepare_destination, publish
 from .reuse import OutputStore
 from .urls import check_claims
 from .render import Output, Renderer
@@ -147,15 +147,18 @@ def privacy_errors(problems: Problems, record) -> None:
 
 def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] = None,
                keep_going: bool = False, write: bool = True, progress: Optional[Progress] = None,
-               workers: int = 1, reuse: bool = False) -> BuildResult:
+               workers: int = 1, reuse: bool = False,
+               before_swap: Optional[Callable[[Plan], None]] = None) -> BuildResult:
     """Load, decide, render and (unless errors) publish one target. ConfigError escapes.
 
     `workers` > 1 renders in that many processes; `reuse` takes unchanged pages
-    from the previous output (see reuse.py). Neither changes a byte of the output."""
+    from the previous output (see reuse.py). Neither changes a byte of the output.
+    `before_swap(plan)` runs just before the new output replaces the previous one (the
+    CLI writes the build report there): if it fails, the output is left as it was."""
     progress = progress or Progress(enabled=False)
     config = load_config(root)
     if write and out_dir is not None:
-        check_destination(out_dir, root)
+        out_dir = prepare_destination(out_dir, root, config.theme_dir)   # the real path; stale staging removed
     load_cache = LoadCache.open(config) if reuse else None
     content = load_content(config, cache=load_cache, workers=workers, detach_bodies=True)
     progress(f"已读取 {len(content.items)} 个条目、{len(content.pages)} 个固定页面")
@@ -182,11 +185,11 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
             finishers = [f(plan, progress) for f in FINISHERS]
             finishers = [f for f in finishers if f is not None]
             wrote = publish(output, out_dir, finish=lambda folder: [f(folder) for f in finishers], store=store,
-                            staging=staging)
+                            staging=staging, before_swap=(lambda: before_swap(plan)) if before_swap else None)
             progress(f"已写入 {out_dir}" if wrote else f"输出与上次完全相同，未改动 {out_dir}")
     except BaseException:
         if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+            discard_staging(staging)
         raise
     return BuildResult(plan, output, write and out_dir is not None, renderer.rendered)
 

@@ -83,3 +83,17 @@ def write_manifest(out_dir: Path, keys: dict[str, str]) -> None:
         os.replace(temp, folder / "manifest.json")
     except OSError:
         pass
+
+
+def recorded_files(out_dir: Path) -> Optional[set[str]]:
+    """The files the last build recorded writing into `out_dir` (this exact folder), or None.
+    publish.check_destination takes such a folder for an output of an earlier version, which
+    wrote no marker file into its outputs."""
+    out_dir = out_dir.absolute()
+    try:
+        data = json.loads((cache_dir(out_dir) / "manifest.json").read_text(encoding="utf-8"))
+        if data.get("out") == str(out_dir) and isinstance(data.get("files"), dict):
+            return set(data["files"])
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
