@@ -233,10 +233,13 @@ def _as_file(reference: str) -> str:
 # "C:/", any scheme: http:, file:, javascript:, data: …, "//host") becomes inert: a link its words, an
 # image its alt text, any other element loses the attribute.
 
-_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*?)?(/?)>")
-_ATTRIBUTE = re.compile(r'(\s+)([^\s"\'<>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|\'([^\']*)\'|([^\s"\'=<>`]+)))?')
 _URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "data", "background", "cite",
                    "longdesc", "xlink:href", "ping", "manifest", "codebase", "archive", "icon", "lowsrc", "dynsrc"}
+# a start tag with at least one of those attributes (the others are passed over without a look)
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*?\s?(?<![\w:-])(?:" +
+                  "|".join(sorted(_URL_ATTRIBUTES, key=len, reverse=True)) + r")\s*=[^<>]*?)(/?)>", re.I)
+_ATTRIBUTE = re.compile(r'(\s*)([^\s"\'<>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|\'([^\']*)\'|([^\s"\'=<>`]+)))?')
+_END_A = re.compile(r"</a\s*>", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _DRIVE = re.compile(r"^[a-zA-Z][:|]$")
 _HOME = re.compile(r'<body\b[^>]*?\sdata-home="((?:\.\./)*)index\.html"')
@@ -253,6 +256,7 @@ def page_depth(page: str, url: str | None = None) -> int:
     return match.group(1).count("../") if match else 0
 
 
+@lru_cache(maxsize=8192)          # the frame's links repeat on every page at the same depth
 def stays_inside(value: str, depth: int) -> bool:
     """Whether a relative reference (an attribute's raw value), followed from a page `depth` folders
     below the output's root, names something inside the output folder. Read as a browser reads it:
@@ -305,14 +309,14 @@ def _offline(page: str, depth: int) -> str:
         position = match.end()
         names = {a.group(2).lower() for a in leaving}
         if name == "a" and "href" in names:
-            end = page.find("</a>", position)
-            end = len(page) if end < 0 else end
+            close = _END_A.search(page, position)
+            end = close.start() if close else len(page)
             out.append(f'<span class="offline-link">{_offline(page[position:end], depth)}</span>')
-            position = min(len(page), end + len("</a>"))
+            position = close.end() if close else len(page)
         elif name == "img" and names & {"src", "srcset"}:
             alt = next((_value(a) for a in attributes if a.group(2).lower() == "alt"), "")
             out.append(f'<span class="offline-img">［图片：{alt or "未能显示"}］</span>')
-        elif leaving or name == "a":
+        elif leaving or (name == "a" and "href" in {a.group(2).lower() for a in attributes}):
             inner, kept, last = match.group(2) or "", [], 0
             for a in attributes:
                 kept.append(inner[last:a.start()])

@@ -379,6 +379,14 @@ def test_offline_links_reads_the_depth_of_the_page():
     assert '<span class="offline-link">t</span>' in result and "［图片：图］" in result
     assert "［图片：未能显示］" in result and "<source>" in result and '<form>' in result
     assert '<link rel="stylesheet" href="../static/kiosk.css">' in result
+    # upper case, attributes without space between them or quotes, a URL-looking word inside another value
+    odd = ('<body data-home="../index.html"><img alt="x"src="../../y.png"><a title="src=1"href="../../">t</a>'
+           '<span title="src=../../">s</span><a data-href="../../x" href="../">ok</a><A HREF="../../../z">up</A>'
+           '<img src=../../q.png alt=w></body>')
+    assert offline_links(odd) == (
+        '<body data-home="../index.html"><span class="offline-img">［图片：x］</span><span class="offline-link">t</span>'
+        '<span title="src=../../">s</span><a data-href="../../x" href="../index.html">ok</a>'
+        '<span class="offline-link">up</span><span class="offline-img">［图片：w］</span></body>')
 
 
 def test_links_to_attachments_with_odd_names_become_their_words(tmp_path):
