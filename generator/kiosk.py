@@ -351,12 +351,9 @@ def _inside(name: str, value: str, depth: int) -> bool:
 
 def _folder_index(attribute: re.Match) -> str:
     """A link's href attribute, to a folder given its index.html (file:// would list the folder)."""
-    href = _value(attribute)
-    path, hash_, fragment = href.partition("#")
+    path, rest = re.match(r"([^?#]*)(.*)", _value(attribute), re.S).groups()     # rest: ?query#fragment
     last = path.rstrip("/").rsplit("/", 1)[-1]
-    if path and (path.endswith("/") or "." not in last or last in (".", "..")):
-        path = "index.html" if path in ("./", ".") else path.rstrip("/") + "/index.html"
-        href = path + hash_ + fragment
-    else:
+    if not (path and (path.endswith("/") or "." not in last or last in (".", ".."))):
         return attribute.group(0)
-    return f'{attribute.group(1)}{attribute.group(2)}="{href}"'
+    path = "index.html" if path in ("./", ".") else path.rstrip("/") + "/index.html"
+    return f'{attribute.group(1)}{attribute.group(2)}="{path}{rest}"'

@@ -271,7 +271,7 @@ channels: [touchscreen]
 
 [![图中链接](../../../../../y.png)](../../../../../)
 
-站内：[本类目录](../)、[首页](../../../)、[同页锚点](#top)、[目录中转](../../../quanli/../quanli/xuke/)。
+站内：[本类目录](../)、[首页](../../../)、[同页锚点](#top)、[目录中转](../../../quanli/../quanli/xuke/)、[带查询](../?q=1#x)。
 
 [up]: ../../../../../../../
 """
@@ -345,6 +345,7 @@ def test_links_out_of_the_folder_become_their_words(hostile):
     assert '<a href="../../../index.html">首页</a>' in body
     assert '<a href="#top">同页锚点</a>' in body
     assert '<a href="../../../quanli/../quanli/xuke/index.html">目录中转</a>' in body
+    assert '<a href="../index.html?q=1#x">带查询</a>' in body
 
 
 @pytest.mark.parametrize("depth, value, inside", [
