@@ -57,6 +57,12 @@ _IGNORABLE = ((0x34F, 0x34F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180
               (0x2065, 0x2065), (0x20E3, 0x20E3), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0),
               (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF))
 _MARKUP = "*_`~\\[]!"           # Markdown that can stand inside a number and is not shown to readers
+# Combining marks, which sit on the digit before them (1̲3̲8̲, 1⃞): the digits are still read.
+_MARKS = ((0x300, 0x36F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
+# Chinese numerals read digit by digit (一三八〇〇一三八〇〇〇, 二○二四), the financial ones too.
+_NUMERALS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+             "七": "7", "八": "8", "九": "9", "壹": "1", "贰": "2", "叁": "3", "肆": "4", "伍": "5", "陆": "6",
+             "柒": "7", "捌": "8", "玖": "9"}
 
 
 def _class(ranges) -> str:
@@ -76,22 +82,27 @@ def _fold_table() -> dict:
                 table[code] = " "
             elif category == "Pd" or code == 0x2212:
                 table[code] = "-"
+    table.update({code: None for a, b in _MARKS for code in range(a, b + 1)})
     return table
 
 
 _TABLE = _fold_table()
+# What shows nothing may also have stood for a space: 138\u200b0013 and 2024\u200b13800138000 are both read
+_SPACED = _TABLE | {code: " " for code, to in _TABLE.items() if to is None}
+# Numerals only in a variant of their own: 张三13800138000 keeps its number
+_NUMERAL_TABLE = str.maketrans(_NUMERALS)
 _STRIP = str.maketrans("", "", _MARKUP)
 # Every match below is made of these characters only (before folding), and is at least 11 long: the patterns
 # run only over such runs (a few % of a typical text), which gives the matches of a scan of the whole text.
 # (Beyond U+FFFF the class takes every character, which keeps the regex engine on its fast table for the rest:
 # naming the few astral ranges costs five times as much, and what a run holds beyond them only ends a match.)
 _RUN = re.compile("[0-9Xx +\\-\t\n()" + re.escape(_MARKUP) + _class([r for r in _WIDE_RANGES if r[1] <= 0xFFFF])
-                  + "\U00010000-\U0010ffff]{11,}")
+                  + _class(_MARKS) + "".join(_NUMERALS) + "\U00010000-\U0010ffff]{11,}")
 # Between two digits: a space or tab, a hyphen or a line break (shown as a space), or a hyphen between spaces.
 _SEP = r"[ \t]?[-\n]?[ \t]?"
 _ID = re.compile(rf"(?<![0-9])([0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx])(?![0-9])")
-# 1[3-9] + 9 digits; +86, 0086, (+86) or 86 and a separator may lead.
-_MOBILE = re.compile(rf"(?<![0-9])(?<![0-9]-)((?:\+86|0086|\(\+?86\)|86(?=[ \t-]))[ \t-]?)?(1[3-9](?:{_SEP}[0-9]){{9}})"
+# 1[3-9] + 9 digits; +86, 0086, (+86) or 86 may lead, a space or hyphen after it.
+_MOBILE = re.compile(rf"(?<![0-9])(?<![0-9]-)((?:\+86|0086|\(\+?86\)|86)[ \t-]?)?(1[3-9](?:{_SEP}[0-9]){{9}})"
                      r"(?![0-9])")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 # A link's or image's target and a reference label: not shown between the words around them.
@@ -158,26 +169,44 @@ def _runs(text: str, allowed: set[str], first_line: int, hits: list) -> None:
     """The hits in `text`, looking only at runs of the characters a number can be written with."""
     for run in _RUN.finditer(text):
         piece = run.group()
-        if not piece.isascii():
-            piece = unicodedata.normalize("NFKC", piece).translate(_TABLE)
-        if len(_NOT_DIGITS.sub("", piece)) < 11:        # most runs: dates, 索引号, rules of dashes
-            continue
-        found = _matches(piece, allowed)
-        stripped = piece.translate(_STRIP)
-        if stripped != piece:                    # 138**0013**8000, `138`00138000: as shown
-            known = set(found)
-            found += [hit for hit in _matches(stripped, allowed) if hit not in known]
+        if piece.isascii():
+            if len(_NOT_DIGITS.sub("", piece)) < 11:    # most runs: dates, 索引号, rules of dashes
+                continue
+            variants = [piece]
+        else:
+            variants = _variants(piece)
+            if not variants:
+                continue
+        stripped = [variant.translate(_STRIP) for variant in variants]
+        found: list = []
+        for variant in variants + [v for v, w in zip(stripped, variants) if v != w]:   # also as shown: 138**0013**8000
+            if found:
+                known = set(found)
+                found += [hit for hit in _matches(variant, allowed) if hit not in known]
+            else:
+                found = _matches(variant, allowed)
         if found:
             line = first_line - 1 + text.count("\n", 0, run.start())
             hits += [PrivacyHit(line + at, kind, masked) for at, kind, masked in found]
 
 
-def _digits_enough(run: re.Match) -> str:
-    """The run folded, if it holds enough digits to hold a number; else ""."""
+def _variants(piece: str) -> list[str]:
+    """A run beyond ASCII as a reader may read it: NFKC-folded, with what shows nothing dropped, or taken
+    as a space; each also with its Chinese numerals as digits. [] when no reading holds enough digits."""
+    normal = unicodedata.normalize("NFKC", piece)
+    variants = [normal.translate(_TABLE)]
+    spaced = normal.translate(_SPACED)
+    if spaced != variants[0]:
+        variants.append(spaced)
+    numerals = [variant.translate(_NUMERAL_TABLE) for variant in variants]
+    if numerals[0] != variants[0]:
+        variants += numerals
+    return variants if len(_NOT_DIGITS.sub("", variants[-1])) >= 11 else []
+
+
+def _digits_enough(run: re.Match) -> bool:
     piece = run.group()
-    if not piece.isascii():
-        piece = unicodedata.normalize("NFKC", piece).translate(_TABLE)
-    return piece if len(_NOT_DIGITS.sub("", piece)) >= 11 else ""
+    return len(_NOT_DIGITS.sub("", piece)) >= 11 if piece.isascii() else bool(_variants(piece))
 
 
 def _matches(piece: str, allowed: set[str]) -> list[tuple[int, str, str]]:
@@ -185,13 +214,18 @@ def _matches(piece: str, allowed: set[str]) -> list[tuple[int, str, str]]:
     found = []
     if len(piece) < 11:
         return found
+    ids = []                 # where the ID numbers are: 110105 19491231 002X holds no mobile number 194 9123 1002
     for match in _ID.finditer(piece):
         number = _NOT_DIGIT.sub("", match.group(1)[:-1]) + match.group(1)[-1].upper()
-        if valid_resident_id(number) and number not in allowed:
-            found.append((1 + piece.count("\n", 0, match.start()), "身份证号", mask_id(number)))
+        if valid_resident_id(number):
+            ids.append(match.span())
+            if number not in allowed:
+                found.append((1 + piece.count("\n", 0, match.start()), "身份证号", mask_id(number)))
     for match in _MOBILE.finditer(piece):
         digits = _NOT_DIGIT.sub("", match.group(2))
         if match.group(0).strip() in allowed or digits in allowed:
+            continue
+        if ids and any(start < match.end() and match.start() < end for start, end in ids):
             continue
         found.append((1 + piece.count("\n", 0, match.start(2)), "手机号", mask_mobile(digits)))
     return found

@@ -1,6 +1,7 @@
 """The privacy guard: GB 11643 check digits, mobile formats, what is not a hit, masking."""
 import random
 import re
+import unicodedata
 
 import pytest
 
@@ -71,28 +72,39 @@ def test_mask_id():
 def _whole_text_hits(text, allowed):
     hits = []
     line_of = lambda pos: 1 + text.count("\n", 0, pos)
+    ids = []
     for match in privacy._ID.finditer(text):
         number = re.sub(r"[^0-9]", "", match.group(1)[:-1]) + match.group(1)[-1].upper()
-        if privacy.valid_resident_id(number) and number not in allowed:
-            hits.append(PrivacyHit(line_of(match.start()), "身份证号", privacy.mask_id(number)))
+        if privacy.valid_resident_id(number):
+            ids.append(range(*match.span()))
+            if number not in allowed:
+                hits.append(PrivacyHit(line_of(match.start()), "身份证号", privacy.mask_id(number)))
     for match in privacy._MOBILE.finditer(text):
         digits = re.sub(r"[^0-9]", "", match.group(2))
         if match.group(0).strip() in allowed or digits in allowed:
+            continue
+        if any(set(span) & set(range(*match.span())) for span in ids):      # inside an ID number
             continue
         hits.append(PrivacyHit(line_of(match.start(2)), "手机号", privacy.mask_mobile(digits)))
     return hits
 
 
 def _scan_whole_text(text, allow=()):
-    """The guard without its shortcut: both patterns over the whole folded text, over it again without its
-    markup, and again without its link targets (the reference for scan's runs)."""
+    """The guard without its shortcut: both patterns over each reading of the whole text — entities decoded,
+    with and without link targets, NFKC with what shows nothing dropped or as a space, with and without
+    numerals as digits, with and without markup (the reference for scan's runs)."""
     allowed = privacy._allowed(allow)
-    folded = privacy.fold(text)
-    variants = [folded, folded.translate(privacy._STRIP)]
-    if "](" in folded or "][" in folded:
-        unlinked = privacy._LINK_TARGET.sub("]", folded)
-        variants += [unlinked, unlinked.translate(privacy._STRIP)]
-    return {hit for variant in variants for hit in _whole_text_hits(variant, allowed)}
+    decoded = privacy._ENTITY.sub(privacy._entity, text)
+    texts = [decoded] + ([privacy._LINK_TARGET.sub("]", decoded)] if "](" in decoded or "][" in decoded else [])
+    hits = set()
+    for whole in texts:
+        normal = unicodedata.normalize("NFKC", whole)
+        for table in (privacy._TABLE, privacy._SPACED):
+            folded = normal.translate(table)
+            for reading in (folded, folded.translate(privacy._NUMERAL_TABLE)):
+                for variant in (reading, reading.translate(privacy._STRIP)):
+                    hits.update(_whole_text_hits(variant, allowed))
+    return hits
 
 
 def test_scanning_digit_runs_finds_what_a_whole_text_scan_finds():
@@ -101,7 +113,7 @@ def test_scanning_digit_runs_finds_what_a_whole_text_scan_finds():
     patterns find in the whole folded text."""
     rng = random.Random(11643)
     alphabet = ("0123456789" * 3 + "1313" + "Xx +-+\n\n" + "ab中文号：" + "8686" + "１３８＋－\u200b\u3000\u00a0"
-                + "**`_[](#)\\" + "（）")
+                + "**`_[](#)\\" + "（）" + "一三八〇\u0332")
     planted = ["11010519491231002X", "110105194912310021", "13800138000", "138 0013 8000", "+86 138-0013-8000",
                "008613800138000", "1380013800", "１３８００１３８０００", "138**0013**8000", "&#49;3800138000",
                "110105\u200b19491231002x", "86-138-0013-8000", "138[0013](#)8000", "(+86)13800138000"]
@@ -158,7 +170,11 @@ BODY_LINE = 12          # the line of {body} in ITEM
     ("联系电话＋８６　１３８－００１３－８０００。", "138****8000"),            # ＋８６, ideographic space, －
     ("身份证号１１０１０５１９４９１２３１００２Ｘ。", "110105********002X"),
     ("联系电话 𝟏𝟑𝟖𝟎𝟎𝟏𝟑𝟖𝟎𝟎𝟎。", "138****8000"),                             # mathematical digits (NFKC)
-], ids=["fullwidth-mobile", "fullwidth-plus86", "fullwidth-id", "math-digits"])
+    ("联系电话 1\u03323\u03328\u033200138000。", "138****8000"),               # combining underlines
+    ("联系电话一三八〇〇一三八〇〇〇。", "138****8000"),                        # Chinese numerals, digit by digit
+    ("身份证号壹壹〇壹〇伍壹玖肆玖壹贰叁壹〇〇贰X。", "110105********002X"),
+], ids=["fullwidth-mobile", "fullwidth-plus86", "fullwidth-id", "math-digits", "combining", "numerals",
+        "financial-numerals"])
 def test_numbers_typed_full_width_are_hits(golden_copy, cli, body, masked):
     run, lines = _check(golden_copy, cli, body=body)
     assert run.code == 1 and _privacy_error(lines, BODY_LINE, "body", masked), lines
@@ -223,6 +239,7 @@ def test_numbers_glued_to_latin_letters_in_the_slug_are_hits(golden_copy, cli, s
 
 
 @pytest.mark.parametrize("body", ["联系电话 86-13800138000。", "联系电话 86 138 0013 8000。", "联系电话 (86)13800138000。",
+                                  "[联系电话](tel:8613800138000)",
                                   "联系电话（＋８６）１３８００１３８０００。", "联系电话 0086-138-0013-8000。"])
 def test_country_code_without_plus_is_a_hit(golden_copy, cli, body):
     run, lines = _check(golden_copy, cli, body=body)
@@ -285,12 +302,22 @@ def test_allow_list_entries_are_folded_too(golden_copy, cli):
     "合计 13,800,138,000 元",
     "**2024年**合计**138001380001**元",
     "12 13 14 15 16 17 18 19 20 21 22 23 24 25",
+    "二〇二四年一月一日至二〇二四年十二月三十一日",
+    "一二三四五六七八九十",
+    "订单号 8612345678901",
     "2024-01-05 至 2024-03-31；2025-01-01 至 2025-12-31",
     "---------------------------------",
     "　　根据《中华人民共和国政府信息公开条例》第二十条，现将２０２４年度情况公开如下。",
 ])
 def test_folded_texts_that_are_not_hits(text):
     assert scan(text) == ()
+
+
+def test_an_id_number_written_in_groups_holds_no_mobile_number():
+    """110105 19491231 002X: 19491231 002 looks like a mobile number, and its mask would tell the birth year."""
+    for text in ("身份证 110105 19491231 002X", "身份证 110105\u200b19491231\u200b002X", "身份证 110105-1949-1231-002X"):
+        assert [(h.kind, h.masked) for h in scan(text)] == [("身份证号", "110105********002X")], text
+    assert [h.masked for h in scan("身份证 110105 19491231 002X", [VALID_ID])] == []
 
 
 def test_folding_keeps_lines_and_masks_only():
