@@ -293,3 +293,30 @@ def scan_record(text: str, matter, lines: dict, file_name: str) -> tuple[Privacy
                 hits.append(hit)
     hits += [PrivacyHit(1, hit.kind + FILE_NAME, hit.masked) for hit in scan(file_name, allow)]
     return tuple(sorted(hits, key=lambda h: h.line))
+
+
+def redact(text: str) -> str:
+    """`text` with every number `scan` finds in it masked, for messages that quote what an editor wrote
+    (a schema error showing a slug, a missing attachment's name): a build log must not carry the number.
+    Only the runs that hold a number change (folded: full-width digits as ASCII, what shows nothing dropped)."""
+    if not scan(text):
+        return text
+
+    def mask(match: re.Match) -> str:
+        if match.re is _ID:
+            number = _NOT_DIGIT.sub("", match.group(1)[:-1]) + match.group(1)[-1].upper()
+            return mask_id(number) if valid_resident_id(number) else match.group()
+        digits = _NOT_DIGIT.sub("", match.group(2))
+        return match.group()[:match.start(2) - match.start()] + mask_mobile(digits)
+
+    def run(match: re.Match) -> str:
+        piece = match.group()
+        if not scan(piece):
+            return piece
+        folded = _MOBILE.sub(mask, _ID.sub(mask, piece if piece.isascii() else
+                                          unicodedata.normalize("NFKC", piece).translate(_TABLE)))
+        # a number only markup, numerals or a space for what shows nothing kept together: hide every digit
+        return re.sub(r"[0-9]", "*", folded.translate(_NUMERAL_TABLE)) if scan(folded) else folded
+
+    shown = _RUN.sub(run, _ENTITY.sub(_entity, text) if "&" in text else text)
+    return shown if not scan(shown) else re.sub(r"[0-9]", "*", fold(shown).translate(_NUMERAL_TABLE))

@@ -342,3 +342,17 @@ def test_the_character_table_covers_what_unicode_folds_or_hides():
                 missing.append(f"U+{code:04X}")
     assert not missing
     assert privacy.fold("１\u200b３\u00a0８\u3000－\u00ad＋\u2014\ufe0f") == "13 8 -+-"
+
+
+@pytest.mark.parametrize("text,shown", [
+    ("格式不对：“tel 13800138000”。", "格式不对：“tel 138****8000”。"),
+    ("链接 138[0013](#)8000。", "链接 ***[****](#)****。"),
+    ("找不到附件“ID11010519491231002X.pdf”。", "找不到附件“ID110105********002X.pdf”。"),
+    ("联系人 １３８００１３８０００", "联系人 138****8000"),
+    ("电话 138**0013**8000", "电话 ***************"),
+    ("索引号 014000184/2024-00012，电话 0523-86880000", "索引号 014000184/2024-00012，电话 0523-86880000"),
+])
+def test_redact_masks_numbers_in_quoted_text(text, shown):
+    """For messages that quote an editor's value (privacy.redact): only masks, the rest as written."""
+    assert privacy.redact(text) == shown
+    assert not scan(privacy.redact(text))
