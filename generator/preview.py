@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -273,9 +274,12 @@ class SearchIndexer:
             self.stopped = True
             self.wake.notify()
             process = self.process
-        if process is not None:
+        if process is not None and process.poll() is None:
             try:
-                process.kill()
+                if os.name == "posix":
+                    os.killpg(process.pid, signal.SIGKILL)     # the indexer and whatever it started
+                else:
+                    process.kill()
             except OSError:
                 pass
         if self.thread is not threading.current_thread():
@@ -323,10 +327,16 @@ class SearchIndexer:
         with self.wake:
             if self.stopped:
                 raise _Stopped
+            # its temp files go inside our folder, and it leads its own process group (its workers, Pagefind):
+            # stopping the preview removes both, even when the indexing is cut short
+            temp = self.folder / "tmp"
+            temp.mkdir(parents=True, exist_ok=True)
+            env = dict(os.environ, TMPDIR=str(temp), TEMP=str(temp), TMP=str(temp))
+            posix = os.name == "posix"
             self.process = subprocess.Popen(
                 [sys.executable, "-c", _INDEX_SCRIPT, str(Path(__file__).parent.parent), str(work)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                preexec_fn=_lower_priority if os.name == "posix" else None)
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                preexec_fn=_lower_priority if posix else None, start_new_session=posix)
         try:
             code = self.process.wait()
         finally:

@@ -619,11 +619,12 @@ def run(root: Path, target: str, port: Union[int, str], bind: str, now, as_publi
     site = PreviewSite(root.resolve(), target, now, as_published)
     server = listen(site, bind, port)             # first: a port in use is reported before a long build
     server.report = err
-    previous = _stop_on_signals()
+    previous: dict = {}
     scratch: Optional[Path] = None
     search: Optional[SearchIndexer] = None
     observer = None
     try:
+        previous = _stop_on_signals()
         stats = site.rebuild()
         if not stats.ok:
             out("内容有错误，浏览器中会显示错误列表：")
@@ -652,10 +653,9 @@ def run(root: Path, target: str, port: Union[int, str], bind: str, now, as_publi
         if server.server_address[0] in ("0.0.0.0", "::"):
             err("注意：--bind 让局域网内的其他电脑也能打开此预览，包括草稿和暂不公开的条目。")
         out(f"预览（{target}，{mode}）：http://{url_host(bind)}:{server.server_address[1]}/  按 Ctrl-C 停止。")
-        try:
-            server.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            pass
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:     # Ctrl-C (or SIGTERM) at any point, even during the first build: a normal stop
+        pass
     finally:
         held = _hold_interrupts()
         try:

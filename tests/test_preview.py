@@ -636,3 +636,30 @@ def test_serve_removes_temp_folders_of_previews_that_were_killed(golden_copy, tm
     code, out, err = run.finish(signal.SIGINT)
     assert code == 0, (out, err)
     assert run.leftovers() == sorted([alive.name, other.name])     # a running preview's folder stays
+
+
+def _processes_naming(text: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
+def test_stopping_during_search_indexing_leaves_no_files_and_no_processes(golden_copy, tmp_path):
+    run = Serve(golden_copy, tmp_path, "--port", "0")
+    run.wait_url()
+    deadline = time.monotonic() + 20
+    while not list(run.tmp.glob("**/search-index-*")):          # the indexer is at work
+        assert time.monotonic() < deadline and run.proc.poll() is None, "indexing never started"
+        time.sleep(0.005)
+    assert _processes_naming(str(run.tmp))
+    code, out, err = run.finish(signal.SIGINT)
+    assert code == 0, (out, err)
+    assert run.leftovers() == []
+    time.sleep(0.2)
+    assert _processes_naming(str(run.tmp)) == []
