@@ -53,6 +53,7 @@ MARKER_BYTES = ("zwgk-output 1\n"
 
 GENERATOR_DIR = Path(__file__).resolve().parent
 NEW_OUTPUT_HINT = "请指定一个不存在的或空的文件夹，例如站点里的 dist/website（默认为 <站点>/dist/<target>）。"
+FILE_HINT = "请换一个位置，例如站点根目录或 dist/ 文件夹里的一个新文件。"
 
 
 # ---------------------------------------------------------------- where a build may write
@@ -71,27 +72,25 @@ def _protected(site_root: Path, theme_dir: Optional[Path]) -> list[tuple[Path, s
     return found
 
 
-def _check_place(given, target: Path, site_root: Path, option: str, what: str,
+def _check_place(given, target: Path, site_root: Path, option: str, what: str, hint: str,
                  theme_dir: Optional[Path] = None) -> None:
     """`target` (resolved) is not the site root, one of its parents, or in or above its sources."""
     root = site_root.resolve()
     if target == root or target in root.parents:
-        raise _refuse(given, option, f"{what} {target} 是站点根目录或其上级文件夹，写入会替换站点的源文件。",
-                      NEW_OUTPUT_HINT if option == "--out" else "请写到站点根目录里的一个新文件，例如 build-report.json。")
+        raise _refuse(given, option, f"{what} {target} 是站点根目录或其上级文件夹，写入会替换站点的源文件。", hint)
     for folder, name in _protected(site_root, theme_dir):
         if target == folder or folder in target.parents:
-            where = f"就是{name}" if target == folder else f"在{name}里"
-            raise _refuse(given, option, f"{what} {target} {where}，写入会改动源文件。",
-                          NEW_OUTPUT_HINT if option == "--out" else "请换一个位置，例如站点根目录或 dist/ 里。")
+            where = f"就是{name}" if target == folder else f"在{name} 里"
+            raise _refuse(given, option, f"{what} {target} {where}，写入会改动源文件。", hint)
         if target in folder.parents:
-            raise _refuse(given, option, f"{what} {target} 包含{name}，写入会删除源文件。", NEW_OUTPUT_HINT)
+            raise _refuse(given, option, f"{what} {target} 包含{name}，写入会删除源文件。", hint)
 
 
 def check_destination(out_dir: Path, site_root: Path, theme_dir: Optional[Path] = None) -> Path:
     """Refuse an output folder whose replacement would destroy anything but an earlier output.
     Returns the real path to write to (a symbolic link's target). Nothing is changed on disk."""
     out = out_dir.resolve()
-    _check_place(out_dir, out, site_root, "--out", "输出文件夹", theme_dir)
+    _check_place(out_dir, out, site_root, "--out", "输出文件夹", NEW_OUTPUT_HINT, theme_dir)
     if os.path.lexists(out) and not out.is_dir():
         raise _refuse(out_dir, "--out", f"{out} 已存在，是一个文件而不是文件夹；构建不会替换它。", NEW_OUTPUT_HINT)
     if not out.is_dir():
@@ -137,15 +136,15 @@ def check_file_destination(path: Path, site_root: Path, option: str, ours: Calla
     folder, and, where it exists, an empty file or one this generator wrote before (`ours`).
     `make_parent`: the writer makes missing folders. Returns the real path; nothing is changed."""
     target = path.resolve()
-    _check_place(path, target, site_root, option, what, theme_dir)
+    _check_place(path, target, site_root, option, what, FILE_HINT, theme_dir)
     if out_dir is not None:
         out = out_dir.resolve()
         if target == out or out in target.parents:
             raise _refuse(path, option, f"{what} {target} 在输出文件夹 {out} 里，构建会整体替换该文件夹。",
-                          "请写到输出文件夹之外，例如站点根目录里的 build-report.json。")
+                          "请写到输出文件夹之外，例如站点根目录或 dist/ 文件夹里的一个新文件。")
     if os.path.lexists(target):
         if target.is_dir():
-            raise _refuse(path, option, f"{what} {target} 已存在，是一个文件夹。", "请写一个文件名，例如 build-report.json。")
+            raise _refuse(path, option, f"{what} {target} 已存在，是一个文件夹。", "请写文件名，不要写文件夹。" + FILE_HINT)
         if not target.is_file():
             raise _refuse(path, option, f"{what} {target} 已存在，不是普通文件。", "请换一个文件名。")
         if target.stat().st_size and not ours(target):

@@ -148,6 +148,14 @@ def test_a_link_to_the_output_folder_stays_a_link(golden_copy, tmp_path, cli):
     assert siblings(link) == [] and siblings(real) == []
 
 
+def test_a_link_into_the_sources_is_refused(golden_copy, tmp_path, cli):
+    link = tmp_path / "website"
+    link.symlink_to(golden_copy / "content" / "fagui", target_is_directory=True)
+    before = tree_bytes(golden_copy)
+    refused(cli("build", "--site", golden_copy, "--now", NOW, "--out", link), golden_copy / "content" / "fagui")
+    assert tree_bytes(golden_copy) == before and link.is_symlink()
+
+
 # ---------------------------------------------------------------- the swap
 
 def test_the_output_is_exchanged_in_one_step(golden_copy, tmp_path, cli, monkeypatch):
@@ -290,6 +298,28 @@ def test_a_build_killed_at_any_moment_leaves_a_complete_output(golden_copy, tmp_
     subprocess.run(_build_command(golden_copy, out, NOW), env=env, check=True, timeout=300)
     assert tree_bytes(out) == complete[NOW]
     assert siblings(out) == []
+
+
+def test_two_builds_at_once_leave_one_complete_output(golden_copy, tmp_path):
+    """Each build's staging folder is its own (locked): neither removes the other's, and the
+    output is one of the two, whole, with nothing left beside it."""
+    from generator.config import PROJECT_THEMES
+    shutil.copytree(PROJECT_THEMES / "default", golden_copy / "themes" / "default")
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    complete = []
+    for now in (NOW, LATER):
+        ref = tmp_path / f"ref-{len(complete)}"
+        subprocess.run(_build_command(golden_copy, ref, now), env=env, check=True, timeout=300)
+        complete.append(tree_bytes(ref))
+    out = tmp_path / "website"
+    for round_ in range(3):
+        builds = [subprocess.Popen(_build_command(golden_copy, out, now), env=env, stderr=subprocess.PIPE, text=True)
+                  for now in (NOW, LATER)]
+        for build in builds:
+            assert build.wait(timeout=300) == 0, build.stderr.read()
+            build.stderr.close()
+        assert tree_bytes(out) in complete, f"round {round_}"
+        assert siblings(out) == []
 
 
 # ---------------------------------------------------------------- the build report
