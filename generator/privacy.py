@@ -98,8 +98,10 @@ _STRIP = str.maketrans("", "", _MARKUP)
 # naming the few astral ranges costs five times as much, and what a run holds beyond them only ends a match.)
 _RUN = re.compile("[0-9Xx +\\-\t\n()" + re.escape(_MARKUP) + _class([r for r in _WIDE_RANGES if r[1] <= 0xFFFF])
                   + _class(_MARKS) + "".join(_NUMERALS) + "\U00010000-\U0010ffff]{11,}")
-# Between two digits: a space or tab, a hyphen or a line break (shown as a space), or a hyphen between spaces.
-_SEP = r"[ \t]?[-\n]?[ \t]?"
+# Between two digits: up to two spaces or tabs, a hyphen or a line break (shown as a space), or one of these
+# with a space or tab either side. Written so that one text can be matched one way only: `[ ]?[-]?[ ]?` can read
+# a lone space two ways, and a failing match over "1 1 1 …" then tries 2^16 of them.
+_SEP = r"(?:[ \t](?:[-\n][ \t]?|[ \t])?|[-\n][ \t]?)?"
 _ID = re.compile(rf"(?<![0-9])([0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx])(?![0-9])")
 # 1[3-9] + 9 digits; +86, 0086, (+86) or 86 may lead, a space or hyphen after it.
 _MOBILE = re.compile(rf"(?<![0-9])(?<![0-9]-)((?:\+86|0086|\(\+?86\)|86)[ \t-]?)?(1[3-9](?:{_SEP}[0-9]){{9}})"

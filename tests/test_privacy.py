@@ -356,3 +356,14 @@ def test_redact_masks_numbers_in_quoted_text(text, shown):
     """For messages that quote an editor's value (privacy.redact): only masks, the rest as written."""
     assert privacy.redact(text) == shown
     assert not scan(privacy.redact(text))
+
+
+@pytest.mark.parametrize("unit", ["1 ", "1  ", "1 - ", "1\n", "１\u3000", "1\u200b", "1**", "一 "])
+def test_long_near_misses_take_linear_time(unit):
+    """Digits with a separator after each, 17 at a time, never quite a number: every start fails late.
+    A separator pattern that can read one space two ways made this 2^16 steps a start (4.6 s for 7,000 chars)."""
+    import time
+    text = (unit * 16 + "1a ") * 1000
+    started = time.process_time()
+    scan(text)
+    assert time.process_time() - started < 2.0
