@@ -501,7 +501,8 @@ def watch(site: PreviewSite, on_rebuild=None, debounce: float = 0.05) -> Observe
     observer = Observer()
     handler = Watcher(site, debounce, on_rebuild)
     root = site.root
-    observer.schedule(handler, str(root / "content"), recursive=True)
+    if (root / "content").is_dir():        # missing: the overlay says so; serve must be run again once made
+        observer.schedule(handler, str(root / "content"), recursive=True)
     observer.schedule(handler, str(root), recursive=False)                  # site.toml
     theme = site.config.theme_dir if site.config else root / "themes"
     if theme.is_dir():
@@ -647,8 +648,10 @@ def run(root: Path, target: str, port: Union[int, str], bind: str, now, as_publi
 
         try:
             observer = watch(site, report)
-        except OSError as exc:       # e.g. the system's limit on watched folders
-            err(f"无法监视文件变化（{exc.strerror or exc}）：预览仍可使用，但修改文件后需要重新运行 build.py serve。")
+        except OSError as exc:       # e.g. the system's limit on watched folders (inotify)
+            why = "已达到系统允许监视的文件夹数量上限" if exc.errno in (errno.ENOSPC, errno.EMFILE) else \
+                "没有读取权限" if exc.errno in (errno.EACCES, errno.EPERM) else f"错误码 {exc.errno}"
+            err(f"无法监视文件变化（{why}）：预览仍可使用，但修改文件后需要重新运行 build.py serve。")
         mode = "与正式发布完全一致" if as_published else "暂不公开的条目也显示，并标注原因"
         if server.server_address[0] in ("0.0.0.0", "::"):
             err("注意：--bind 让局域网内的其他电脑也能打开此预览，包括草稿和暂不公开的条目。")
