@@ -169,6 +169,7 @@ def _allowed(allow) -> set[str]:
 
 def _runs(text: str, allowed: set[str], first_line: int, hits: list) -> None:
     """The hits in `text`, looking only at runs of the characters a number can be written with."""
+    line, counted = first_line - 1, 0
     for run in _RUN.finditer(text):
         piece = run.group()
         if piece.isascii():
@@ -187,8 +188,9 @@ def _runs(text: str, allowed: set[str], first_line: int, hits: list) -> None:
                 found += [hit for hit in _matches(variant, allowed) if hit not in known]
             else:
                 found = _matches(variant, allowed)
-        if found:
-            line = first_line - 1 + text.count("\n", 0, run.start())
+        if found:                       # lines counted on from the last hit: a list of numbers stays linear
+            line += text.count("\n", counted, run.start())
+            counted = run.start()
             hits += [PrivacyHit(line + at, kind, masked) for at, kind, masked in found]
 
 
