@@ -11,11 +11,13 @@ import re
 import sys
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 from zoneinfo import ZoneInfo
+
+from jinja2 import TemplateError
 
 from . import __version__
 from .config import load_config
@@ -226,7 +228,13 @@ def main(argv: Optional[list[str]] = None) -> int:
             args = parser.parse_args(argv)
         except SystemExit as exc:      # --help, --version: printed, done
             return exc.code if isinstance(exc.code, int) else EXIT_OK
-        return HANDLERS[args.command](args)
+        try:
+            return HANDLERS[args.command](args)
+        except (TemplateError, RecursionError) as exc:    # a theme's mistake: named with its template and line
+            from .preview import unexpected_problem
+            problem = unexpected_problem(exc, Path(getattr(args, "site", ".")))
+            raise ConfigError([replace(problem, file=problem.file if problem.file != "预览" else "主题",
+                                       hint="请改正模板后重新构建；输出文件夹保持原样。")]) from None
     except UsageError as exc:
         print(f"build.py: 用法错误：{exc}", file=sys.stderr)
         command = argv[0] if argv and argv[0] in HANDLERS else ""
@@ -603,10 +611,7 @@ def _serve(args) -> int:
     root = Path(args.site)
     config = load_config(root)
     now = parse_now(args.now, config.tz) if args.now else None
-    try:
-        return run(root, args.target, args.port, args.bind, now, args.as_published)
-    except OSError as exc:
-        raise UsageError(f"无法在 {args.bind}:{args.port} 监听（{os_error_text(exc)}）；请用 --port 换一个端口。")
+    return run(root, args.target, args.port, args.bind, now, args.as_published)   # run() names listen errors
 
 
 HANDLERS = {"serve": _serve, "build": _build, "check": _check, "codeowners": _codeowners, "new": _new, "schedule": _schedule}

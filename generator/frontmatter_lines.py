@@ -107,8 +107,8 @@ def _compose(fm_text: str, base: int, body: str, body_line: int, loader_class) -
         loader.dispose()
 
 
-# C0 controls but tab and line feed, and DEL: never typed on purpose; NUL and ESC break every output
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 controls but tab and line feed, DEL, U+FFFE/U+FFFF, lone surrogates: never typed on purpose, break every output
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ud800-\udfff]")   # and XML's non-characters
 _TOP_KEY = re.compile(r"([^\s#'\"\[\]{}:,-][^:]*?)[ \t]*:(?:[ \t]|$)")
 MAX_DEPTH = 8           # a field is a value or a list of values; 8 leaves room and stops recursion bombs
 

@@ -206,7 +206,7 @@ def _render(renderer: "Renderer", template: str, url: str, absolute_links: bool,
         site=renderer.site, nav=renderer.nav, fixed_pages=renderer.fixed_pages, page_url=url,
         absolute_links=absolute_links, explicit_index=renderer.explicit_index, **extra, **context)
     for page_filter in renderer.page_filters:
-        html = page_filter(html)
+        html = page_filter(html, url)
     return html.encode("utf-8")
 
 

@@ -262,3 +262,20 @@ def test_every_problem_of_a_file_is_named_in_one_run(golden_copy, cli):
                      "content/fagui/many.md:5: review: ",
                      "content/fagui/many.md:6: attachments: 找不到附件“missing.pdf”"):
         assert expected in run.err, (expected, run.err)
+
+
+@pytest.mark.parametrize("broken, expected", [
+    ("{{ no_such_thing }}", "themes/default/templates/page.html:1: 模板出错"),
+    ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "themes/default/templates/page.html"),
+    ("{% if %}", "themes/default/templates/page.html:1: 模板语法错误"),
+])
+def test_a_broken_template_is_named_not_a_traceback(golden_copy, tmp_path, cli, broken, expected):
+    from generator.config import PROJECT_THEMES
+    import shutil
+    shutil.copytree(PROJECT_THEMES / "default", golden_copy / "themes" / "default")
+    (golden_copy / "themes" / "default" / "templates" / "page.html").write_text(broken + "\n", encoding="utf-8")
+    for jobs in ("1", "2"):
+        run = cli("build", "--site", golden_copy, "--now", NOW, "--out", tmp_path / "out", "--jobs", jobs)
+        assert run.code == 2 and "Traceback" not in run.err
+        assert expected in run.err, run.err
+        assert not (tmp_path / "out").exists()
