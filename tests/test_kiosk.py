@@ -125,11 +125,11 @@ def test_no_trace_of_internal_website_only_or_held_back_items(built):
     assert leaks == []
 
 
-def test_example_site_kiosk_holds_no_marker_and_no_website_only_item(tmp_path):
+def test_example_site_kiosk_holds_no_website_only_item(tmp_path):
+    # (held-back markers per target are proved on tests/sites/bureau in test_leaks.py)
     report = build(ROOT, tmp_path / "kiosk")
     files = {p: data.decode("utf-8", "replace") for p, data in tree_bytes(tmp_path / "kiosk").items()}
     text = "\n".join(files.values())
-    assert MARKER.findall(text) == []
     website = build(ROOT, tmp_path / "website", "website")
     kiosk_files = {e["file"] for e in report["published"]}
     web_only = [e for e in website["published"] if e["file"] not in kiosk_files]
