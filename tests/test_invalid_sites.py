@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from support import NOW, ROOT, tree_bytes
+from generator.publish import MARKER, MARKER_BYTES
 
 INVALID = ROOT / "tests" / "invalid"
 CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir() and not p.name.startswith("_"))
@@ -27,6 +28,7 @@ def test_invalid_site(case, tmp_path, cli):
     out = tmp_path / "out"
     (out / "old").mkdir(parents=True)
     (out / "old" / "index.html").write_text("上一次的输出", encoding="utf-8")
+    (out / MARKER).write_bytes(MARKER_BYTES)            # it is a build output: a build may replace it
     before = tree_bytes(out)
 
     run = cli("build", "--site", site, "--now", NOW, "--out", out)
