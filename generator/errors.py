@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .privacy import redact
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -17,6 +19,12 @@ class Problem:
     field: str
     message: str
     hint: str = ""
+
+    def __post_init__(self):
+        # a message may quote what an editor wrote (a slug, an attachment's name, a wrong value):
+        # a build log or CI annotation must not carry the number the privacy guard would stop
+        object.__setattr__(self, "message", redact(self.message))
+        object.__setattr__(self, "hint", redact(self.hint))
 
     def text(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -279,3 +279,13 @@ def test_a_broken_template_is_named_not_a_traceback(golden_copy, tmp_path, cli, 
         assert run.code == 2 and "Traceback" not in run.err
         assert expected in run.err, run.err
         assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("front", ["attachments: [申请人13812345678.pdf]", "slug: a13812345678!",
+                                   "category: 13812345678", "review: 11010519491231002X"])
+def test_messages_never_quote_a_number_the_privacy_guard_would_stop(golden_copy, cli, front):
+    _item(golden_copy, front)
+    run = cli("check", "--site", golden_copy, "--now", NOW, "--format", "json")
+    shown = run.out + run.err
+    assert "content/fagui/hostile.md" in shown
+    assert "13812345678" not in shown and "11010519491231002X" not in shown, shown
