@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator import search, search_bundle
+from generator.search import bundle as search_bundle, index as search
 from support import GOLDEN_SITE, NOW, tree_bytes
 from test_leaks import HELD_INDEX, HELD_TITLES, MARKERS
 

@@ -17,7 +17,7 @@ from typing import Optional
 
 import pytest
 
-from generator import search
+from generator.search import index as search
 from support import GOLDEN_SITE, NOW, ROOT
 
 # ---------------------------------------------------------------- the reference (first implementation)

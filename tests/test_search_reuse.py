@@ -13,7 +13,7 @@ import stat
 import pytest
 
 from generator import reuse as reuse_module
-from generator import search, search_bundle
+from generator.search import bundle as search_bundle, index as search
 from support import NOW, tree_bytes
 
 

@@ -12,7 +12,7 @@ from support import NOW, ROOT, screenshot
 def builds(tmp_path_factory):
     """The website's index in three parts (as a large site's is made; search.js searches them
     together, by date across parts), the intranet's in one."""
-    from generator import search
+    from generator.search import index as search
     from generator.cli import main
     out = tmp_path_factory.mktemp("search-page")
     for target, parts in (("website", 3), ("intranet", 1)):

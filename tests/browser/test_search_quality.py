@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import pytest
 
-from generator import search
+from generator.search import index as search
 from support import ARTIFACTS, NOW, ROOT
 
 QUERIES = ROOT / "tests" / "search_queries.toml"

@@ -32,9 +32,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Optional
 
-from .errors import ConfigError, Problem
-from .messages import os_error_text, python_error_text
-from .reuse import cache_dir
+from ..errors import ConfigError, Problem
+from ..messages import os_error_text, python_error_text
+from ..reuse import cache_dir
 
 PAGEFIND_DIR = "pagefind"
 # What Pagefind writes besides the index that search.js does not load.
@@ -245,8 +245,8 @@ def recipe() -> str:
     versions of Python (html.unescape), Pagefind, OpenCC and pypinyin. A change of any of
     them indexes afresh."""
     h = hashlib.sha256(sys.version.encode())
-    for module in ("search.py", "search_bundle.py"):
-        h.update((Path(__file__).parent / module).read_bytes())
+    for module in sorted(Path(__file__).parent.glob("*.py")):      # every module of this package
+        h.update(module.read_bytes())
     for package in ("pagefind-bin-extended", "opencc", "pypinyin"):
         try:
             h.update(f"{package}={metadata.version(package)};".encode())

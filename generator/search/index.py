@@ -54,8 +54,8 @@ from html.parser import attrfind_tolerant, tagfind_tolerant
 from pathlib import Path
 from typing import Optional
 
-from .search_bundle import (PAGEFIND_DIR, BundleStore, failure, link_part, pagefind_executable, part_path,
-                            previous_output, recipe, run_parts, write_parts)
+from .bundle import (PAGEFIND_DIR, BundleStore, failure, link_part, pagefind_executable, part_path,
+                     previous_output, recipe, run_parts, write_parts)
 
 SEARCH_TARGETS = ("website", "intranet")
 T2S_URL = "/search/zh-t2s.json"
@@ -533,7 +533,7 @@ def index_site(staging: Path, progress=None, workers: Optional[int] = None, reus
     same pages (same bytes) with the same code, that part is hard-linked instead of indexed, and
     its pages are not prepared (search_bundle.py); `reuse=False` (--no-cache) indexes afresh all
     the same. `workers` processes prepare the copies (default: one per core)."""
-    from .workers import default_workers, render_jobs
+    from ..workers import default_workers, render_jobs
     started = time.monotonic()
     bundle = staging / PAGEFIND_DIR
     files = _html_files(staging)
@@ -602,7 +602,7 @@ def search_page(renderer, output, plan) -> None:
     """CONTRIBUTORS entry: /search/ and the character table its script needs."""
     if plan.target not in SEARCH_TARGETS:
         return
-    from .views import tree
+    from ..views import tree
     catalogue = renderer.catalogue
     categories = [{"code": c.code, "name": c.name, "parent": c.parent or ""}
                   for c in catalogue.shown_categories()]
