@@ -1,13 +1,49 @@
 """Constants and helpers shared by the tests (fixtures live in conftest.py)."""
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
-SITES = ROOT / "tests" / "sites"
+FIXTURES = ROOT / "tests" / "fixtures"           # inputs: sites to build, invalid sites, overlays
+SITES = FIXTURES / "sites"
 GOLDEN_SITE = SITES / "golden"
+INVALID = FIXTURES / "invalid"                   # one folder per site that must fail (tests/test_invalid_sites.py)
+KIOSK_OVERLAY = FIXTURES / "kiosk_overlay"       # laid over a copy of GOLDEN_SITE by the kiosk tests
+EXPECTED = ROOT / "tests" / "expected"           # outputs the builds must equal
+GOLDEN_EXPECTED = EXPECTED / "golden"            # GOLDEN_SITE built at NOW (`make golden` rewrites it)
+BENCH = ROOT / "bench"
 NOW = "2026-11-26T08:00:00+08:00"
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+def bench_module(name: str) -> ModuleType:
+    """bench/<name>.py, imported under its own name the way `python bench/<name>.py` sees its siblings.
+
+    bench/ is not put on sys.path (there bench/profile.py would hide the standard library's `profile`,
+    which cProfile imports): a sibling the script imports (`import corpus`) is loaded the same way first."""
+    path = BENCH / f"{name}.py"
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        assert Path(getattr(loaded, "__file__", "")) == path, f"{name} is already {loaded!r}"
+        return loaded
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except ModuleNotFoundError as missing:
+        del sys.modules[name]
+        if missing.name and missing.name != name and (BENCH / f"{missing.name}.py").is_file():
+            bench_module(missing.name)
+            return bench_module(name)
+        raise
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

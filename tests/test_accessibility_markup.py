@@ -15,7 +15,7 @@ from support import GOLDEN_SITE, NOW
 from generator.cli import main
 
 FOOTER = {"site_code": "3212000001", "icp": "苏ICP备00000000号", "police": "苏公网安备32120002000000号",
-          "contact": "0523-86880000", "mailbox": "zwgk@example.gov.cn"}       # tests/sites/golden/site.toml
+          "contact": "0523-86880000", "mailbox": "zwgk@example.gov.cn"}       # tests/fixtures/sites/golden/site.toml
 MIIT = "https://beian.miit.gov.cn/"
 BADGE = "static/badge/dzjg.png"
 BADGE_LINK = "https://bszs.conac.cn/sitename?method=show&id=0000000000000000"

@@ -1,6 +1,6 @@
 """The repository's own site (the example bureau) builds cleanly, shows every feature, and reads as a
 real mainland bureau's catalogue: no test markers or placeholder text, titles in Simplified Chinese.
-The leak tests with markers use fixture sites under tests/sites/ (tests/test_leaks.py)."""
+The leak tests with markers use fixture sites under tests/fixtures/sites/ (tests/test_leaks.py)."""
 import json
 import re
 from collections import Counter
@@ -118,7 +118,7 @@ def test_traditional_text_only_in_quotations(content):
 
 
 def test_held_back_items_leave_no_trace(builds, content):
-    """What the markers of tests/sites/bureau prove there, on the example itself: an item not published on
+    """What the markers of tests/fixtures/sites/bureau prove there, on the example itself: an item not published on
     a target leaves neither its title, nor its 索引号, nor its slug, nor a sentence of its own there."""
     items = {i.file: i for i in content.items}
     checked = 0

@@ -16,7 +16,7 @@ HOSTILE_TITLE = 'A"1\x01引号"与\x0b<标题>&\x1f末\ufffe'
 HOSTILE_SUMMARY = 'B"摘要\x02含 & < > \'单引号\' 与\x1b控制\uffff字符'
 CLEAN_TITLE = 'A"1引号"与<标题>&末'
 CLEAN_SUMMARY = 'B"摘要含 & < > \'单引号\' 与控制字符'
-BASE_URL = "https://zwgk.example.gov.cn/zj/"          # tests/sites/golden/site.toml
+BASE_URL = "https://zwgk.example.gov.cn/zj/"          # tests/fixtures/sites/golden/site.toml
 
 
 def catalogue(site, change=lambda item: item, target: str = "website"):

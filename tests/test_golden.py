@@ -1,15 +1,15 @@
-"""The golden fixture site built end to end and compared byte for byte with tests/golden/.
+"""The golden fixture site built end to end and compared byte for byte with tests/expected/golden/.
 
-After an intended change of output: `make golden` (REGEN_GOLDEN=1) rewrites tests/golden/;
-review `git diff tests/golden` before committing it.
+After an intended change of output: `make golden` (REGEN_GOLDEN=1) rewrites tests/expected/golden/;
+review `git diff tests/expected/golden` before committing it.
 """
 import json
 import os
 import shutil
 
-from support import GOLDEN_SITE, NOW, ROOT, tree_bytes
+from support import GOLDEN_EXPECTED, GOLDEN_SITE, NOW, tree_bytes
 
-GOLDEN = ROOT / "tests" / "golden"
+GOLDEN = GOLDEN_EXPECTED
 
 
 FIXED_MTIME = 1767225600   # 2026-01-01T00:00:00Z: outside git, 更新日期 falls back to the file's mtime
@@ -36,7 +36,7 @@ def test_website_matches_golden(tmp_path, cli):
     built, golden = tree_bytes(out), tree_bytes(GOLDEN / "website")
     assert sorted(built) == sorted(golden)
     for path in golden:
-        assert built[path] == golden[path], f"{path} differs from tests/golden/website/{path}"
+        assert built[path] == golden[path], f"{path} differs from tests/expected/golden/website/{path}"
     assert json.loads(report.read_text()) == json.loads((GOLDEN / "report.json").read_text())
 
 

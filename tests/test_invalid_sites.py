@@ -1,14 +1,13 @@
-"""Each folder of tests/invalid/ must fail with its exact `path:line` messages,
+"""Each folder of tests/fixtures/invalid/ must fail with its exact `path:line` messages,
 exit with its code, and leave the previous output exactly as it was."""
 import shutil
 from pathlib import Path
 
 import pytest
 
-from support import NOW, ROOT, tree_bytes
+from support import INVALID, NOW, tree_bytes
 from generator.publish import MARKER, MARKER_BYTES
 
-INVALID = ROOT / "tests" / "invalid"
 CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir() and not p.name.startswith("_"))
 
 

@@ -17,7 +17,7 @@ from support import GOLDEN_SITE, NOW, ROOT, tree_bytes
 from generator.cli import main
 from generator.kiosk import INDEX_URL, pinyin_keys, qr_svg
 
-OVERLAY = ROOT / "tests" / "kiosk_overlay"
+OVERLAY = ROOT / "tests" / "fixtures" / "kiosk_overlay"
 BASE_URL = "https://zwgk.example.gov.cn/zj/"          # tests/sites/golden/site.toml
 MARKER = re.compile(r"留痕标记-[\w-]+")
 PREFIX = "window.KIOSK_INDEX="

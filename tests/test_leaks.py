@@ -57,7 +57,7 @@ def test_counts_only_count_published(tmp_path, cli):
 
 
 # ---------------------------------------------------------------- the bureau fixture
-# tests/sites/bureau: the example bureau's full catalogue and seven sections, with its items in every
+# tests/fixtures/sites/bureau: the example bureau's full catalogue and seven sections, with its items in every
 # held-back state (drafts, proposals, withdrawn, unreviewed, scheduled, expired, abolished, internal by
 # category and by audience, channel-limited). Every item carries a 留痕标记-<kind>-<n> in its body and
 # 留痕标记-<kind>-<n>-summary in its 内容概述; <kind> alone says where it may show.

@@ -19,7 +19,7 @@ from typing import Optional
 import pytest
 
 from generator import publish, reuse
-from support import GOLDEN_SITE, NOW, ROOT, tree_bytes
+from support import GOLDEN_SITE, NOW, ROOT, SITES, tree_bytes
 
 LATER = "2026-12-02T08:00:00+08:00"        # the future item of the golden site has come due
 
@@ -375,7 +375,7 @@ def test_the_report_is_in_place_when_the_output_is(golden_copy, tmp_path, cli):
 # ---------------------------------------------------------------- archive
 
 def test_archive_replaces_only_an_earlier_archive(golden_copy, tmp_path, cli):
-    site = ROOT / "tests" / "sites" / "compliance"
+    site = SITES / "compliance"
     zip_path = tmp_path / "archive.zip"
     assert cli("archive", "--site", site, "--until", "2027-01-01", "--out", zip_path).code == 0
     assert cli("archive", "--site", site, "--until", "2027-01-01", "--out", zip_path).code == 0    # ours: replaced

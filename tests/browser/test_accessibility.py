@@ -27,7 +27,7 @@ from support import ARTIFACTS, GOLDEN_SITE, NOW, screenshot
 from generator.cli import main
 
 AXE_VERSION = re.match(r"/\*! axe v([\d.]+)", AXE_SCRIPT).group(1)
-BASE_URL = "https://zwgk.example.gov.cn/zj/"          # tests/sites/golden/site.toml; the 404 page links there
+BASE_URL = "https://zwgk.example.gov.cn/zj/"          # tests/fixtures/sites/golden/site.toml; the 404 page links there
 WEBSITE = {"home": "", "category": "quanli/xuke/", "item": "quanli/xuke/2026-00001/", "search": "search/",
            "department": "departments/fagui/", "404": "404.html"}
 INTRANET = {"intranet-home": "", "intranet-dashboard": "dashboard/"}

@@ -12,7 +12,7 @@ from support import ARTIFACTS, GOLDEN_SITE, NOW, ROOT
 
 from generator.cli import main
 
-OVERLAY = ROOT / "tests" / "kiosk_overlay"
+OVERLAY = ROOT / "tests" / "fixtures" / "kiosk_overlay"
 WIDTH, HEIGHT = 1080, 1920
 
 
