@@ -13,9 +13,12 @@ site: $(VENV)/.installed
 	@echo "网站已生成：$(CURDIR)/dist/website/index.html"
 	@echo "The site is in $(CURDIR)/dist/website/ (open index.html, or: $(BIN)/python -m http.server -d dist/website)"
 
-$(VENV)/.installed: requirements.txt
+# The pinned requirements first, then the package itself, editable and without dependencies (pyproject.toml
+# reads the same pins): .venv/bin/zwgk, and generator/ edits take effect without reinstalling.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 # Debian's chromium drives the browser tests; Playwright never downloads a browser.
@@ -30,7 +33,7 @@ $(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
 
-# Rebuild tests/golden/ from tests/sites/golden/ after an intended output change; review the diff.
+# Rebuild tests/expected/golden/ from tests/fixtures/sites/golden/ after an intended output change; review the diff.
 golden: $(VENV)/.installed
 	REGEN_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 

@@ -7,11 +7,9 @@
 See README.md. All the work is in the `generator` package.
 """
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generator.cli import main      # `python build.py` puts this folder first on sys.path
 
-from generator.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -23,8 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE)]
+# bench/ is first on sys.path when run as a script; `generator` comes from the venv (`make site` installs it editable).
 
 from corpus import NOW, generate  # noqa: E402
 

@@ -17,9 +17,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sitefiles import load_site, on_website, records, slug_of  # noqa: E402
+from sitefiles import load_site, on_website, records, slug_of      # bench/ is first on sys.path when run
 
 DEFAULT_NOW = "2026-11-26T08:00:00+08:00"
 

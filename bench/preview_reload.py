@@ -21,10 +21,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
+# bench/ is first on sys.path when run as a script; `generator` comes from the venv (`make site` installs it editable).
 import corpus  # noqa: E402
 
 from generator.preview import PreviewSite  # noqa: E402

@@ -49,8 +49,7 @@ from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-
+# bench/ is first on sys.path when this runs as `python bench/run.py`.
 import corpus as corpus_mod  # noqa: E402
 import hugo_site  # noqa: E402
 import pelican_site  # noqa: E402

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
-
-from generator.cli import main  # noqa: E402
-from support import GOLDEN_SITE  # noqa: E402
+# The project root and tests/ are on sys.path through pyproject.toml's [tool.pytest.ini_options] pythonpath.
+from generator.cli import main
+from support import GOLDEN_SITE
 
 
 @dataclass

@@ -3,17 +3,15 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections import Counter
 
 import pytest
 
-from support import ROOT, tree_bytes
+from support import bench_module, tree_bytes
 
-sys.path.insert(0, str(ROOT / "bench"))
-import corpus  # noqa: E402
-import hugo_site  # noqa: E402
-import pelican_site  # noqa: E402
+corpus = bench_module("corpus")
+hugo_site = bench_module("hugo_site")
+pelican_site = bench_module("pelican_site")
 
 N = 60
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
-from support import ROOT
+from support import bench_module
 
-sys.path.insert(0, str(ROOT / "bench"))
-import run as bench_run  # noqa: E402
+bench_run = bench_module("run")
 
 
 def _site(root):
