@@ -1,4 +1,4 @@
-"""The search index (generator/search.py): keys, what is indexed, no held-back record, reproducible
+"""The search index (generator/search/): keys, what is indexed, no held-back record, reproducible
 bundles, a failed index leaving the previous output. Quality is measured in
 tests/browser/test_search_quality.py, the page in tests/browser/test_search_page.py."""
 import gzip
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator.search import bundle as search_bundle, index as search
+from generator.search import bundle as search_bundle, htmlscan, index as search_index, text as search_text
 from support import GOLDEN_SITE, NOW, tree_bytes
 from test_leaks import HELD_INDEX, HELD_TITLES, MARKERS
 
@@ -34,7 +34,7 @@ def bundle_texts(out):
             if data[:2] == b"\x1f\x8b":
                 data = gzip.decompress(data)
             # the stored text has a space beside every Han character, U+2060 for the page's spaces
-            # (search.py, space_han): drop them, or a leak would hide
+            # (text.space_han): drop them, or a leak would hide
             text = data.decode("utf-8", errors="replace").replace("\u2060", "")
             texts[path.relative_to(out).as_posix()] = BESIDE_HAN.sub("", text)
     return texts
@@ -49,19 +49,19 @@ def fragments(out):
 # ---------------------------------------------------------------- keys
 
 def test_normalise_is_one_character_for_one():
-    assert search.normalise("許可 處罰決定書 經費") == "许可 处罚决定书 经费"
-    assert search.normalise("２０２６ＡＢ") == "2026AB"
+    assert search_text.normalise("許可 處罰決定書 經費") == "许可 处罚决定书 经费"
+    assert search_text.normalise("２０２６ＡＢ") == "2026AB"
     text = "泰州市质量技术监督局关于准予许可的决定"
-    assert search.normalise(text) == text
-    table = search.t2s_map()
+    assert search_text.normalise(text) == text
+    table = search_text.t2s_map()
     assert all(len(k) == 1 and len(v) == 1 for k, v in table.items())
 
 
 def test_t2s_json_is_the_same_table_sorted():
-    data = json.loads(search.t2s_json())
+    data = json.loads(search_text.t2s_json())
     pairs = data["map"]
     table = dict(zip(pairs[0::2], pairs[1::2]))
-    assert table == search.t2s_map()
+    assert table == search_text.t2s_map()
     assert list(table) == sorted(table)
     assert table["許"] == "许" and table["處"] == "处"
 
@@ -71,40 +71,40 @@ def test_indexed_text_has_a_space_between_han_characters():
             '<article data-pagefind-body data-pagefind-meta="date:2026-01-01"><h1>许可a决定</h1>'
             '<table data-pagefind-ignore><tr><td>忽略</td></tr></table><p data-pagefind-meta="doc_no">泰质监</p>'
             '<p>1&lt;2 的“许可”<br>证书</p><script>var a = "中文<b>";</script></article><!-- 注释 --></body></html>')
-    out = search.read_and_space(html, " ")[1]
+    out = htmlscan.read_and_space(html, " ")[1]
     assert "<h1>许 可a决 定</h1>" in out and "1&lt;2 的“许 可”<br>证 书" in out
     # the build's spacing: every Han character a word, the text's spaces U+2060 words, U+2060 at a block's end
-    built = search.read_and_space(html)[1]
+    built = htmlscan.read_and_space(html)[1]
     assert "<h1> 许  可 a 决  定 \u2060</h1>" in built and "<p>1&lt;2 \u2060  的 “ 许  可 ”<br> 证  书 \u2060</p>" in built
     assert built.replace("<h1> 许  可 a 决  定 \u2060</h1>", "<h1>许 可a决 定</h1>").replace(
         "1&lt;2 \u2060  的 “ 许  可 ”<br> 证  书 \u2060", "1&lt;2 的“许 可”<br>证 书") == out
-    assert search.space_han("见 附，2019年3月ISO 9001") == " 见  \u2060  附 ，2019 年 3 月 ISO \u2060 9001"
+    assert search_text.space_han("见 附，2019年3月ISO 9001") == " 见  \u2060  附 ，2019 年 3 月 ISO \u2060 9001"
     for kept in ("<nav>导航文字</nav>", "<td>忽略</td>", ">泰质监</p>", 'var a = "中文<b>";', "<!-- 注释 -->",
                  "<!DOCTYPE html>", "<title>标题</title>"):
         assert kept in out, kept
-    assert search.changed_forms("許可證 乾 abc") == {"许", "证", "干"}
-    assert search.changed_forms("许可证") == set()
+    assert search_text.changed_forms("許可證 乾 abc") == {"许", "证", "干"}
+    assert search_text.changed_forms("许可证") == set()
 
 
 def test_pinyin_is_phrase_aware_and_skips_punctuation():
-    assert search.pinyin_runs("中国银行行政许可") == [["zhong", "guo", "yin", "hang", "xing", "zheng", "xu", "ke"]]
-    assert search.pinyin_runs("銀行") == [["yin", "hang"]]
-    assert search.pinyin_runs("2026年“三公”经费") == [["nian", "san", "gong", "jing", "fei"]]
-    assert search.pinyin_runs("关于《泰州》2026年度") == [["guan", "yu", "tai", "zhou"], ["nian", "du"]]
-    keys = search.pinyin_keys(search.pinyin_runs("行政许可决定"))
+    assert search_text.pinyin_runs("中国银行行政许可") == [["zhong", "guo", "yin", "hang", "xing", "zheng", "xu", "ke"]]
+    assert search_text.pinyin_runs("銀行") == [["yin", "hang"]]
+    assert search_text.pinyin_runs("2026年“三公”经费") == [["nian", "san", "gong", "jing", "fei"]]
+    assert search_text.pinyin_runs("关于《泰州》2026年度") == [["guan", "yu", "tai", "zhou"], ["nian", "du"]]
+    keys = search_text.pinyin_keys(search_text.pinyin_runs("行政许可决定"))
     assert {"xzxkjd", "xkjd", "xingzhengxuk", "xukejueding", "jueding", "d"} <= keys
-    assert max(len(k) for k in keys) == search.PINYIN_CAP
+    assert max(len(k) for k in keys) == search_text.PINYIN_CAP
 
 
 def test_exact_keys():
-    assert search.fnv_key("許可") == search.fnv_key(" 许可 ")
-    assert search.fnv_key("许可") != search.fnv_key("许可证")
-    assert len(search.fnv_key("x")) == 18 and search.fnv_key("x").startswith(search.KEY)
+    assert search_text.fnv_key("許可") == search_text.fnv_key(" 许可 ")
+    assert search_text.fnv_key("许可") != search_text.fnv_key("许可证")
+    assert len(search_text.fnv_key("x")) == 18 and search_text.fnv_key("x").startswith(search_text.KEY)
 
 
 def test_kiosk_gets_no_pagefind_index():
-    assert search.indexer(SimpleNamespace(target="kiosk"), None) is None
-    assert search.indexer(SimpleNamespace(target="intranet"), None) is not None
+    assert search_index.indexer(SimpleNamespace(target="kiosk"), None) is None
+    assert search_index.indexer(SimpleNamespace(target="intranet"), None) is not None
 
 
 # ---------------------------------------------------------------- what an item page offers
@@ -112,7 +112,7 @@ def test_kiosk_gets_no_pagefind_index():
 def test_item_page_offers_body_title_and_identifiers_only(tmp_path, cli):
     out = tmp_path / "w"
     build(cli, out)
-    page, _ = search.read_and_space((out / "quanli/xuke/2026-00001/index.html").read_text(encoding="utf-8"))
+    page, _ = htmlscan.read_and_space((out / "quanli/xuke/2026-00001/index.html").read_text(encoding="utf-8"))
     assert page.has_body
     assert page.title == "关于准予泰州市恒达起重机械有限公司特种设备生产许可的决定"
     assert page.meta["index_no"] == "014000184/2026-00001" and page.meta["doc_no"] == "示质监许〔2026〕1号"
@@ -121,29 +121,29 @@ def test_item_page_offers_body_title_and_identifiers_only(tmp_path, cli):
     for outside in ("信息索引", "发布机构", "主题词", "附件", "上一篇", "首页", "按机构", "政务公开举报电话"):
         assert outside not in page.text, outside
     listing = (out / "quanli/xuke/index.html").read_text(encoding="utf-8")
-    assert not search.read_and_space(listing)[0].has_body and search.index_copy(listing) is None
+    assert not htmlscan.read_and_space(listing)[0].has_body and search_index.index_copy(listing) is None
 
 
 def test_indexing_copy_carries_the_keys_in_metadata():
     html = ('<html lang="zh-CN"><head><title>t</title></head><body><nav><a data-pagefind-filter="category">行政许可</a>'
             '</nav><article data-pagefind-body><table data-pagefind-ignore><tr><td data-pagefind-meta="index_no">'
             '1/2026-00001</td></tr></table><h1>銀行許可</h1><p>正文</p></article></body></html>')
-    copy = search.index_copy(html)
+    copy = search_index.index_copy(html)
     assert copy.count("data-pagefind-meta=") == 1 + 6 and copy.index("pykeys") < copy.index("</head>")
     assert 'data-pagefind-meta="title[content]" content="銀行許可"' in copy and "<h1> 銀  行  許  可 \u2060</h1>" in copy
     assert 'data-pagefind-meta="tchars[content]" content="许 银"' in copy
     assert 'data-pagefind-meta="pinyin[content]" content="yin hang xu ke"' in copy
     assert 'data-pagefind-meta="cpinyin[content]" content="xing zheng xu ke"' in copy
-    assert search.fnv_key("银行许可") in copy and search.fnv_key("1/2026-00001") in copy
-    assert copy.replace(copy[copy.index("<meta"):copy.index("</head>")], "") == search.read_and_space(html)[1]
+    assert search_text.fnv_key("银行许可") in copy and search_text.fnv_key("1/2026-00001") in copy
+    assert copy.replace(copy[copy.index("<meta"):copy.index("</head>")], "") == htmlscan.read_and_space(html)[1]
 
 
 # ---------------------------------------------------------------- the bundle
 
 @pytest.mark.parametrize("target, parts", [("website", 1), ("intranet", 1), ("website", 3)])
 def test_index_holds_exactly_the_published_items_and_nothing_held_back(target, parts, tmp_path, cli, monkeypatch):
-    monkeypatch.setattr(search, "PARTS_FROM", 1)
-    monkeypatch.setattr(search, "PARTS", parts)
+    monkeypatch.setattr(search_index, "PARTS_FROM", 1)
+    monkeypatch.setattr(search_index, "PARTS", parts)
     out, report = tmp_path / target, tmp_path / "report.json"
     build(cli, out, target, report=report)
     published = {e["url"] for e in json.loads(report.read_text())["published"]}
@@ -158,7 +158,7 @@ def test_index_holds_exactly_the_published_items_and_nothing_held_back(target, p
         assert not [n for n, t in texts.items() if needle in t], needle
     # the held-back titles' exact-match keys
     for title in HELD_TITLES:
-        assert not [n for n, t in texts.items() if search.fnv_key(title) in t], title
+        assert not [n for n, t in texts.items() if search_text.fnv_key(title) in t], title
 
 
 def test_bundle_is_byte_for_byte_reproducible(tmp_path, cli):
@@ -171,8 +171,8 @@ def test_bundle_is_byte_for_byte_reproducible(tmp_path, cli):
 
 def test_bundle_in_parts_is_reproducible_and_split_by_date(tmp_path, cli, monkeypatch):
     """From PARTS_FROM pages on: PARTS bundles, each a whole Pagefind bundle, the newest pages first."""
-    assert search.part_count(search.PARTS_FROM - 1) == 1 and search.part_count(search.PARTS_FROM) == search.PARTS == 2
-    monkeypatch.setattr(search, "PARTS_FROM", 1)
+    assert search_index.part_count(search_index.PARTS_FROM - 1) == 1 and search_index.part_count(search_index.PARTS_FROM) == search_index.PARTS == 2
+    monkeypatch.setattr(search_index, "PARTS_FROM", 1)
     build(cli, tmp_path / "a")
     build(cli, tmp_path / "b")
     a, b = tree_bytes(tmp_path / "a" / "pagefind"), tree_bytes(tmp_path / "b" / "pagefind")
@@ -185,7 +185,7 @@ def test_bundle_in_parts_is_reproducible_and_split_by_date(tmp_path, cli, monkey
         dates.append([json.loads(gzip.decompress(f.read_bytes())[len("pagefind_dcd"):])["meta"]["date"]
                       for f in (part / "fragment").iterdir()])
     assert abs(len(dates[0]) - len(dates[1])) <= 1 and min(dates[0]) >= max(dates[1])
-    assert search.split_parts([("b", "2026-01-02"), ("a", "2026-01-02"), ("c", "2025-12-31"), ("d", "")], 3) == \
+    assert search_index.split_parts([("b", "2026-01-02"), ("a", "2026-01-02"), ("c", "2025-12-31"), ("d", "")], 3) == \
         [["a", "b"], ["c"], ["d"]]
 
 
@@ -210,7 +210,7 @@ def test_search_page_and_header_box(tmp_path, cli):
         build(cli, out, target)
         page = (out / "search" / "index.html").read_text(encoding="utf-8")
         assert 'id="search"' in page and "static/search.js" in page and 'lang="zh-CN"' in page
-        assert (out / "search" / "zh-t2s.json").read_bytes() == search.t2s_json()
+        assert (out / "search" / "zh-t2s.json").read_bytes() == search_text.t2s_json()
         home = (out / "index.html").read_text(encoding="utf-8")
         assert '<form class="sitesearch" role="search" action="search/"' in home
         assert 'class="sitesearch"' not in page            # the search page has its own box
@@ -238,7 +238,7 @@ def test_failed_index_leaves_previous_output_with_a_clear_error(case, tmp_path, 
                     encoding="utf-8")
     if case == "exit":
         fake = _fake_pagefind(tmp_path, 'echo "Error: disk full" >&2; exit 3')
-        monkeypatch.setattr(search, "pagefind_executable", lambda: fake)
+        monkeypatch.setattr(search_index, "pagefind_executable", lambda: fake)
     elif case == "missing":
         import pagefind_bin_extended
 

@@ -1,11 +1,11 @@
-"""The indexing copies (generator/search.py) against the reference they replaced.
+"""The indexing copies (generator/search/index.py, htmlscan.py) against the reference they replaced.
 
 The first implementation read each item page twice with html.parser (one pass for what it
 offers, one to write the copy); it is kept here, unchanged but for the spacing it puts
 between Han characters, as the reference. The one-pass reader must give the same copy, byte
 for byte, for every page of the example bureau and of the golden fixture (website and
 intranet), and for an item whose body holds every kind of Markdown output, both with a plain
-separator between Han characters and with the build's spacing (search.space_han, and U+2060
+separator between Han characters and with the build's spacing (search_text.space_han, and U+2060
 at the end of a block's text, which the reference marks on the block's end tag)."""
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Optional
 
 import pytest
 
-from generator.search import index as search
+from generator.search import htmlscan, index as search_index, text as search_text
 from support import GOLDEN_SITE, NOW, ROOT
 
 # ---------------------------------------------------------------- the reference (first implementation)
@@ -26,7 +27,7 @@ BLOCK_TAGS = {"address", "article", "aside", "blockquote", "br", "caption", "dd"
               "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
               "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_BETWEEN_HAN = re.compile(f"(?<=[{search.HAN_RANGES}])(?=[{search.HAN_RANGES}])")
+_BETWEEN_HAN = re.compile(f"(?<=[{search_text.HAN_RANGES}])(?=[{search_text.HAN_RANGES}])")
 
 
 @dataclass
@@ -113,7 +114,7 @@ SENTENCE_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li
 
 
 class _Spacer(HTMLParser):
-    """separator None: the build's spacing (search.space_han), and the last indexed text before
+    """separator None: the build's spacing (search_text.space_han), and the last indexed text before
     the end of a block (SENTENCE_TAGS, past inline end tags) ends with U+2060."""
 
     def __init__(self, separator):
@@ -160,7 +161,7 @@ class _Spacer(HTMLParser):
         elif self.separator is not None:
             self.out.append(_BETWEEN_HAN.sub(self.separator, text))
         else:
-            self.out.append(search.space_han(text))
+            self.out.append(search_text.space_han(text))
             if text and not text[-1].isspace():
                 self.pending = len(self.out) - 1
 
@@ -189,8 +190,8 @@ def ref_spaced(html: str, separator: Optional[str] = " ") -> str:
 
 
 def ref_changed_forms(text: str) -> set[str]:
-    table = search.t2s_map()
-    return {table[c] for c in set(text) if c in table and search.HAN_RUN.match(c)}
+    table = search_text.t2s_map()
+    return {table[c] for c in set(text) if c in table and search_text.HAN_RUN.match(c)}
 
 
 def ref_index_copy(html: str, separator: Optional[str] = " ") -> Optional[str]:
@@ -199,16 +200,16 @@ def ref_index_copy(html: str, separator: Optional[str] = " ") -> Optional[str]:
     page = ref_read_page(html)
     if not page.has_body:
         return None
-    title_runs = search.pinyin_runs(page.title)
-    category_runs = [run for name in page.categories for run in search.pinyin_runs(name)]
+    title_runs = search_text.pinyin_runs(page.title)
+    category_runs = [run for name in page.categories for run in search_text.pinyin_runs(name)]
     identifiers = [page.meta.get("index_no", ""), page.meta.get("doc_no", "")]
     meta = {
         "title": page.title,
         "tchars": " ".join(sorted(ref_changed_forms("\n".join([page.text] + identifiers)))),
         "pinyin": " / ".join(" ".join(run) for run in title_runs),
         "cpinyin": " / ".join(" ".join(run) for run in category_runs),
-        "pykeys": " ".join(sorted(search.pinyin_keys(title_runs + category_runs))),
-        "keys": " ".join(sorted({search.fnv_key(v) for v in [page.title] + identifiers if v.strip()})),
+        "pykeys": " ".join(sorted(search_text.pinyin_keys(title_runs + category_runs))),
+        "keys": " ".join(sorted({search_text.fnv_key(v) for v in [page.title] + identifiers if v.strip()})),
     }
     tags = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{escape(value)}">\n'
                    for name, value in meta.items())
@@ -230,14 +231,14 @@ def assert_same_copies(out, minimum):
     indexed = 0
     for rel, html in _pages(out).items():
         expected = ref_index_copy(html)
-        assert search.index_copy(html, " ") == expected, rel
+        assert search_index.index_copy(html, " ") == expected, rel
         if expected is not None:
             indexed += 1
-            page, _ = search.read_and_space(html)
+            page, _ = htmlscan.read_and_space(html)
             reference = ref_read_page(html)
             assert (page.title, page.meta, page.categories) == (reference.title, reference.meta, reference.categories)
-            # the build's spacing (search.space_han, U+2060 at a block's end)
-            assert search.index_copy(html) == ref_index_copy(html, None), rel
+            # the build's spacing (search_text.space_han, U+2060 at a block's end)
+            assert search_index.index_copy(html) == ref_index_copy(html, None), rel
     assert indexed >= minimum
 
 
@@ -314,7 +315,7 @@ def test_copy_of_every_kind_of_markdown_is_the_reference(tmp_path, cli, golden_c
     html = (out / "quanli/xuke/2026-00091/index.html").read_text(encoding="utf-8")
     assert "原样显示的标签" in html and "&lt;script&gt;" in html and "<table" in html and "footnote" in html
     assert_same_copies(out, 4)
-    copy = search.index_copy(html, " ")
+    copy = search_index.index_copy(html, " ")
     assert "Markdown 各 种 写 法" in copy and "许 可 内 容" not in copy        # spaced only where indexed
     assert 'title[content]" content="Markdown 各种写法：&lt;b&gt;标题&lt;/b&gt; &amp; “许可”"' in copy
 
@@ -329,8 +330,8 @@ def test_unusual_markup_is_read_as_the_reference_reads_it():
             '<table data-pagefind-ignore><tr><td data-pagefind-meta="index_no">1/2026-00001</td></tr></table>'
             '<p data-pagefind-meta="doc_no">泰质监〔2026〕1号</p><p>正文 &lt;许可&gt; 许&#21487; <br/>证书<img alt="图片说明" src=x>'
             '<span/>中文</p><script>var t = "许可</p>";</script><p>后文</p></ARTICLE></body></html>')
-    assert search.index_copy(html, " ") == ref_index_copy(html)
-    page, copy = search.read_and_space(html, " ")
+    assert search_index.index_copy(html, " ") == ref_index_copy(html)
+    page, copy = htmlscan.read_and_space(html, " ")
     assert page.title == "許可决定" and page.meta == {"index_no": "1/2026-00001", "doc_no": "泰质监〔2026〕1号"}
     assert page.categories == ["行政&许可"] and "<!-- <article data-pagefind-body>注释里</article> -->" in copy
     assert '<H1 title=\'"许可"\'>許 可<b>决 定</b></h1>' in copy and 'alt="图片说明"' in copy
@@ -338,8 +339,8 @@ def test_unusual_markup_is_read_as_the_reference_reads_it():
 
 
 def test_a_page_without_a_body_element_is_not_indexed():
-    assert search.index_copy("<html><body><p>data-pagefind-body 在正文里</p></body></html>") is None
-    assert search.index_copy("<html><body><p>正文</p></body></html>") is None
+    assert search_index.index_copy("<html><body><p>data-pagefind-body 在正文里</p></body></html>") is None
+    assert search_index.index_copy("<html><body><p>正文</p></body></html>") is None
 
 
 def test_nested_metadata_and_category_elements_are_read_as_the_reference_reads_them():
@@ -347,11 +348,11 @@ def test_nested_metadata_and_category_elements_are_read_as_the_reference_reads_t
             '<div data-pagefind-meta="outer"><span data-pagefind-filter="category"><b data-pagefind-meta="inner">'
             '</b></span>外层之后</div><p data-pagefind-meta="a"><i data-pagefind-meta="b">同</i></p>'
             '<p data-pagefind-filter="category">行政</p></article></body></html>')
-    page, _ = search.read_and_space(html)
+    page, _ = htmlscan.read_and_space(html)
     reference = ref_read_page(html)
     assert page.meta == reference.meta and page.categories == reference.categories
     assert page.meta["outer"] == "外层之后" and page.meta["a"] == page.meta["b"] == "同"
-    assert search.index_copy(html, " ") == ref_index_copy(html)
+    assert search_index.index_copy(html, " ") == ref_index_copy(html)
 
 
 def _random_page(rng) -> str:
@@ -392,10 +393,10 @@ def test_random_well_formed_pages_are_read_as_the_reference_reads_them():
     for n in range(400):
         html = _random_page(rng)
         expected = ref_index_copy(html)
-        assert search.index_copy(html, " ") == expected, (n, html)
+        assert search_index.index_copy(html, " ") == expected, (n, html)
         if expected is not None:
             indexed += 1
-            page, reference = search.read_and_space(html)[0], ref_read_page(html)
+            page, reference = htmlscan.read_and_space(html)[0], ref_read_page(html)
             assert (page.title, page.meta, page.categories) == (reference.title, reference.meta, reference.categories)
     assert indexed > 300
 
@@ -412,13 +413,24 @@ def test_copies_made_in_worker_processes_are_the_same(tmp_path, cli):
         target = staging / f"{n:03d}" / rel
         target.parent.mkdir(parents=True)
         target.write_text(html, encoding="utf-8")
-    files = search._html_files(staging)
+    files = search_index._html_files(staging)
     results = {}
     for workers in (1, 2):
         copies = tmp_path / f"copies-{workers}"
-        results[workers] = (render_jobs([(staging, copies, rel) for rel in files], search._prepare, workers),
+        results[workers] = (render_jobs([(staging, copies, rel) for rel in files], search_index._prepare, workers),
                             {p.relative_to(copies).as_posix(): p.read_bytes() for p in copies.rglob("*.html")})
     assert results[1] == results[2]
     done, copies = results[2]
     assert [rel for rel, _, _, _ in done] == files and len(copies) == sum(indexed for _, _, indexed, _ in done) > 50
-    assert all(copies[rel] == search.index_copy(pages[rel.split("/", 1)[1]]).encode() for rel in copies)
+    assert all(copies[rel] == search_index.index_copy(pages[rel.split("/", 1)[1]]).encode() for rel in copies)
+
+
+def test_start_tag_attributes_are_read_as_python_3_11_html_parser_reads_them():
+    """htmlscan reads attributes with its own copies of the patterns html.parser of Python 3.11
+    used (later releases rewrote its private ones): the copies must not change with Python."""
+    assert htmlscan._attributes('<div a=1 B="x &amp; y" c=\'q>r\' d/e data-pagefind-body>') == \
+        {"a": "1", "b": "x & y", "c": "q>r", "d": None, "e": None, "data-pagefind-body": None}
+    assert htmlscan._attributes('<p data-pagefind-meta==x title = "t" title="u"/>') == \
+        {"data-pagefind-meta": "x", "title": "u"}
+    source = Path(htmlscan.__file__).read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(from|import) html\.parser", source, re.M)      # nothing of it imported

@@ -1,6 +1,6 @@
 """The Pagefind bundle of a build (搜索索引): running the extended binary on the indexing copies,
 making its output reproducible, and taking the previous output's bundle when nothing it indexed
-has changed. What goes into the copies is generator/search.py's business.
+has changed. What goes into the copies is index.py's business.
 
 - Pagefind (the extended binary of `pagefind-bin-extended`, run as a program; never its Python
   wrapper, which sleeps 0.1 s per page) writes `pagefind/` into the staging folder. It indexes on
@@ -14,7 +14,7 @@ has changed. What goes into the copies is generator/search.py's business.
   sort date of every indexed page, and for each part of the bundle its pages and the identity of
   its files. A part whose pages are the same set with the same bytes, made by the same recipe,
   over an output whose part is untouched, is hard-linked instead of indexed again; the others
-  are indexed afresh (search.split_parts cuts the parts at month boundaries, so that one new or
+  are indexed afresh (index.split_parts cuts the parts at month boundaries, so that one new or
   edited item changes one part). Pages whose hash the manifest knows are not prepared again
   unless their part is indexed again.
 """
@@ -28,6 +28,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Optional
@@ -41,7 +42,7 @@ PAGEFIND_DIR = "pagefind"
 UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 # The language Pagefind indexes the copies as: one without a word segmenter or a stemmer, so that the
-# words are the copies' own (search.py spaces every Han character); Pagefind's Chinese segmenter
+# words are the copies' own (text.space_han spaces every Han character); Pagefind's Chinese segmenter
 # would only cost time. The search page keeps its own lang; the bundle holds this one index.
 INDEX_LANGUAGE = "und"
 MANIFEST = "search-manifest.json"
@@ -58,7 +59,7 @@ def failure(message: str) -> ConfigError:
 
 def pagefind_executable() -> Path:
     try:
-        import pagefind_bin_extended
+        import pagefind_bin_extended     # here, so that a missing package is the build's plain message
         return Path(pagefind_bin_extended.get_executable())
     except (ImportError, FileNotFoundError):
         raise failure("找不到 Pagefind 扩展版程序（pagefind-bin-extended）。请运行 make site 重新安装依赖。")
@@ -93,7 +94,6 @@ def run_parts(executable: Path, runs: list[tuple[Path, Path, int]], workers: int
         for run in runs:
             run_pagefind(executable, *run)
         return
-    from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(max_workers=min(workers, len(runs))) as pool:
         for future in [pool.submit(run_pagefind, executable, *run) for run in runs]:
             future.result()
@@ -172,6 +172,8 @@ def _write_cbor_hashed(folder: Path, prefix: str, suffix: str, value, digits: in
     path = folder / f"{prefix}_{digest}{suffix}"
     path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     return digest
+
+
 def _cbor_decode(data: bytes, pos: int):
     """The subset of CBOR Pagefind writes: unsigned ints, byte and text strings, arrays, maps."""
     initial = data[pos]
@@ -241,7 +243,7 @@ def previous_output(staging: Path) -> Optional[Path]:
 
 
 def recipe() -> str:
-    """What the bundle is made by besides the pages: this code and the copies' code, the
+    """What the bundle is made by besides the pages: this package's code (the copies' and this), the
     versions of Python (html.unescape), Pagefind, OpenCC and pypinyin. A change of any of
     them indexes afresh."""
     h = hashlib.sha256(sys.version.encode())

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import pytest
 
-from generator.search import index as search
+from generator.search import index as search_index
 from support import ARTIFACTS, NOW, ROOT
 
 QUERIES = ROOT / "tests" / "search_queries.toml"
@@ -132,7 +132,7 @@ def example_website(tmp_path_factory):
         assert main(["build", "--site", str(ROOT), "--now", NOW, "--out", str(out), "--quiet"]) == 0
     assert (out / "pagefind" / "part1" / "pagefind.js").is_file()
     # for comparison: plain extended Pagefind over the same item pages, as written
-    subprocess.run([str(search.pagefind_executable()), "--site", str(out), "--output-path",
+    subprocess.run([str(search_index.pagefind_executable()), "--site", str(out), "--output-path",
                     str(out / "pagefind-plain"), "--quiet"], check=True, capture_output=True)
     return out
 

@@ -1,0 +1,29 @@
+"""The /search/ page (the CONTRIBUTORS entry) and the character table its script reads."""
+from __future__ import annotations
+
+import json
+
+from ..views import tree
+from .index import SEARCH_TARGETS
+from .text import t2s_json
+
+T2S_URL = "/search/zh-t2s.json"
+
+
+def search_page(renderer, output, plan) -> None:
+    """CONTRIBUTORS entry: /search/ and the character table its script needs."""
+    if plan.target not in SEARCH_TARGETS:
+        return
+    catalogue = renderer.catalogue
+    categories = [{"code": c.code, "name": c.name, "parent": c.parent or ""}
+                  for c in catalogue.shown_categories()]
+    departments = [s.department for s in renderer.config.sections.values()]
+    years = sorted({item.pub_date.astimezone(renderer.config.tz).year for item in catalogue.items
+                    if item.pub_date}, reverse=True)
+    home_tree = tree(catalogue)
+    config = json.dumps({"categories": categories, "departments": departments, "years": [str(y) for y in years],
+                         "t2s": T2S_URL.lstrip("/")}, ensure_ascii=False, separators=(",", ":"))
+    renderer.cached(output, "/search/", "search.html", (home_tree, config),      # the preview re-renders on change
+                    lambda: {"tree": home_tree, "departments": tuple(departments), "years": tuple(years),
+                             "search_config": config})
+    renderer.put(output, T2S_URL, t2s_json())

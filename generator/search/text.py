@@ -1,0 +1,131 @@
+"""The text of search: Simplified normalisation (OpenCC's table, one character for one), pinyin
+runs and keys (pypinyin), exact-match keys (FNV-1a) and the spacing of indexed Han text.
+
+static/search.js repeats normalise (from /search/zh-t2s.json), fnv_key and the reading of
+space_han's text: a change here is a change there."""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+KEY = "0y"             # prefix of an exact-match key (title, 索引号, 文号)
+PINYIN_CAP = 12        # letters kept of each pinyin key; longer queries are checked in the page
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+HAN_RUN = re.compile(f"[{HAN_RANGES}]+")
+HAN_PAIRS = re.compile(f"[{HAN_RANGES}]{{2,}}")     # two or more Han characters in a row
+PINYIN_SYLLABLE = re.compile(r"^[a-z]+$")
+LATIN_OR_DIGITS = re.compile(r"[0-9A-Za-z]+")
+WHITESPACE = re.compile(r"\s+")
+KEPT_SPACE = "\u2060"     # stands for a space of the text (search.js restores it)
+
+# ---------------------------------------------------------------- Simplified normalisation
+
+@lru_cache(maxsize=1)
+def t2s_map() -> dict[str, str]:
+    """Traditional -> Simplified, one character for one (OpenCC's t2s table, character by
+    character), plus full-width ASCII -> ASCII. One character for one keeps positions: a match
+    found in the normalised text is at the same place in the original."""
+    import opencc       # imported when first needed: builds without search never load its tables
+    converter = opencc.OpenCC("t2s")
+    chars = [chr(c) for start, end in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FFFF))
+             for c in range(start, end + 1)]
+    converted = converter.convert("\n".join(chars)).split("\n")
+    table = {c: s for c, s in zip(chars, converted) if s != c and len(s) == 1}
+    table.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
+    table["\u3000"] = " "
+    return table
+
+
+@lru_cache(maxsize=1)
+def _translation() -> dict[int, str]:
+    return str.maketrans(t2s_map())
+
+
+def normalise(text: str) -> str:
+    """The form both the index and the queries are compared in (Simplified, half-width)."""
+    return text.translate(_translation())
+
+
+def t2s_json() -> bytes:
+    """The table for search.js: {"map": "許许處处…"} (pairs), sorted, so the file is stable."""
+    pairs = "".join(k + v for k, v in sorted(t2s_map().items()))
+    return (json.dumps({"map": pairs}, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def _han_t2s() -> dict[str, str]:
+    return {c: s for c, s in t2s_map().items() if HAN_RUN.match(c)}
+
+
+def changed_forms(text: str) -> set[str]:
+    """The Simplified forms of the Han characters of `text` that normalisation changes."""
+    table = _han_t2s()
+    return {table[c] for c in set(text) if c in table}
+
+
+# ---------------------------------------------------------------- keys
+
+def fnv_key(value: str) -> str:
+    """The exact-match key of a title, 索引号 or 文号 (two FNV-1a hashes; search.js has the same)."""
+    text = normalise(value).strip().lower()
+    parts = []
+    for basis in (0x811C9DC5, 0x050C5D1F):
+        h = basis
+        for ch in text:
+            h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+        parts.append(f"{h:08x}")
+    return KEY + "".join(parts)
+
+
+def pinyin_runs(text: str) -> list[list[str]]:
+    """Phrase-aware pinyin of each stretch of Han characters of the normalised text (`v` for ü).
+    Punctuation between Han characters (“三公”经费) is skipped; letters and digits end a stretch."""
+    from pypinyin import lazy_pinyin    # imported when first needed (~60 MB of dictionaries)
+    runs = []
+    stretches = ("".join(HAN_RUN.findall(part)) for part in LATIN_OR_DIGITS.split(normalise(text)))
+    for run in filter(None, stretches):
+        syllables = lazy_pinyin(run, v_to_u=False, neutral_tone_with_five=False)
+        current: list[str] = []
+        if len(syllables) != len(run):          # pypinyin left something unread: read char by char
+            syllables = [lazy_pinyin(c)[0] for c in run]
+        for syllable in syllables:
+            if PINYIN_SYLLABLE.match(syllable):
+                current.append(syllable)
+            elif current:                        # a character without a reading breaks the run
+                runs.append(current)
+                current = []
+        if current:
+            runs.append(current)
+    return runs
+
+
+def pinyin_keys(runs: list[list[str]]) -> set[str]:
+    """From every syllable position: the full pinyin and the initials that follow, capped."""
+    keys = set()
+    for run in runs:
+        for i in range(len(run)):
+            keys.add("".join(run[i:])[:PINYIN_CAP])
+            keys.add("".join(s[0] for s in run[i:])[:PINYIN_CAP])
+    return keys
+
+
+# ---------------------------------------------------------------- spacing of indexed text
+
+def space_han(text: str) -> str:
+    """The build's spacing of indexed text: every Han character a word of its own (a space on
+    each side), and each run of whitespace of the text kept as a word of its own, U+2060, that
+    Pagefind does not index. Pagefind joins the words it stores with single
+    spaces; search.js drops every space beside a Han character and turns U+2060 back into one,
+    so the stored text reads as written (whitespace runs folded, as Pagefind always does).
+    htmlscan.read_and_space also ends the text of a block (p, td, li … as Pagefind counts them)
+    with U+2060, where Pagefind would have put ". ": blocks stay apart in the stored text."""
+    text = text.replace(KEPT_SPACE, "")
+    return WHITESPACE.sub(f" {KEPT_SPACE} ", text).translate(_han_spaced())
+
+
+@lru_cache(maxsize=1)
+def _han_spaced() -> dict[int, str]:
+    """str.translate's table: every Han character with a space on each side."""
+    return {c: f" {chr(c)} " for start, end in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+                                                (0x20000, 0x2FFFF)) for c in range(start, end + 1)}
