@@ -128,7 +128,7 @@ def example_website(tmp_path_factory):
     from generator.cli import main
     out = tmp_path_factory.mktemp("search-quality") / "website"
     with pytest.MonkeyPatch.context() as mp:        # in two parts, as a large site's index is made
-        mp.setattr(search, "PARTS_FROM", 1)
+        mp.setattr(search_index, "PARTS_FROM", 1)
         assert main(["build", "--site", str(ROOT), "--now", NOW, "--out", str(out), "--quiet"]) == 0
     assert (out / "pagefind" / "part1" / "pagefind.js").is_file()
     # for comparison: plain extended Pagefind over the same item pages, as written
