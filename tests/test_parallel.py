@@ -1,0 +1,42 @@
+"""Worker processes never change a result: loading and rendering in parallel equal the serial run."""
+from support import NOW, tree_bytes
+
+
+def test_parallel_and_cached_builds_equal_a_serial_uncached_one(golden_copy, tmp_path, cli, monkeypatch):
+    """Workers and the reuse of the previous output never change a byte."""
+    from generator import workers
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 2)     # the fixture is small: fork even for it
+    monkeypatch.setattr(workers, "CHUNK", 3)
+    forked = []
+    real = workers.render_jobs
+    monkeypatch.setattr("generator.render.render_jobs", lambda jobs, *a, **k: forked.append(len(jobs)) or real(jobs, *a, **k))
+    serial, fast = tmp_path / "serial", tmp_path / "fast"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", serial, "--jobs", "1", "--no-cache").code == 0
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", fast, "--jobs", "2").code == 0
+    assert tree_bytes(serial) == tree_bytes(fast)
+    assert forked and forked[0] >= 15
+    item = golden_copy / "content" / "fagui" / "xuke-3.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("行政许可事项办理结果公示（第三批）", "办理结果公示（更正）"),
+                    encoding="utf-8")
+    for out, extra in ((serial, ("--jobs", "1", "--no-cache")), (fast, ("--jobs", "2"))):
+        assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out, *extra).code == 0
+    assert tree_bytes(serial) == tree_bytes(fast)
+    assert "办理结果公示（更正）" in (fast / "quanli" / "xuke" / "2026-00003" / "index.html").read_text()
+
+
+def test_parallel_loading_equals_serial(golden_copy, tmp_path, monkeypatch):
+    """Files parsed in worker processes give the same records and the same problems, in the same order."""
+    from generator import workers
+    from generator.config import load_config
+    from generator.content import load_content
+    from test_invalid_sites import CASES, materialise
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(workers, "CHUNK", 2)
+    sites = [golden_copy] + [materialise(case, tmp_path) for case in CASES if not case.startswith("config-")]
+    for site in sites:
+        config = load_config(site)
+        serial, parallel = load_content(config, workers=1), load_content(config, workers=2)
+        assert serial.items == parallel.items and serial.pages == parallel.pages, site
+        assert [p.as_json() for p in serial.problems.sorted_errors()] == \
+            [p.as_json() for p in parallel.problems.sorted_errors()], site
+        assert serial.invalid == parallel.invalid
