@@ -48,7 +48,7 @@ PAGE_FILTERS: list = [_kiosk_links]
 def page_filters(target: str) -> tuple:
     return tuple(f for f in (make(target) for make in PAGE_FILTERS) if f is not None)
 
-from .dashboard import contribute as _intranet_dashboard  # noqa: E402  (compliance dashboard, annual report)
+from .reports.dashboard import contribute as _intranet_dashboard  # noqa: E402  (compliance dashboard, annual report)
 CONTRIBUTORS.append(_intranet_dashboard)
 
 

@@ -6,7 +6,7 @@ preview can badge what the real build drops (MkDocs' InclusionLevel).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable, Optional
 
@@ -61,6 +61,22 @@ def decide(item: Item, now: datetime, target: str) -> Visibility:
     if item.privacy_hits:
         return Visibility("privacy")
     return PUBLISHED
+
+
+def was_published(item: Item, moment: datetime, target: Optional[str]) -> bool:
+    """Had `item` gone out in `target` by `moment`, whatever became of it afterwards?
+
+    The reports' question (公开时限, 年度报告): an item published in March and expired in
+    June was still published in March. It is `decide` asked at the item's own `pub_date`,
+    the moment it went out, so that the same rule (review, audience, channel, privacy)
+    says what counts as published. `abolished` is set aside there: it is a flag without a
+    date, the end of a publication, never a reason it did not happen. `target` None asks
+    about every target: published is published, whichever channel (公开载体) carried it.
+    """
+    if item.pub_date is None or moment < item.pub_date:
+        return False
+    released = replace(item, abolished=False) if item.abolished else item
+    return any(decide(released, item.pub_date, t).published for t in (TARGETS if target is None else (target,)))
 
 
 def next_change(items: Iterable[Item], now: datetime, target: str) -> Optional[datetime]:

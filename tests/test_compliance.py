@@ -167,6 +167,49 @@ def test_example_site_report_is_information(cli):
     assert set(data["departments"]) == {"办公室", "法规处", "质量监督处", "特种设备安全监察处", "计量处", "人事教育处", "机关党委"}
 
 
+# ---------------------------------------------------------------- published: one rule (visibility.was_published)
+
+def test_an_item_the_privacy_guard_stops_was_never_published(cli, tmp_path):
+    """Its pub_date has passed, but no target ever showed it: not published, so overdue (SPEC: visibility)."""
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    source = site / "content" / "fagui" / "a-ontime.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n联系人身份证号 11010519491231002X\n", encoding="utf-8")
+    item = {i["file"]: i for i in compliance_json(cli, site=site)["items"]}["content/fagui/a-ontime.md"]
+    assert item["published_on"] is None and item["state"] == "overdue"
+    run = cli("annual-report", "--site", site, "--now", NOW, "--year", "2026", "--format", "json")
+    assert json.loads(run.out)["published"] == {"public": 6, "internal": 0}     # 7 without the hit
+
+
+def test_was_published_is_decide_at_the_pub_date():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from generator.model import Item, PrivacyHit
+    from generator.visibility import was_published
+
+    tz = ZoneInfo("Asia/Shanghai")
+    pub, later = datetime(2026, 3, 2, tzinfo=tz), datetime(2027, 1, 20, tzinfo=tz)
+
+    def item(**overrides) -> Item:
+        fields = dict(file="content/a/x.md", section="a", title="t", category="0204", status="approved",
+                      review="leader", audience="public", period="timely", channels=("website",), publisher="p",
+                      department="d", slug="2026-00001", body="", index_no="014000184/2026-00001",
+                      reviewer="王建春", pub_date=pub)
+        return Item(**(fields | overrides))
+
+    assert was_published(item(), pub, None) and not was_published(item(), pub.replace(day=1), None)
+    assert was_published(item(expiry_date=datetime(2026, 6, 1, tzinfo=tz)), later, None)   # expired since
+    assert was_published(item(abolished=True), later, None)                                # abolished since
+    assert not was_published(item(expiry_date=pub), later, None)                           # expired on arrival
+    assert not was_published(item(status="proposed"), later, None)
+    assert not was_published(item(reviewer=None), later, None)
+    assert not was_published(item(privacy_hits=(PrivacyHit(1, "身份证号", "110105********002X"),)), later, None)
+    assert not was_published(item(audience="internal"), later, None)       # internal, but only on the website
+    assert was_published(item(audience="internal", channels=("intranet",)), later, None)
+    assert not was_published(item(), later, "intranet") and was_published(item(), later, "website")
+
+
 # ---------------------------------------------------------------- the dashboard
 
 HELD_BACK_TITLES = ["时限测试戊", "时限测试庚", "时限测试辛", "时限测试子", "时限测试丑", "时限测试卯", "时限测试辰"]

@@ -10,7 +10,7 @@ from datetime import date
 import chinese_calendar
 import pytest
 
-from generator.workdays import WorkCalendar, add_working_days, working_days_between
+from generator.reports.workdays import WorkCalendar, add_working_days, working_days_between
 
 D = date.fromisoformat
 

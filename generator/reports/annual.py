@@ -3,10 +3,10 @@
 `python build.py annual-report --year 2026` prints them; the intranet build carries one
 page per year at /dashboard/annual/<year>/.
 
-- 主动公开: items published in the year — approved, reviewed, with an 索引号, `pub_date`
-  in the year and not after `now` — whatever became of them later (an item that expired
-  in the year was still published in it). Public items are 主动公开; internal items are
-  counted apart as 内部公开.
+- 主动公开: items published in the year — published by the visibility rule at their
+  `pub_date` (visibility.was_published, on any target), that date in the year and not
+  after `now` — whatever became of them later (an item that expired in the year was still
+  published in it). Public items are 主动公开; internal items are counted apart as 内部公开.
 - 规范性文件 (normative documents) are recognised by their 文号: the mark 规〔YYYY〕, as in
   泰质监规〔2026〕1号 (the numbering 行政规范性文件 carry in Jiangsu), or by the keyword
   规范性文件 / 行政规范性文件 in `keywords`. 本年制发: published in the year; 本年废止:
@@ -17,15 +17,17 @@ page per year at /dashboard/annual/<year>/.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Optional
 
+from ..config import Config
+from ..content import Content
+from ..model import Item
+from ..visibility import was_published
 from .compliance import TIMELY_STATES, ComplianceReport, assess
-from .config import Config
-from .content import Content
-from .model import Item
 
 NORMATIVE_DOC_NO = re.compile(r"规〔\d{4}〕")
 NORMATIVE_KEYWORDS = {"规范性文件", "行政规范性文件"}
@@ -41,18 +43,13 @@ def is_normative(item: Item) -> bool:
     return bool(item.doc_no and NORMATIVE_DOC_NO.search(item.doc_no)) or bool(NORMATIVE_KEYWORDS & set(item.keywords))
 
 
-def _was_published(item: Item, now: datetime) -> bool:
-    return (item.status == "approved" and bool(item.reviewer) and bool(item.index_no)
-            and item.pub_date is not None and item.pub_date <= now and not item.privacy_hits)
-
-
 def _valid(content: Content) -> list[Item]:
     return [i for i in content.items if i.file not in content.invalid]
 
 
 def years(config: Config, content: Content, now: datetime) -> list[int]:
     """Every year from the first publication to now's year (the years an annual report can cover)."""
-    found = [i.pub_date.astimezone(config.tz).year for i in _valid(content) if _was_published(i, now)]
+    found = [i.pub_date.astimezone(config.tz).year for i in _valid(content) if was_published(i, now, None)]
     this_year = now.astimezone(config.tz).year
     return list(range(min(found), this_year + 1)) if found else [this_year]
 
@@ -79,14 +76,14 @@ def figures(config: Config, content: Content, now: datetime, year: int,
     end = datetime.combine(date(year + 1, 1, 1), time(0), tz)
     cutoff = min(end, now)
     items = _valid(content)
-    in_year = [i for i in items if _was_published(i, now) and start <= i.pub_date < end]
+    in_year = [i for i in items if was_published(i, now, None) and start <= i.pub_date < end]
     by_category = {code: [0, 0] for code in config.leaf_codes()}
     by_department = {s.department: [0, 0] for s in config.sections.values()}
     for item in in_year:
         column = 0 if item.audience == "public" else 1
         by_category[item.category][column] += 1
         by_department.setdefault(item.department, [0, 0])[column] += 1
-    normative = [i for i in items if is_normative(i) and _was_published(i, now)]
+    normative = [i for i in items if is_normative(i) and was_published(i, now, None)]
     abolished_on = lambda i: i.updated or i.pub_date.astimezone(tz).date()
     last_day = (cutoff - timedelta(microseconds=1)).astimezone(tz).date()
     in_force = [i for i in normative if i.pub_date < cutoff
@@ -171,7 +168,7 @@ def view(f: AnnualFigures, config: Config) -> AnnualView:
 
 
 def command(config: Config, content: Content, now: datetime, year: Optional[int], fmt: str) -> str:
-    import json
+    """What `python build.py annual-report [--year Y] --format text|json` prints (default: last year)."""
     year = year if year is not None else now.astimezone(config.tz).year - 1
     f = figures(config, content, now, year)
     if fmt == "json":

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from .config import Config
-from .content import Content
-from .model import Item
-from .visibility import decide
+from ..config import Config
+from ..content import Content
+from ..model import Item
+from ..visibility import decide
 
 REASONS = {"expired": "已失效", "abolished": "已废止", "withdrawn": "已撤回"}
 FOLDERS = {"expired": "shixiao", "abolished": "feizhi", "withdrawn": "chehui"}

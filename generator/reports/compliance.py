@@ -15,6 +15,10 @@ Which items: every `timely` item that is draft, proposed or approved (an unpubli
 may be overdue); `long_term` items that are approved and in force at `now` (an expired,
 abolished or future one has nothing to refresh). Withdrawn items and items whose file
 has errors are left out. The report is information, never an error: the command exits 0.
+
+Published means what the visibility rule says (visibility.was_published, on any target):
+an item whose privacy check fails was never published, however old its `pub_date`.
+This module prints text and JSON; the HTML page is the dashboard's (dashboard.standalone_html).
 """
 from __future__ import annotations
 
@@ -23,10 +27,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Optional
 
-from .config import Config
-from .content import Content
-from .errors import Problem
-from .model import Item
+from ..config import Config
+from ..content import Content
+from ..errors import Problem
+from ..model import Item
+from ..visibility import was_published
 from .workdays import WorkCalendar
 
 PROPOSAL_DAYS = 7           # 7 个工作日内提出公开
@@ -94,14 +99,13 @@ class ComplianceReport:
 
 
 def _published_on(item: Item, now: datetime, config: Config) -> Optional[date]:
-    """The publication day, if the item has been published (at some moment up to now)."""
-    if item.status == "approved" and item.reviewer and item.index_no and item.pub_date and item.pub_date <= now:
-        return item.pub_date.astimezone(config.tz).date()
-    return None
+    """The publication day, if the item has been published (at some moment up to now) on any target."""
+    return item.pub_date.astimezone(config.tz).date() if was_published(item, now, None) else None
 
 
-def _in_force(item: Item, now: datetime, config: Config) -> bool:
-    return (_published_on(item, now, config) is not None and not item.abolished
+def _in_force(item: Item, now: datetime, published_on: Optional[date]) -> bool:
+    """Published and still valid at `now`: a long-term item that expired or was abolished has nothing to refresh."""
+    return (published_on is not None and not item.abolished
             and (item.expiry_date is None or now < item.expiry_date))
 
 
@@ -130,7 +134,7 @@ def assess(config: Config, content: Content, now: datetime) -> ComplianceReport:
         if item.file in content.invalid or item.status == "withdrawn":
             continue
         published_on = _published_on(item, now, config)
-        in_force = _in_force(item, now, config)
+        in_force = _in_force(item, now, published_on)
         expiring = bool(in_force and item.expiry_date is not None and item.expiry_date <= soon)
         common = dict(item=item, published_on=published_on, formed_date=item.formed_date,
                       expiring_soon=expiring, expiry_date=item.expiry_date)
@@ -266,12 +270,8 @@ def notes_of(a: Assessment, config: Config) -> list[str]:
     return notes
 
 
-def command(config: Config, content: Content, now: datetime, fmt: str) -> str:
-    """What `python build.py compliance --format FMT` prints."""
-    report = assess(config, content, now)
+def formatted(report: ComplianceReport, config: Config, fmt: str) -> str:
+    """What `python build.py compliance --format text|json` prints (html: dashboard.standalone_html)."""
     if fmt == "json":
         return json.dumps(as_json(report, config), ensure_ascii=False, indent=1) + "\n"
-    if fmt == "html":
-        from .dashboard import standalone_html
-        return standalone_html(report, config)
     return as_text(report, config)
