@@ -106,6 +106,18 @@ def install(timers: Timers) -> None:
             continue
         setattr(owner, attr, timers.wrap(label, getattr(owner, attr)))
     pipeline = importlib.import_module("generator.pipeline")
+    try:                                  # a target's own pages and finisher (generator/targets/)
+        targets = importlib.import_module("generator.targets")
+        for kind in targets.TARGETS.values():
+            kind.extra_pages = timers.wrap(f"{kind.name} extra pages", kind.extra_pages)
+            factory = kind.finisher
+
+            def wrapped_finisher(self, *args, _factory=factory, _name=kind.name, **kwargs):
+                finisher = _factory(self, *args, **kwargs)
+                return timers.wrap(f"  finisher {_name}", finisher) if finisher is not None else None
+            kind.finisher = wrapped_finisher
+    except ImportError:
+        pass
     for i, contribute in enumerate(list(getattr(pipeline, "CONTRIBUTORS", []))):
         name = f"{getattr(contribute, '__module__', '')}.{getattr(contribute, '__name__', i)}".removeprefix("generator.")
         pipeline.CONTRIBUTORS[i] = timers.wrap(f"contributor {name}", contribute)

@@ -57,9 +57,13 @@ import pelican_site  # noqa: E402
 NOW = corpus_mod.NOW
 # Our build with the search indexer taken out of the pipeline's finishers (the issue's "cold website
 # build, no search index"); argv: CHECKOUT, then build.py's arguments.
+# (A checkout with generator/targets/ asks each target for its finisher; older ones keep a list.)
 WITHOUT_SEARCH = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from generator import pipeline; "
-                  "pipeline.FINISHERS[:] = [f for f in pipeline.FINISHERS "
-                  "if 'search' not in getattr(f, '__module__', '')]; "
+                  "exec('from generator.targets.base import Target\\nfor t in __import__(\"generator.targets\", "
+                  "fromlist=[\"TARGETS\"]).TARGETS.values(): t.finisher = Target.finisher') "
+                  "if not hasattr(pipeline, 'FINISHERS') else "
+                  "pipeline.FINISHERS.__setitem__(slice(None), [f for f in pipeline.FINISHERS "
+                  "if 'search' not in getattr(f, '__module__', '')]); "
                   "from generator.cli import main; sys.exit(main(sys.argv[1:]))")
 MiB = 1024 * 1024
 GOALS = {"cold": 1.0, "memory": 0.3, "rebuild": 0.2, "searchable": 0.5, "peak_100k_mib": 2048}
@@ -199,7 +203,10 @@ def find_pagefind(given: Optional[str]) -> Optional[Path]:
 def search_finisher(python: str, checkout: Path) -> bool:
     """Does this generator's pipeline end with a search indexer (a finisher from a …search… module)?"""
     probe = ("import sys; sys.path.insert(0, sys.argv[1]); from generator import pipeline; "
-             "print(any('search' in getattr(f, '__module__', '') for f in pipeline.FINISHERS))")
+             "print(any('search' in getattr(f, '__module__', '') for f in pipeline.FINISHERS) "
+             "if hasattr(pipeline, 'FINISHERS') else "
+             "'search' in __import__('inspect').getsource(__import__('generator.targets.website', "
+             "fromlist=['Website']).Website.finisher))")
     result = subprocess.run([python, "-c", probe, str(checkout)], capture_output=True, text=True)
     return result.stdout.strip() == "True"
 

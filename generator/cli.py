@@ -22,7 +22,7 @@ from jinja2 import TemplateError
 from . import __version__
 from .config import load_config
 from .content import load_content
-from .errors import ConfigError, Problem, Problems
+from .errors import BuildAborted, ConfigError, Problem, Problems
 from .messages import did_you_mean, os_error_text
 from . import schedule
 from .scaffold import new_item
@@ -240,7 +240,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         command = argv[0] if argv and argv[0] in HANDLERS else ""
         print(f"运行 python build.py {command + ' ' if command else ''}--help 查看用法。", file=sys.stderr)
         return EXIT_USAGE
-    except ConfigError as exc:
+    except BuildAborted as exc:
         for problem in exc.problems:
             print(problem.text(), file=sys.stderr)
         return EXIT_USAGE

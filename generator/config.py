@@ -138,9 +138,16 @@ class Config:
     sections: dict[str, Section]      # by folder
     categories: dict[str, Category]   # by code, in catalogue order
     by_name: dict[str, str]           # category name -> code
-    theme_dir: Path
+    theme_dir: Path                   # the site's theme: its own themes/<name>/, else the shipped one
     calendar: CalendarToml
     kiosk: KioskToml
+
+    @property
+    def theme_dirs(self) -> tuple[Path, ...]:
+        """Where templates and static files are looked up, first match wins (Hugo's lookup order): the
+        site's theme, then the shipped default theme, so a bureau overrides one file at a time."""
+        default = PROJECT_THEMES / "default"
+        return (self.theme_dir,) if self.theme_dir.resolve() == default.resolve() else (self.theme_dir, default)
 
     @property
     def content_dir(self) -> Path:
@@ -281,9 +288,9 @@ def badge_url(badge: str) -> str:
 
 
 def _find_theme(root: Path, name: str) -> Optional[Path]:
-    """A site's own themes/<name>/, else the theme shipped with the generator."""
+    """A site's own themes/<name>/ (it may hold only the files it changes), else the shipped one."""
     for base in (root / "themes", PROJECT_THEMES):
-        if (base / name / "templates").is_dir():
+        if (base / name).is_dir() and (base != PROJECT_THEMES or (base / name / "templates").is_dir()):
             return base / name
     return None
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from . import privacy
 from .config import Config, suggest_category
-from .errors import ConfigError, Problem, Problems
+from .errors import BuildAborted, Problem, Problems
 from .gitdates import FileDates, read_dates
 from .inputs import HINT, REASONS, escape, real_folder
 from .frontmatter_lines import FrontMatterError, parse, split
@@ -206,7 +206,7 @@ def read_body(config: Config, item: Item) -> str:
     except (OSError, UnicodeDecodeError, ValueError):
         body = None
     if body is None or _body_hash(body) != item.body_hash:
-        raise ConfigError([Problem(item.file, 1, "", "文件在构建过程中被修改或删除，本次构建已放弃，输出文件夹保持原样。",
+        raise BuildAborted([Problem(item.file, 1, "", "文件在构建过程中被修改或删除，本次构建已放弃，输出文件夹保持原样。",
                                    "请在编辑完成后重新构建。")])
     return body
 

@@ -64,12 +64,17 @@ class Problems:
         return sorted(set(self.warnings))
 
 
-class ConfigError(Exception):
-    """site.toml or the command line is unusable: exit code 2, nothing built."""
+class BuildAborted(Exception):
+    """The build cannot go on (a file edited while it ran, the search indexer failing, an output folder
+    that may not be written): exit code 2, the output folder left as it was."""
 
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(p.text() for p in problems))
         self.problems = problems
 
     def __reduce__(self):           # raised in a worker process, it arrives whole in the parent
-        return ConfigError, (self.problems,)
+        return type(self), (self.problems,)
+
+
+class ConfigError(BuildAborted):
+    """site.toml, the theme or the command line is unusable: nothing is built."""

@@ -43,6 +43,9 @@ def feed_fields(item) -> tuple:
             item.doc_date, item.pub_date, item.expiry_date, item.summary, item.keywords, item.updated)
 
 
+FILES = ("feed.xml", "sitemap.xml", "catalogue.json", "robots.txt")     # what website_files makes
+
+
 def website_files(cat: Catalogue, memo: dict | None = None) -> dict[str, bytes]:
     """`memo` keeps each item's serialised fragments across rebuilds (the preview): an edit
     re-serialises one item, not ten thousand."""

@@ -13,24 +13,23 @@ It also:
 - rewrites links in item bodies for `file://`: links and images that would leave
   the folder become plain text, folder links get their `index.html`.
 
-Registered in `pipeline.CONTRIBUTORS` and `pipeline.PAGE_FILTERS`; does nothing for other targets.
+Used by the kiosk target (targets/kiosk.py), which decides what a kiosk page carries.
 """
 from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import unquote
 
 
-from .catalogue import Catalogue, page_url
+from .catalogue import Catalogue
 from .config import PROJECT_THEMES, Category, Config
-from .render import Output, output_path
-from .views import fmt_date, page_view
-from .visibility import decide
+from .render import Output
+from .views import fmt_date
 
 INDEX_URL = "/static/kiosk-index.js"      # generated: the search index
 CONFIG_URL = "/static/kiosk-config.js"    # generated: settings from site.toml [kiosk]
@@ -54,19 +53,12 @@ class Elsewhere:
 
 
 def contribute(renderer, output: Output, plan) -> None:
-    if plan.target != "kiosk":
-        return
+    """The kiosk's own files: its assets, the offline search index, its settings, the search screen."""
     catalogue: Catalogue = renderer.catalogue
     _static(output, catalogue.config)
     renderer.put(output, INDEX_URL, index_script(catalogue))
     renderer.put(output, CONFIG_URL, config_script(catalogue.config))
     renderer.put(output, SEARCH_URL, renderer.page("search.html", SEARCH_URL, keyboard_rows=KEYBOARD))
-    _offer_elsewhere(renderer, output, plan)
-
-
-def page_filter(target: str):
-    """pipeline.PAGE_FILTERS: every kiosk page is made safe for file:// as it is rendered."""
-    return offline_links if target == "kiosk" else None
 
 
 def _static(output: Output, config: Config) -> None:
@@ -77,6 +69,7 @@ def _static(output: Output, config: Config) -> None:
         folder = PROJECT_THEMES / "default" / STATIC_FOLDER
     for path in sorted(folder.rglob("*")):
         if path.is_file():
+            output.claim("static/" + path.relative_to(folder).as_posix(), "主题的 kiosk-static 文件夹")
             output.copies["static/" + path.relative_to(folder).as_posix()] = path
 
 
@@ -169,55 +162,6 @@ def elsewhere_for(config: Config, url: str, on_website: bool) -> Elsewhere:
     return Elsewhere(web_url, qr_svg(web_url, "本页网址二维码"), contact)
 
 
-def _offer_elsewhere(renderer, output: Output, plan) -> None:
-    """Re-render the pages that have attachments with `elsewhere`, and drop the attachment files."""
-    catalogue: Catalogue = renderer.catalogue
-    config = catalogue.config
-    previous = renderer.extra_context
-    try:
-        for item in catalogue.items:
-            if not item.attachments:
-                continue
-            url = catalogue.url(item)
-            on_website = decide(item, plan.now, "website").published
-            there = elsewhere_for(config, url, on_website)
-            renderer.extra_context = lambda _url, there=there: {"elsewhere": there}
-            renderer.item(output, item)
-            _drop_attachments(output, item, url)
-        for page in catalogue.pages:
-            if not page.attachments:
-                continue
-            url = page_url(page)
-            there = elsewhere_for(config, url, True)          # fixed pages are on every target
-            renderer.extra_context = lambda _url, there=there: {"elsewhere": there}
-            names = tuple(a.name.rsplit("/", 1)[-1] for a in page.attachments)
-            renderer.cached(output, url, "page.html", (page.digest, names),
-                            lambda page=page, url=url, names=names: dict(page=page_view(page, url), attachments=names))
-            _drop_attachments(output, page, url)
-    finally:
-        renderer.extra_context = previous
-
-
-def _drop_attachments(output: Output, record, url: str) -> None:
-    """Attachments are not offered on a kiosk, so not copied (one the text shows as an image stays);
-    a link to one in the text becomes its words. A page reused from the previous build (reuse.py)
-    was made by this same code and is left as it is."""
-    path = output_path(url)
-    fresh = path in output.files
-    page = output.files[path].decode("utf-8") if fresh else Path(output.reused[path]).read_text(encoding="utf-8")
-    shown = {_as_file(src) for src in re.findall(r'<img\b[^>]*?\ssrc="([^"]*)"', page)}
-    for attachment in record.attachments:
-        if attachment.name in shown:
-            continue
-        output.copies.pop(output_path(url + attachment.name), None)
-        if fresh:                  # the link as the body wrote it: "a b.pdf", percent-encoded or not
-            page = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>',
-                          lambda m, name=attachment.name: f'<span class="offline-link">{m.group(2)}</span>'
-                          if _as_file(m.group(1)) == name else m.group(0), page, flags=re.S)
-    if fresh:
-        output.files[path] = page.encode("utf-8")
-
-
 def _as_file(reference: str) -> str:
     """The file a relative href or src of a page names beside the page: "a%20b.pdf" -> "a b.pdf"."""
     path = re.split(r"[?#]", html.unescape(reference), maxsplit=1)[0]
@@ -287,16 +231,24 @@ def stays_inside(value: str, depth: int) -> bool:
     return True
 
 
-def offline_links(page: str, url: str | None = None) -> str:
+def offline_links(page: str, url: str | None = None, absent: frozenset = frozenset()) -> str:
     """Make a rendered page safe for `file://` without network (`url`: the page's place in the output,
     when the caller knows it). A link that leaves the folder (http:, https:, mailto:, //host, a path
     above the output's root …) becomes its text; an image from elsewhere its alt text; another element
     drops such an attribute; a link to a folder ("../xuke/", "../2026-00001") gets the `index.html`
-    that file:// needs."""
-    return _offline(page, page_depth(page, url))
+    that file:// needs. `absent`: output URLs the kiosk does not carry (attachments it does not hand
+    out); a link to one becomes its words too."""
+    if url is None or not absent:
+        return _offline(page, page_depth(page, url))
+    return _offline(page, page_depth(page, url), lambda value: _names(value, url) in absent)
 
 
-def _offline(page: str, depth: int) -> str:
+def _names(value: str, url: str) -> str:
+    """The output URL a relative reference of the page at `url` names ("a%20b.pdf" -> "/x/y/a b.pdf")."""
+    return posixpath.normpath(posixpath.join(url, _as_file(value)))
+
+
+def _offline(page: str, depth: int, gone=None) -> str:
     out, position = [], 0
     for match in _TAG.finditer(page):
         if match.start() < position:
@@ -304,14 +256,15 @@ def _offline(page: str, depth: int) -> str:
         name = match.group(1).lower()
         attributes = list(_ATTRIBUTE.finditer(match.group(2) or ""))
         leaving = [a for a in attributes if a.group(2).lower() in _URL_ATTRIBUTES
-                   and not _inside(a.group(2).lower(), _value(a), depth)]
+                   and (not _inside(a.group(2).lower(), _value(a), depth)
+                        or gone is not None and a.group(2).lower() in ("href", "src") and gone(_value(a)))]
         out.append(page[position:match.start()])
         position = match.end()
         names = {a.group(2).lower() for a in leaving}
         if name == "a" and "href" in names:
             close = _END_A.search(page, position)
             end = close.start() if close else len(page)
-            out.append(f'<span class="offline-link">{_offline(page[position:end], depth)}</span>')
+            out.append(f'<span class="offline-link">{_offline(page[position:end], depth, gone)}</span>')
             position = close.end() if close else len(page)
         elif name == "img" and names & {"src", "srcset"}:
             alt = next((_value(a) for a in attributes if a.group(2).lower() == "alt"), "")

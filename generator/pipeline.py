@@ -23,33 +23,10 @@ from .model import Item
 from .privacy import FILE_NAME
 from .publish import discard_staging, new_staging, prepare_destination, publish
 from .reuse import OutputStore
+from .targets import for_plan
 from .urls import check_claims
 from .render import Output, Renderer
 from .visibility import Visibility, decide, next_change
-
-
-# Target-specific additions, kept out of the core phases. A contributor adds pages to the
-# output: contribute(renderer, output, plan) -> None. A finisher factory returns, for a plan, a
-# function run on the complete staging folder before the atomic swap (or None to skip):
-# finisher(plan, progress) -> Optional[Callable[[Path], None]].
-CONTRIBUTORS: list = []
-FINISHERS: list = []
-
-from . import search as _search  # noqa: E402  (website, intranet: /search/ page; Pagefind index of the staging folder)
-CONTRIBUTORS.append(_search.search_page)
-FINISHERS.append(_search.indexer)
-
-from .kiosk import contribute as _kiosk, page_filter as _kiosk_links  # noqa: E402  (touchscreen: offline search index, QR codes)
-CONTRIBUTORS.append(_kiosk)
-# A page filter factory returns, for a target, a function applied to every rendered page (str -> str), or None.
-PAGE_FILTERS: list = [_kiosk_links]
-
-
-def page_filters(target: str) -> tuple:
-    return tuple(f for f in (make(target) for make in PAGE_FILTERS) if f is not None)
-
-from .reports.dashboard import contribute as _intranet_dashboard  # noqa: E402  (compliance dashboard, annual report)
-CONTRIBUTORS.append(_intranet_dashboard)
 
 
 class Progress:
@@ -149,7 +126,7 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
                keep_going: bool = False, write: bool = True, progress: Optional[Progress] = None,
                workers: int = 1, reuse: bool = False,
                before_swap: Optional[Callable[[Plan], None]] = None) -> BuildResult:
-    """Load, decide, render and (unless errors) publish one target. ConfigError escapes.
+    """Load, decide, render and (unless errors) publish one target. BuildAborted (and ConfigError) escape.
 
     `workers` > 1 renders in that many processes; `reuse` takes unchanged pages
     from the previous output (see reuse.py). Neither changes a byte of the output.
@@ -173,18 +150,15 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     # pages go straight into the staging folder as they are rendered; any failure removes it
     staging = new_staging(out_dir) if write and out_dir is not None else None
     try:
-        renderer = Renderer(catalogue, explicit_index=(target == "kiosk"), store=store, workers=workers,
-                            progress=progress, spill_dir=staging, page_filters=page_filters(target))
+        own = for_plan(plan)          # what this target adds: its pages, page filter, finisher
+        renderer = Renderer(catalogue, own, store=store, workers=workers, progress=progress, spill_dir=staging)
         if load_cache is not None:      # written while the workers render (this process mostly waits then)
             renderer.meanwhile.append(load_cache.save)
         output = renderer.render_all()
-        for contribute in CONTRIBUTORS:
-            contribute(renderer, output, plan)
+        own.extra_pages(renderer, output, plan)
         progress(f"已生成 {len(output.files)} 个文件")
         if staging is not None:
-            finishers = [f(plan, progress) for f in FINISHERS]
-            finishers = [f for f in finishers if f is not None]
-            wrote = publish(output, out_dir, finish=lambda folder: [f(folder) for f in finishers], store=store,
+            wrote = publish(output, out_dir, finish=own.finisher(plan, progress), store=store,
                             staging=staging, before_swap=(lambda: before_swap(plan)) if before_swap else None)
             progress(f"已写入 {out_dir}" if wrote else f"输出与上次完全相同，未改动 {out_dir}")
     except BaseException:

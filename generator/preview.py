@@ -26,9 +26,10 @@ from typing import Callable, Optional
 from .catalogue import build_catalogue
 from .config import Config, load_config
 from .content import LoadCache, load_content
-from .errors import ConfigError, Problem
+from .errors import BuildAborted, Problem
 from .gitdates import FileDates, read_dates
-from .pipeline import CONTRIBUTORS, Plan, page_filters, plan_target
+from .pipeline import Plan, plan_target
+from .targets import for_plan
 from .render import Output, RenderCache, Renderer
 from .visibility import LABELS
 
@@ -118,7 +119,7 @@ class PreviewSite:
             stats.rendered, stats.urls = len(urls), tuple(urls)
             # privacy hits do not stop the preview: the item shows its badge, the overlay lists them
             self._publish(output, plan.problems.sorted_errors(), plan.problems.sorted_warnings())
-        except ConfigError as exc:
+        except BuildAborted as exc:
             self.config = None
             return self._failed(exc.problems, [], stats, started)
         stats.seconds = time.perf_counter() - started
@@ -134,11 +135,10 @@ class PreviewSite:
             badges = {i.file: badge_for(d.reason, d.until, i, config)
                       for i in valid for d in [plan.decisions[i.file]] if not d.published}
         catalogue = build_catalogue(config, self.target, shown, plan.pages)
-        renderer = Renderer(catalogue, explicit_index=(self.target == "kiosk"), cache=self.render_cache,
-                            badges=badges, page_filters=page_filters(self.target))
+        own = for_plan(plan)
+        renderer = Renderer(catalogue, own, cache=self.render_cache, badges=badges)
         output = renderer.render_all()
-        for contribute in CONTRIBUTORS:
-            contribute(renderer, output, plan)
+        own.extra_pages(renderer, output, plan)
         if len(self.render_cache.pages) > 1.2 * len(output.files) + 16:   # pages that are gone: keep it small
             live = set(output.files)
             for url in [u for u in self.render_cache.pages if not u.startswith("<") and _path_of(u) not in live]:

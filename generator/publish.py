@@ -42,7 +42,7 @@ try:
 except ImportError:       # pragma: no cover  (not Unix: no locks, stale staging folders are kept)
     fcntl = None
 
-from .errors import ConfigError, Problem
+from .errors import BuildAborted, Problem
 from .render import Output
 from .reuse import OutputStore, recorded_files, write_manifest
 
@@ -58,8 +58,8 @@ FILE_HINT = "请换一个位置，例如站点根目录或 dist/ 文件夹里的
 
 # ---------------------------------------------------------------- where a build may write
 
-def _refuse(given, option: str, message: str, hint: str) -> ConfigError:
-    return ConfigError([Problem(str(given), 0, option, message, hint)])
+def _refuse(given, option: str, message: str, hint: str) -> BuildAborted:
+    return BuildAborted([Problem(str(given), 0, option, message, hint)])
 
 
 def _protected(site_root: Path, theme_dir: Optional[Path]) -> list[tuple[Path, str]]:

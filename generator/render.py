@@ -14,18 +14,21 @@ import os
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 from . import feeds
 from .catalogue import Catalogue, page_url
 from .config import badge_url
-from .errors import ConfigError, Problem
+from .errors import BuildAborted, ConfigError, Problem
 from .inputs import REASONS, escape, real_folder
 from .reuse import OutputStore
 from .workers import render_jobs
 from .views import (ItemSummary, Link, category_link, item_view, page_view, site_view, summary_of, tree)
+
+if TYPE_CHECKING:               # the renderer asks its target; targets build on the renderer
+    from .targets.base import Target
 
 
 class PageFiles(MutableMapping):
@@ -104,6 +107,15 @@ class Output:
     copies: dict[str, Path] = field(default_factory=dict)     # output path -> source file
     reused: dict[str, str] = field(default_factory=dict)      # output path -> the previous build's file
     keys: dict[str, str] = field(default_factory=dict)        # output path -> key of the inputs it was made from
+    owners: dict[str, str] = field(default_factory=dict)      # output path -> who made it, for messages
+
+    def claim(self, path: str, owner: str) -> None:
+        """`owner` makes the file at `path`; a second maker is a build error naming both (never a
+        silent replacement: a theme file over the kiosk's index, a page over a listing)."""
+        known = self.owners.setdefault(path, owner)
+        if known != owner:
+            raise BuildAborted([Problem(path, 0, "", f"输出文件 /{path} 有两个来源：{known}；{owner}。",
+                                        "请给其中一个另取名称（slug 或文件名）。")])
 
 
 def output_path(url: str) -> str:
@@ -125,11 +137,12 @@ def relative(from_url: str, to_url: str, explicit_index: bool = False) -> str:
     return link or "./"
 
 
-def make_environment(theme_dir: Path, target: str = "website", auto_reload: bool = True) -> Environment:
-    """Templates of `templates/<target>/` (e.g. the kiosk's) override those of `templates/`.
+def make_environment(theme_dirs: tuple[Path, ...], target: str = "website", auto_reload: bool = True) -> Environment:
+    """Templates are looked up theme by theme (the site's, then the default one: a site overrides one
+    template at a time), and in each theme `templates/<target>/` (e.g. the kiosk's) before `templates/`.
     `auto_reload` (the preview, whose environment outlives an edit) checks every template's
     file each time it is used; a single build reads them once."""
-    folders = [theme_dir / "templates" / target, theme_dir / "templates"]
+    folders = [d / "templates" / sub for d in theme_dirs for sub in (target, "")]
     env = Environment(loader=FileSystemLoader([str(f) for f in folders if f.is_dir()]), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, auto_reload=auto_reload)
@@ -191,30 +204,32 @@ class RenderCache:
 _CODE_VERSION = hashlib.sha1(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()
 
 
-def theme_digest(theme_dir: Path) -> str:
-    """A hash of every template: editing one invalidates every cached page."""
+def theme_digest(theme_dirs: tuple[Path, ...]) -> str:
+    """A hash of every template of every theme looked in: editing one invalidates every cached page."""
     digest = hashlib.sha1()
-    for path in sorted((theme_dir / "templates").rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(theme_dir).as_posix().encode() + b"\0" + path.read_bytes())
+    for theme_dir in theme_dirs:
+        for path in sorted((theme_dir / "templates").rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(theme_dir).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def _render(renderer: "Renderer", template: str, url: str, absolute_links: bool, extra: dict, context: dict) -> bytes:
-    """The one place a template becomes bytes: the names every page gets, then its own."""
+def _render(renderer: "Renderer", template: str, url: str, absolute_links: bool, context: dict) -> bytes:
+    """The one place a template becomes bytes: the names every page gets, then its own, then the
+    target's filter (the kiosk's offline links)."""
     html = renderer.env.get_template(template).render(
         site=renderer.site, nav=renderer.nav, fixed_pages=renderer.fixed_pages, page_url=url,
-        absolute_links=absolute_links, explicit_index=renderer.explicit_index, **extra, **context)
-    for page_filter in renderer.page_filters:
-        html = page_filter(html, url)
+        absolute_links=absolute_links, explicit_index=renderer.explicit_index, **context)
+    if renderer.page_filter is not None:
+        html = renderer.page_filter(html, url)
     return html.encode("utf-8")
 
 
 def _make(renderer: "Renderer", job) -> Optional[bytes]:
     """One page job, in this process or a forked worker (which has its own copy of the renderer and
     so of `_made`): with a spill folder the page is written there and nothing is sent back."""
-    path, url, key, template, absolute_links, make_context, extra = job
-    data = _render(renderer, template, url, absolute_links, extra, make_context())
+    path, url, key, template, absolute_links, make_context = job
+    data = _render(renderer, template, url, absolute_links, make_context())
     if renderer.spill_dir is None:
         return data
     spill(renderer.spill_dir, path, data, renderer._made)
@@ -228,16 +243,16 @@ class Renderer:
     build would hold it back; listings and the item page show it.
     """
 
-    def __init__(self, catalogue: Catalogue, explicit_index: bool = False,
+    def __init__(self, catalogue: Catalogue, target: Target,
                  cache: Optional[RenderCache] = None, badges: Optional[dict[str, str]] = None,
                  store: Optional[OutputStore] = None, workers: int = 1,
-                 progress: Optional[Callable[[str], None]] = None, spill_dir: Optional[Path] = None,
-                 page_filters: tuple = ()):
+                 progress: Optional[Callable[[str], None]] = None, spill_dir: Optional[Path] = None):
         self.catalogue = catalogue
+        self.target = target
         self.config = catalogue.config
         one_build = cache is None               # the preview passes the cache it keeps across rebuilds
         self.cache = cache if cache is not None else RenderCache()
-        where = (self.config.theme_dir, catalogue.target)
+        where = (self.config.theme_dirs, catalogue.target)
         if where not in self.cache.environments:
             self.cache.environments[where] = make_environment(*where, auto_reload=not one_build)
         self.env = self.cache.environments[where]
@@ -245,10 +260,9 @@ class Renderer:
         # no counts: every page's key holds the nav, and a new item must not change every page's key
         self.nav = tuple(Link(c.name, f"/{c.path}/") for c in catalogue.children(None))
         self.fixed_pages = tuple(Link(p.title, page_url(p)) for p in catalogue.pages)
-        self.explicit_index = explicit_index
-        self.page_filters = page_filters   # str -> str, applied to every rendered page (the kiosk's offline links)
+        self.explicit_index = target.explicit_index
+        self.page_filter = target.page_filter(catalogue)    # (html, url) -> html, on every page of the target
         self.badges = badges or {}
-        self.extra_context: Optional[Callable[[str], dict]] = None   # target-specific names for a page
         self.store = store                 # the previous output, for command-line builds
         self.workers = workers
         self.progress = progress
@@ -260,16 +274,15 @@ class Renderer:
         self.rendered_urls: list[str] = []
         config_text = (self.config.root / "site.toml").read_bytes()
         self.chrome_key = hashlib.sha1(repr((
-            _CODE_VERSION, theme_digest(self.config.theme_dir), config_text, catalogue.target,
-            explicit_index, self.nav, self.fixed_pages, bool(self.badges))).encode("utf-8")).hexdigest()
+            _CODE_VERSION, theme_digest(self.config.theme_dirs), config_text, catalogue.target,
+            self.explicit_index, self.nav, self.fixed_pages, bool(self.badges))).encode("utf-8")).hexdigest()
         self.cache.start(self.chrome_key)
 
     def page(self, template: str, url: str, absolute_links: bool = False, **context) -> bytes:
         """Render now, uncached (pages added by contributors use this)."""
         self.rendered += 1
         self.rendered_urls.append(url)
-        return _render(self, template, url, absolute_links, self.extra_context(url) if self.extra_context else {},
-                       context)
+        return _render(self, template, url, absolute_links, context)
 
     def cached(self, out: Output, url: str, template: str, inputs: tuple, make_context: Callable[[], dict],
                absolute_links: bool = False) -> None:
@@ -278,8 +291,9 @@ class Renderer:
         Two caches: the in-memory one of the preview, and the previous output on
         disk (`store`), whose file is reused when its recorded key is this key.
         """
-        key = (template, inputs, repr(self.extra_context(url)) if self.extra_context else None)
+        key = (template, inputs, None)
         path = output_path(url)
+        out.claim(path, f"模板 {template} 生成的页面")
         data = self.cache.get(url, key)
         if data is not None:
             out.files[path] = data
@@ -293,8 +307,7 @@ class Renderer:
                 out.reused[path] = previous
                 out.files.pop(path, None)
                 return
-        extra = self.extra_context(url) if self.extra_context else {}
-        job = (path, url, key, template, absolute_links, make_context, extra)
+        job = (path, url, key, template, absolute_links, make_context)
         out.reused.pop(path, None)
         if self.jobs is not None:
             self.jobs.append(job)
@@ -365,13 +378,14 @@ class Renderer:
         for page in cat.pages:
             url = page_url(page)
             attachments = self._attachments(out, page, url)
+            own = self.target.record_context(page, url)
             # bound now: the context is made later, after this loop has moved on (late binding)
-            self.cached(out, url, "page.html", (page.digest, tuple(attachments)),
-                        lambda page=page, url=url, attachments=attachments:
-                        dict(page=page_view(page, url), attachments=attachments))
-        self.cached(out, "/404.html", "404.html", (), dict, absolute_links=cat.target == "website")
+            self.cached(out, url, "page.html", (page.digest, tuple(attachments)) + ((repr(own),) if own else ()),
+                        lambda page=page, url=url, attachments=attachments, own=own:
+                        dict(page=page_view(page, url), attachments=attachments, **own))
+        self.cached(out, "/404.html", "404.html", (), dict, absolute_links=self.target.absolute_404)
         # the feeds are made in this process while the workers render the pages
-        meanwhile = ([lambda: self._feeds(out)] if cat.target == "website" else []) + self.meanwhile
+        meanwhile = ([lambda: self._feeds(out)] if self.target.feeds else []) + self.meanwhile
         self._flush(out, meanwhile=lambda: [work() for work in meanwhile])
         self._static(out)
         return out
@@ -379,6 +393,8 @@ class Renderer:
     def _feeds(self, out: Output) -> None:
         """feed.xml, sitemap.xml, catalogue.json, robots.txt: made again only when what they show changed."""
         cat = self.catalogue
+        for name in feeds.FILES:
+            out.claim(name, "订阅源、站点地图与开放数据")
         memo = self.cache.feed_fields
         fields = []
         for item in cat.items:      # unchanged items are the same objects: their tuple is reused
@@ -394,11 +410,10 @@ class Renderer:
             return
         if self.store is not None:
             digest = hashlib.sha1(repr((self.chrome_key, "<feeds>", inputs)).encode("utf-8")).hexdigest()
-            names = ("feed.xml", "sitemap.xml", "catalogue.json", "robots.txt")
-            previous = {n: self.store.reusable(n, digest) for n in names}
+            previous = {n: self.store.reusable(n, digest) for n in feeds.FILES}
             if all(previous.values()):
                 out.reused.update(previous)
-                out.keys.update({n: digest for n in names})
+                out.keys.update({n: digest for n in feeds.FILES})
                 return
         files = feeds.website_files(cat, self.cache.feed_memo)
         self.cache.pages["<feeds>"] = (inputs, files)
@@ -406,20 +421,22 @@ class Renderer:
         if self.store is not None:
             out.keys.update({n: digest for n in files})
 
-    def put(self, out: Output, url: str, data: bytes) -> None:
+    def put(self, out: Output, url: str, data: bytes, owner: str = "生成器") -> None:
         """Add a page or file rendered elsewhere (search page, dashboard …) at `url`."""
+        out.claim(output_path(url), owner)
         self._put(out, url, data)
 
     def item(self, out: Output, item) -> None:
         url = self.catalogue.url(item)
         attachment_urls = self._attachments(out, item, url)
         newer, older = self.catalogue.neighbours.get(item.file, (None, None))
+        own = self.target.record_context(item, url)
         inputs = (item.digest, self.badges.get(item.file, ""), tuple(attachment_urls),
                   (newer.title, self.catalogue.url(newer)) if newer else None,
-                  (older.title, self.catalogue.url(older)) if older else None)
+                  (older.title, self.catalogue.url(older)) if older else None) + ((repr(own),) if own else ())
         self.cached(out, url, "item.html", inputs, lambda: dict(item=item_view(
             item, self.catalogue, {a.name: u for a, u in zip(item.attachments, attachment_urls)},
-            self.badges.get(item.file, ""))))
+            self.badges.get(item.file, "")), **own))
 
     def _attachments(self, out: Output, record, url: str) -> list[str]:
         """Copy a record's attachments beside its page; return their URLs."""
@@ -429,7 +446,9 @@ class Renderer:
         source_dir = self.config.root / Path(record.file).parent
         for attachment in record.attachments:
             target = url + attachment.name
-            out.copies[output_path(target)] = source_dir / attachment.name
+            if self.target.copies(attachment):        # a kiosk hands out no documents
+                out.claim(output_path(target), f"{record.file} 的附件")
+                out.copies[output_path(target)] = source_dir / attachment.name
             urls.append(target)
         return urls
 
@@ -453,9 +472,11 @@ class Renderer:
             self.cached(out, url, template, (summaries, len(items), pages, fixed), values)
 
     def _static(self, out: Output) -> None:
-        static = self.config.theme_dir / "static"
-        if static.is_dir():
-            inside = real_folder(self.config.theme_dir)
+        for theme_dir in reversed(self.config.theme_dirs):     # the site's own files replace the default's
+            static = theme_dir / "static"
+            if not static.is_dir():
+                continue
+            inside = real_folder(theme_dir)
             for path in sorted(static.rglob("*")):
                 if path.is_file() or path.is_symlink():
                     refused = escape(path, inside)
@@ -463,9 +484,11 @@ class Renderer:
                         raise ConfigError([Problem(_shown(path, self.config.root), 0, "",
                                                    f"主题文件{REASONS[refused].replace('content', '主题')}。",
                                                    "请把文件本身放进主题的 static 文件夹。")])
+                    out.claim("static/" + path.relative_to(static).as_posix(), "主题的 static 文件夹")
                     out.copies["static/" + path.relative_to(static).as_posix()] = path
         badge = self.config.site.footer.badge       # 党政机关网站标识, checked by config.py
         if badge:
+            out.claim(badge_url(badge).lstrip("/"), "党政机关网站标识（site.toml [site.footer] badge）")
             out.copies[badge_url(badge).lstrip("/")] = self.config.root / badge
 
     @staticmethod
