@@ -22,7 +22,7 @@ from jinja2 import TemplateError
 from . import __version__
 from .config import load_config
 from .content import load_content
-from .errors import BuildAborted, ConfigError, Problem, Problems
+from .errors import BuildAborted, ConfigError, Problem, Problems, UsageError
 from .messages import did_you_mean, os_error_text
 from . import schedule
 from .scaffold import new_item
@@ -32,10 +32,6 @@ from .pipeline import Progress, build_site, plan_target, privacy_errors, report
 from .visibility import LABELS as VISIBILITY_LABELS, TARGETS, decide
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Formatter(argparse.HelpFormatter):

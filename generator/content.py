@@ -22,8 +22,9 @@ from .errors import BuildAborted, Problem, Problems
 from .gitdates import FileDates, read_dates
 from .inputs import HINT, REASONS, escape, real_folder
 from .frontmatter_lines import FrontMatterError, parse, split
-from .messages import describe_schema_error
-from .workers import render_jobs
+from .messages import describe_schema_error, did_you_mean
+from .reuse import CODE_VERSION, cache_dir
+from .workers import parallel_map
 from .model import CHANNELS_FOR, LABELS, Attachment, FrontMatter, Item, Page, PageMatter, with_digest
 
 PAGES_FOLDER = "pages"
@@ -65,9 +66,7 @@ class LoadCache:
 
     @classmethod
     def open(cls, config: Config) -> "LoadCache":
-        from .render import _CODE_VERSION
-        from .reuse import cache_dir
-        key = hashlib.sha1(repr((_CODE_VERSION, (config.root / "site.toml").read_bytes(),
+        key = hashlib.sha1(repr((CODE_VERSION, (config.root / "site.toml").read_bytes(),
                                  str(config.content_dir.resolve()), "detached")).encode()).hexdigest()
         cache = cls(key)
         cache.path = cache_dir(config.content_dir) / "content.pickle"
@@ -140,7 +139,7 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
         cached = cache.entries.get(rel) if cache is not None else None
         files.append((rel, signature, cached if cached is not None and cached[0] == signature else None))
     todo = [rel for rel, _, cached in files if cached is None]
-    parsed = dict(zip(todo, render_jobs(todo, lambda rel: _load_file(config, dates, rel, len(prefix), detach_bodies),
+    parsed = dict(zip(todo, parallel_map(todo, lambda rel: _load_file(config, dates, rel, len(prefix), detach_bodies),
                                         workers)))
     for rel, signature, cached in files:
         if cached is not None:
@@ -317,7 +316,6 @@ def _schema(model, parsed, rel: str, config: Config, problems: Problems):
 
 
 def _unknown_fields(model, parsed, rel: str, problems: Problems) -> None:
-    from .messages import did_you_mean
     for name in sorted(set(parsed.data) - set(model.model_fields), key=str):
         guess = did_you_mean(str(name), model.model_fields)
         problems.warn(rel, parsed.lines.get(name, 1), str(name), "未知字段，已忽略。",

@@ -64,6 +64,10 @@ class Problems:
         return sorted(set(self.warnings))
 
 
+class UsageError(Exception):
+    """The command line asks for something impossible (a port out of range, an unknown option): exit 2."""
+
+
 class BuildAborted(Exception):
     """The build cannot go on (a file edited while it ran, the search indexer failing, an output folder
     that may not be written): exit code 2, the output folder left as it was."""

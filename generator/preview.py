@@ -29,7 +29,7 @@ from .content import LoadCache, load_content
 from .errors import BuildAborted, Problem
 from .gitdates import FileDates, read_dates
 from .pipeline import Plan, plan_target
-from .targets import for_plan
+from .targets import TARGETS, for_plan
 from .render import Output, RenderCache, Renderer
 from .visibility import LABELS
 
@@ -286,7 +286,6 @@ class SearchIndexer:
             self.thread.join(timeout)
 
     def _run(self) -> None:
-        from .search import SEARCH_TARGETS
         generation = 0
         while True:
             with self.wake:
@@ -295,7 +294,7 @@ class SearchIndexer:
                 if self.stopped:
                     return
                 snapshot, self.pending = self.pending, None
-            if self.site.target not in SEARCH_TARGETS:
+            if not TARGETS[self.site.target].searchable:
                 continue
             with self.wake:       # let a burst of saves settle before starting a long job
                 self.wake.wait(timeout=self.settle)

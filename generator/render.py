@@ -23,8 +23,8 @@ from .catalogue import Catalogue, page_url
 from .config import badge_url
 from .errors import BuildAborted, ConfigError, Problem
 from .inputs import REASONS, escape, real_folder
-from .reuse import OutputStore
-from .workers import render_jobs
+from .reuse import CODE_VERSION, OutputStore
+from .workers import parallel_map
 from .views import (ItemSummary, Link, category_link, item_view, page_view, site_view, summary_of, tree)
 
 if TYPE_CHECKING:               # the renderer asks its target; targets build on the renderer
@@ -201,7 +201,6 @@ class RenderCache:
         self.pages[url] = (inputs, data)
 
 
-_CODE_VERSION = hashlib.sha1(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()
 
 
 def theme_digest(theme_dirs: tuple[Path, ...]) -> str:
@@ -274,7 +273,7 @@ class Renderer:
         self.rendered_urls: list[str] = []
         config_text = (self.config.root / "site.toml").read_bytes()
         self.chrome_key = hashlib.sha1(repr((
-            _CODE_VERSION, theme_digest(self.config.theme_dirs), config_text, catalogue.target,
+            CODE_VERSION, theme_digest(self.config.theme_dirs), config_text, catalogue.target,
             self.explicit_index, self.nav, self.fixed_pages, bool(self.badges))).encode("utf-8")).hexdigest()
         self.cache.start(self.chrome_key)
 
@@ -334,7 +333,7 @@ class Renderer:
         if self.spill_dir is not None:
             out.files.spill_dir = self.spill_dir
         if self.workers > 1 and len(jobs) > 1:
-            results = render_jobs(jobs, lambda job: _make(self, job), self.workers, report, meanwhile)
+            results = parallel_map(jobs, lambda job: _make(self, job), self.workers, report, meanwhile)
             for job, data in zip(jobs, results):
                 self._deliver(out, job, data)
         else:

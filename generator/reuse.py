@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Optional
 
 MANIFEST_VERSION = 1
+# Every module of the package, subpackages included: a cached page or parsed file made by other
+# code is never reused.
+CODE_VERSION = hashlib.sha1(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.rglob("*.py")))).hexdigest()
 
 
 def cache_dir(out_dir: Path) -> Path:

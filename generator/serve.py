@@ -39,6 +39,7 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
+from .errors import UsageError
 from .preview import PreviewSite, SearchIndexer, status_json
 
 PREFIX = "/__preview/"
@@ -513,7 +514,6 @@ def watch(site: PreviewSite, on_rebuild=None, debounce: float = 0.05) -> Observe
 
 def check_port(port: Union[int, str]) -> int:
     """--port as given -> the port number; a Chinese usage error for anything else."""
-    from .cli import UsageError
     text = str(port).strip()
     try:
         number = int(text)
@@ -527,7 +527,6 @@ def check_port(port: Union[int, str]) -> int:
 
 def listen(site: PreviewSite, bind: str, port: int, search: Optional[SearchIndexer] = None) -> PreviewServer:
     """make_server, with what can go wrong said in Chinese (a UsageError: exit code 2)."""
-    from .cli import UsageError
     where = f"{url_host(bind)}:{port}"
     try:
         return make_server(site, bind, port, search)

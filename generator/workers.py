@@ -1,7 +1,7 @@
-"""Rendering in parallel: page jobs farmed out to worker processes.
+"""Work in parallel: jobs (pages to render, files to parse, pages to prepare for the search index)
+farmed out to worker processes.
 
-Rendering a page is a pure function of its template and context, so the jobs
-of a build can be split between processes. Workers are forked after the
+Each job is a pure function of its input, so the jobs of a build can be split between processes. Workers are forked after the
 catalogue is built and inherit it (and the Jinja environment) instead of
 receiving pickled copies; only the rendered bytes travel back. Forking is used
 only by command-line builds, never inside the threaded preview server.
@@ -13,7 +13,7 @@ import multiprocessing
 import os
 from typing import Callable, Optional
 
-_ACTIVE: Optional[tuple] = None        # (render_one, jobs) inherited by forked workers
+_ACTIVE: Optional[tuple] = None        # (do_one, jobs) inherited by forked workers
 CHUNK = 64
 MIN_PARALLEL = 4 * CHUNK      # fewer jobs than this render faster in one process than forked
 
@@ -22,32 +22,32 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def _chunk(bounds: tuple[int, int]) -> list[bytes]:
-    render_one, jobs = _ACTIVE
-    return [render_one(jobs[i]) for i in range(*bounds)]
+def _chunk(bounds: tuple[int, int]) -> list:
+    do_one, jobs = _ACTIVE
+    return [do_one(jobs[i]) for i in range(*bounds)]
 
 
-def render_jobs(jobs: list, render_one: Callable, workers: int, progress: Optional[Callable[[int], None]] = None,
-                meanwhile: Optional[Callable[[], None]] = None) -> list[bytes]:
-    """render_one(job) for every job, in order; across `workers` processes when it pays.
-    `meanwhile()` is other work of this process, done while the workers render."""
+def parallel_map(jobs: list, do_one: Callable, workers: int, progress: Optional[Callable[[int], None]] = None,
+                 meanwhile: Optional[Callable[[], None]] = None) -> list:
+    """do_one(job) for every job, results in order; across `workers` processes when it pays.
+    `meanwhile()` is other work of this process, done while the workers run."""
     if workers <= 1 or len(jobs) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         if meanwhile is not None:
             meanwhile()
         results = []
         for i, job in enumerate(jobs):
-            results.append(render_one(job))
+            results.append(do_one(job))
             if progress and i % 500 == 499:
                 progress(i + 1)
         return results
     global _ACTIVE
-    _ACTIVE = (render_one, jobs)
+    _ACTIVE = (do_one, jobs)
     # Objects made before the fork are left out of the workers' garbage collections, which would
     # otherwise write to (and so copy) every page of the parent's memory they inherit.
     gc.freeze()
     try:
         bounds = [(i, min(i + CHUNK, len(jobs))) for i in range(0, len(jobs), CHUNK)]
-        results: list[bytes] = []
+        results: list = []
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             parts = pool.imap(_chunk, bounds)
             if meanwhile is not None:

@@ -8,8 +8,8 @@ def test_parallel_and_cached_builds_equal_a_serial_uncached_one(golden_copy, tmp
     monkeypatch.setattr(workers, "MIN_PARALLEL", 2)     # the fixture is small: fork even for it
     monkeypatch.setattr(workers, "CHUNK", 3)
     forked = []
-    real = workers.render_jobs
-    monkeypatch.setattr("generator.render.render_jobs", lambda jobs, *a, **k: forked.append(len(jobs)) or real(jobs, *a, **k))
+    real = workers.parallel_map
+    monkeypatch.setattr("generator.render.parallel_map", lambda jobs, *a, **k: forked.append(len(jobs)) or real(jobs, *a, **k))
     serial, fast = tmp_path / "serial", tmp_path / "fast"
     assert cli("build", "--site", golden_copy, "--now", NOW, "--out", serial, "--jobs", "1", "--no-cache").code == 0
     assert cli("build", "--site", golden_copy, "--now", NOW, "--out", fast, "--jobs", "2").code == 0

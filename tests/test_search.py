@@ -103,8 +103,11 @@ def test_exact_keys():
 
 
 def test_kiosk_gets_no_pagefind_index():
-    assert search_index.indexer(SimpleNamespace(target="kiosk"), None) is None
-    assert search_index.indexer(SimpleNamespace(target="intranet"), None) is not None
+    from generator.targets import TARGETS
+    plan = SimpleNamespace(target="kiosk", workers=1, reuse=False)
+    assert TARGETS["kiosk"](plan).finisher(plan, None) is None
+    assert TARGETS["intranet"](plan).finisher(plan, None) is not None
+    assert TARGETS["website"](plan).finisher(plan, None) is not None
 
 
 # ---------------------------------------------------------------- what an item page offers

@@ -402,8 +402,8 @@ def test_random_well_formed_pages_are_read_as_the_reference_reads_them():
 
 
 def test_copies_made_in_worker_processes_are_the_same(tmp_path, cli):
-    """Enough pages for workers.render_jobs to fork (it keeps small sets in one process)."""
-    from generator.workers import MIN_PARALLEL, render_jobs
+    """Enough pages for workers.parallel_map to fork (it keeps small sets in one process)."""
+    from generator.workers import MIN_PARALLEL, parallel_map
     out = tmp_path / "w"
     build(cli, GOLDEN_SITE, out, "website")
     pages = {rel: html for rel, html in _pages(out).items()}
@@ -417,7 +417,7 @@ def test_copies_made_in_worker_processes_are_the_same(tmp_path, cli):
     results = {}
     for workers in (1, 2):
         copies = tmp_path / f"copies-{workers}"
-        results[workers] = (render_jobs([(staging, copies, rel) for rel in files], search_index._prepare, workers),
+        results[workers] = (parallel_map([(staging, copies, rel) for rel in files], search_index._prepare, workers),
                             {p.relative_to(copies).as_posix(): p.read_bytes() for p in copies.rglob("*.html")})
     assert results[1] == results[2]
     done, copies = results[2]

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markupsafe import Markup
 
-from ..config import PROJECT_THEMES, Config
+from ..config import Config
+from ..render import make_environment
 from . import annual
 from .charts import horizontal_bars, month_columns, vertical_bars
 from .compliance import (COUNT_KEYS, LABELS, LONG_TERM_STATES, TIMELY_STATES, Assessment, ComplianceReport,
@@ -105,21 +105,9 @@ def dashboard_view(report: ComplianceReport, config: Config, named: Callable[[st
 
 # ---------------------------------------------------------------- pages
 
-def with_default_templates(env: Environment) -> Environment:
-    """A site theme without the dashboard templates borrows the default theme's."""
-    try:
-        env.get_template("dashboard.html")
-    except TemplateNotFound:
-        default = PROJECT_THEMES / "default" / "templates"
-        env.loader = ChoiceLoader([env.loader, FileSystemLoader([str(default / "intranet"), str(default)])])
-    return env
-
-
 def contribute(renderer, output, plan) -> None:
-    """pipeline.CONTRIBUTORS: the dashboard and the annual report pages, intranet only."""
-    if plan.target != "intranet":
-        return
-    with_default_templates(renderer.env)
+    """The intranet target's own pages: the dashboard and the annual report pages (their templates come
+    from the site's theme, else the default one, like every template)."""
     report = assess(plan.config, plan.content, plan.now)
     published = {f for f, d in plan.decisions.items() if d.published}
     years = annual.years(plan.config, plan.content, plan.now)
@@ -135,10 +123,7 @@ def contribute(renderer, output, plan) -> None:
 
 def standalone_html(report: ComplianceReport, config: Config) -> str:
     """`compliance --format html`: the whole report as one self-contained page (every item named)."""
-    env = Environment(loader=FileSystemLoader([str(config.theme_dir / "templates" / "intranet"),
-                                               str(PROJECT_THEMES / "default" / "templates" / "intranet")]),
-                      autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      undefined=StrictUndefined)
+    env = make_environment(config.theme_dirs, "intranet", auto_reload=False)     # the builds' own set-up
     view = dashboard_view(report, config, named=lambda file: True, url=lambda a: None)
     return env.get_template("compliance_report.html").render(dashboard=view, title=config.site.title,
                                                              publisher=config.site.publisher)

@@ -47,7 +47,7 @@ The modules, one job each (each imports only modules above it here: no circles):
 - page.py      the /search/ page (the CONTRIBUTORS entry `search_page`) and /search/zh-t2s.json
 This package exports what other modules of the generator use; tests import the modules.
 """
-from .index import SEARCH_TARGETS, index_site, indexer
+from .index import index_site, indexer
 from .page import search_page
 
-__all__ = ["SEARCH_TARGETS", "index_site", "indexer", "search_page"]
+__all__ = ["index_site", "indexer", "search_page"]

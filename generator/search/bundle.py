@@ -33,7 +33,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Optional
 
-from ..errors import ConfigError, Problem
+from ..errors import BuildAborted, Problem
 from ..messages import os_error_text, python_error_text
 from ..reuse import cache_dir
 
@@ -49,8 +49,8 @@ MANIFEST = "search-manifest.json"
 MANIFEST_VERSION = 2
 
 
-def failure(message: str) -> ConfigError:
-    return ConfigError([Problem("pagefind", 0, "search", f"生成搜索索引失败：{message}",
+def failure(message: str) -> BuildAborted:
+    return BuildAborted([Problem("pagefind", 0, "search", f"生成搜索索引失败：{message}",
                                 "输出文件夹保持原样。请用 .venv/bin/pip install -r requirements.txt 安装 "
                                 "pagefind-bin-extended==1.5.2 后重新构建。")])
 

@@ -14,13 +14,12 @@ from html import escape
 from pathlib import Path
 from typing import Optional
 
-from ..workers import default_workers, render_jobs
+from ..workers import default_workers, parallel_map
 from .bundle import (PAGEFIND_DIR, BundleStore, link_part, pagefind_executable, part_path, previous_output, recipe,
                      run_parts, write_parts)
 from .htmlscan import BODY_MARK, IndexedPage, read_and_space
 from .text import changed_forms, fnv_key, pinyin_keys, pinyin_runs
 
-SEARCH_TARGETS = ("website", "intranet")     # the builds with a search page and this index
 PARTS_FROM = 1000      # indexed pages from which the bundle is made in PARTS parts
 PARTS = 2
 
@@ -142,7 +141,7 @@ def _html_files(staging: Path) -> list[str]:
 
 def index_site(staging: Path, progress=None, workers: Optional[int] = None, reuse: bool = True) -> int:
     """Index the item pages of a complete staging folder into staging/pagefind/. Returns the
-    number of pages indexed. Raises ConfigError (with a plain message) when Pagefind fails.
+    number of pages indexed. Raises BuildAborted (with a plain message) when Pagefind fails.
 
     When the staging folder will replace an output whose bundle has a part made from exactly the
     same pages (same bytes) with the same code, that part is hard-linked instead of indexed, and
@@ -162,7 +161,7 @@ def index_site(staging: Path, progress=None, workers: Optional[int] = None, reus
         copies.mkdir()
 
         def prepare(rels: list[str]) -> list[tuple]:
-            return render_jobs([(staging, copies, rel) for rel in rels], _prepare, workers) if rels else []
+            return parallel_map([(staging, copies, rel) for rel in rels], _prepare, workers) if rels else []
 
         done = prepare([rel for rel in marked if rel not in known] if usable else files)
         if not usable:
@@ -204,7 +203,5 @@ def index_site(staging: Path, progress=None, workers: Optional[int] = None, reus
 
 
 def indexer(plan, progress):
-    """FINISHERS entry: index website and intranet builds; the kiosk has its own search."""
-    if plan.target not in SEARCH_TARGETS:
-        return None
+    """The finisher of the searchable targets: index the complete staging folder."""
     return lambda staging: index_site(staging, progress, workers=plan.workers, reuse=plan.reuse)

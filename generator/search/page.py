@@ -1,19 +1,16 @@
-"""The /search/ page (the CONTRIBUTORS entry) and the character table its script reads."""
+"""The /search/ page of the website and intranet targets, and the character table its script reads."""
 from __future__ import annotations
 
 import json
 
 from ..views import tree
-from .index import SEARCH_TARGETS
 from .text import t2s_json
 
 T2S_URL = "/search/zh-t2s.json"
 
 
 def search_page(renderer, output, plan) -> None:
-    """CONTRIBUTORS entry: /search/ and the character table its script needs."""
-    if plan.target not in SEARCH_TARGETS:
-        return
+    """/search/ and the character table its script needs."""
     catalogue = renderer.catalogue
     categories = [{"code": c.code, "name": c.name, "parent": c.parent or ""}
                   for c in catalogue.shown_categories()]

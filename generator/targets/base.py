@@ -18,6 +18,7 @@ class Target:
     explicit_index: bool = False    # links end in index.html (file:// lists a folder instead of opening it)
     absolute_404: bool = False      # the 404 page links absolutely: a web server shows it at any depth
     feeds: bool = False             # feed.xml, sitemap.xml, catalogue.json, robots.txt
+    searchable: bool = False        # a Pagefind index (its finisher); the preview indexes it in the background
     # top-level output names this target writes besides the common pages (all are in urls.GENERATED,
     # reserved on every target since one site.toml serves all three)
     writes: tuple[str, ...] = ()

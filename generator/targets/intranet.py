@@ -9,6 +9,7 @@ from .base import Target
 
 class Intranet(Target):
     name = "intranet"
+    searchable = True
     writes = ("search", "pagefind", "dashboard")
 
     def extra_pages(self, renderer, output, plan) -> None:

@@ -10,6 +10,7 @@ class Website(Target):
     name = "website"
     absolute_404 = True
     feeds = True
+    searchable = True
     writes = ("search", "pagefind", "feed.xml", "sitemap.xml", "catalogue.json", "robots.txt")
 
     def extra_pages(self, renderer, output, plan) -> None:
