@@ -92,15 +92,10 @@ def usage_message(message: str, parser: argparse.ArgumentParser) -> str:
             else:
                 parts.append(f"多余的参数“{word}”。")
         return "".join(parts)
-    found = re.fullmatch(r"the following arguments are required: (.*)", message, re.S)
-    if found:
-        return f"缺少必需的参数：{'、'.join(found.group(1).split(', '))}。"
-    found = re.fullmatch(r"one of the arguments (.*) is required", message, re.S)
-    if found:
-        return f"需要以下参数之一：{'、'.join(found.group(1).split())}。"
-    found = re.fullmatch(r"ambiguous option: (\S+) could match (.*)", message, re.S)
-    if found:
-        return f"选项“{found.group(1)}”不明确，可能是 {'、'.join(found.group(2).split(', '))}。请写全。"
+    for pattern, say in _PARSER_ERRORS:
+        found = re.fullmatch(pattern, message, re.S)
+        if found:
+            return say(*found.groups())
     found = re.fullmatch(r"argument (.+?): (.*)", message, re.S)
     if not found:
         return f"命令行参数有误（{message}）。"
@@ -109,24 +104,29 @@ def usage_message(message: str, parser: argparse.ArgumentParser) -> str:
     if found:
         value, choices = found.group(1), [c.strip("'") for c in found.group(2).split(", ")]
         return f"{name} 的取值“{value}”无效，只能是 {'、'.join(choices)}。" + did_you_mean(value, choices, 0.5)
-    found = re.fullmatch(r"invalid (\w+) value: '(.*)'", what, re.S)
-    if found:
-        kind = {"int": "整数", "float": "数字"}.get(found.group(1), "有效的值")
-        return f"{name} 应为{kind}，实际是“{found.group(2)}”。"
-    if what == "expected one argument":
-        return f"{name} 后面需要一个值。"
-    if what in ("expected at least one argument", "expected at most one argument"):
-        return f"{name} 后面{'至少' if 'least' in what else '最多'}需要一个值。"
-    found = re.fullmatch(r"expected (\d+) arguments?", what)
-    if found:
-        return f"{name} 后面需要 {found.group(1)} 个值。"
-    found = re.fullmatch(r"ignored explicit argument '(.*)'", what, re.S)
-    if found:
-        return f"{name} 不接受值（“{found.group(1)}”）。"
-    found = re.fullmatch(r"not allowed with argument (.*)", what, re.S)
-    if found:
-        return f"{name} 不能与 {found.group(1)} 同时使用。"
+    for pattern, say in _ARGUMENT_ERRORS:
+        found = re.fullmatch(pattern, what, re.S)
+        if found:
+            return name + say(*found.groups())
     return f"{name}：{what}"
+
+
+_KINDS = {"int": "整数", "float": "数字"}
+# argparse's whole-line texts, and its texts about one argument (said after the argument's name)
+_PARSER_ERRORS = (
+    (r"the following arguments are required: (.*)", lambda names: f"缺少必需的参数：{'、'.join(names.split(', '))}。"),
+    (r"one of the arguments (.*) is required", lambda names: f"需要以下参数之一：{'、'.join(names.split())}。"),
+    (r"ambiguous option: (\S+) could match (.*)",
+     lambda option, names: f"选项“{option}”不明确，可能是 {'、'.join(names.split(', '))}。请写全。"),
+)
+_ARGUMENT_ERRORS = (
+    (r"invalid (\w+) value: '(.*)'", lambda kind, value: f" 应为{_KINDS.get(kind, '有效的值')}，实际是“{value}”。"),
+    (r"expected one argument", lambda: " 后面需要一个值。"),
+    (r"expected at (least|most) one argument", lambda which: f" 后面{'至少' if which == 'least' else '最多'}需要一个值。"),
+    (r"expected (\d+) arguments?", lambda count: f" 后面需要 {count} 个值。"),
+    (r"ignored explicit argument '(.*)'", lambda value: f" 不接受值（“{value}”）。"),
+    (r"not allowed with argument (.*)", lambda other: f" 不能与 {other} 同时使用。"),
+)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,21 +10,21 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError, Problem
 from .messages import closest, describe_schema_error, toml_problem
+from .model import Audience, Period
+from .slugs import pinyin_slug
 from .tomllines import key_lines, line_of
 from .urls import reserved_reason
 
 CONFIG_FILE = "site.toml"
 PROJECT_THEMES = Path(__file__).resolve().parent.parent / "themes"
 
-Audience = Literal["public", "internal"]
-Period = Literal["long_term", "timely"]
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 BADGE_SUFFIXES = (".png", ".gif", ".jpg", ".jpeg", ".svg", ".webp")
 
@@ -296,9 +296,7 @@ def _find_theme(root: Path, name: str) -> Optional[Path]:
 
 
 def _pinyin_slug(name: str) -> str:
-    from pypinyin import lazy_pinyin    # ~60 MB of dictionaries: loaded only when a slug is derived
-    text = "".join(lazy_pinyin(name)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "category"
+    return pinyin_slug(name, "", "category")
 
 
 def _toml_error_line(text: str) -> int:

@@ -24,6 +24,7 @@ from .inputs import HINT, REASONS, escape, real_folder
 from .frontmatter_lines import FrontMatterError, parse, split
 from .messages import describe_schema_error, did_you_mean
 from .reuse import CODE_VERSION, cache_dir
+from .slugs import pinyin_slug
 from .workers import parallel_map
 from .model import CHANNELS_FOR, LABELS, Attachment, FrontMatter, Item, Page, PageMatter, with_digest
 
@@ -464,8 +465,7 @@ def _attachments(path: Path, names: list[str], rel: str, lines: dict, problems: 
 def _file_slug(path: Path) -> str:
     stem = path.stem
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem):
-        from pypinyin import lazy_pinyin    # ~60 MB of dictionaries: loaded only when needed
-        stem = re.sub(r"[^a-z0-9]+", "-", "-".join(lazy_pinyin(stem)).lower()).strip("-") or "page"
+        stem = pinyin_slug(stem, "-", "page")
     return stem.lower()
 
 

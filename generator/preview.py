@@ -30,7 +30,7 @@ from .errors import BuildAborted, Problem
 from .gitdates import FileDates, read_dates
 from .pipeline import Plan, plan_target
 from .targets import TARGETS, for_plan
-from .render import Output, RenderCache, Renderer
+from .render import Output, RenderCache, Renderer, output_path
 from .visibility import LABELS
 
 
@@ -141,7 +141,7 @@ class PreviewSite:
         own.extra_pages(renderer, output, plan)
         if len(self.render_cache.pages) > 1.2 * len(output.files) + 16:   # pages that are gone: keep it small
             live = set(output.files)
-            for url in [u for u in self.render_cache.pages if not u.startswith("<") and _path_of(u) not in live]:
+            for url in [u for u in self.render_cache.pages if not u.startswith("<") and output_path(u) not in live]:
                 del self.render_cache.pages[url]
         return output, renderer.rendered_urls
 
@@ -230,10 +230,6 @@ def _located(exc: BaseException, root: Path) -> tuple[str, int]:
         tb = tb.tb_next
     return template if template[0] else loading
 
-
-def _path_of(url: str) -> str:
-    path = url.lstrip("/")
-    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 def status_json(site: PreviewSite) -> bytes:
