@@ -174,10 +174,12 @@ def _parser() -> argparse.ArgumentParser:
     comp = sub.add_parser("compliance", help="公开时限报告：超期、逾期、待更新、即将失效（信息，退出码为 0）")
     common(comp)
     comp.add_argument("--format", choices=("text", "json", "html"), default="text")
-    annual = sub.add_parser("annual-report", help="政府信息公开工作年度报告所需的目录统计")
+    annual = sub.add_parser("annual-report", help="政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）")
     common(annual)
     annual.add_argument("--year", type=int, metavar="年份", help="年份，默认上一年")
-    annual.add_argument("--format", choices=("text", "json"), default="text")
+    annual.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                        help="text、json，或 markdown（年度报告草稿页面，可存入 content/pages/）")
+    annual.add_argument("--explain", metavar="行", help="列出某一行的数字统计了哪些条目或登记行（文件和行号），如 不予公开 或 normative")
     arch = sub.add_parser("archive", help="把已失效、已废止、已撤回的条目打包归档（zip，含 CSV 索引）")
     common(arch)
     arch.add_argument("--until", required=True, metavar="日期", help="截至此日期（或时刻）已失效、废止、撤回的条目")
@@ -585,7 +587,14 @@ def _compliance(args) -> int:
 def _annual_report(args) -> int:
     from .reports.annual import command
     config = load_config(Path(args.site))
-    sys.stdout.write(command(config, load_content(config), parse_now(args.now, config.tz), args.year, args.format))
+    text, errors = command(config, load_content(config), parse_now(args.now, config.tz), args.year, args.format,
+                           args.explain)
+    for problem in errors:      # the registers (registers/*.csv): file, line and column
+        print(problem.text(), file=sys.stderr)
+    if errors:
+        print(f"年度报告未生成：登记表有 {len(errors)} 个错误。", file=sys.stderr)
+        return EXIT_CONTENT
+    sys.stdout.write(text)
     return EXIT_OK
 
 

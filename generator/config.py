@@ -87,6 +87,19 @@ class CalendarToml(_Strict):
 
 class KioskToml(_Strict):
     idle_seconds: int = Field(default=90, ge=5, le=3600)
+
+
+class AnnualReportToml(_Strict):
+    """[annual_report]: which leaf categories fill the rows of 二 主动公开政府信息情况 of the annual report
+    (国办公开办函〔2021〕30号); each a list of leaf codes or names. Left out: the default rule
+    (generator/reports/annual.py: 规范性文件 by 文号, 行政许可 and 行政处罚 by category name)."""
+
+    regulations: Optional[list[str]] = None    # 规章
+    normative: Optional[list[str]] = None      # 行政规范性文件 (besides those recognised by 文号)
+    licensing: Optional[list[str]] = None      # 行政许可
+    penalty: Optional[list[str]] = None        # 行政处罚
+    enforcement: Optional[list[str]] = None    # 行政强制
+    fees: Optional[list[str]] = None           # 行政事业性收费
     stale_days: int = Field(default=7, ge=1, le=365)     # older content: the kiosk asks staff to update it
 
 
@@ -96,6 +109,7 @@ class ConfigToml(_Strict):
     categories: list[CategoryToml] = Field(min_length=1)
     calendar: CalendarToml = CalendarToml()
     kiosk: KioskToml = KioskToml()
+    annual_report: AnnualReportToml = AnnualReportToml()
 
 
 @dataclass(frozen=True)
@@ -142,6 +156,7 @@ class Config:
     theme_dir: Path                   # the site's theme: its own themes/<name>/, else the shipped one
     calendar: CalendarToml
     kiosk: KioskToml
+    annual_report: Optional[dict] = None   # [annual_report] row -> leaf codes (None: the default rule)
 
     @property
     def theme_dirs(self) -> tuple[Path, ...]:
@@ -271,6 +286,20 @@ def _derive(root: Path, model: ConfigToml, lines: dict[tuple, int]) -> Config:
         elif source.suffix.lower() not in BADGE_SUFFIXES:
             fail(("site", "footer", "badge"), f"党政机关网站标识“{badge}”不是图片。",
                  "请用 " + "、".join(s.lstrip(".") for s in BADGE_SUFFIXES) + " 格式的图片。")
+    annual_rows: dict = {}
+    for row, given in model.annual_report.model_dump().items():
+        if given is None:
+            annual_rows[row] = None
+            continue
+        codes = []
+        for i, name in enumerate(given):
+            code = name if name in categories else names.get(name)
+            if code is None or not categories[code].is_leaf:
+                fail(("annual_report", row, i), f"“{name}”不是目录中的末级分类。",
+                     "请写末级分类的代码或名称，例如 \"0204\" 或 \"行政许可\"。")
+            elif code not in codes:
+                codes.append(code)
+        annual_rows[row] = tuple(codes)
     theme_dir = _find_theme(root, model.site.theme)
     if theme_dir is None:
         fail(("site", "theme"), f"找不到主题“{model.site.theme}”。",
@@ -280,7 +309,7 @@ def _derive(root: Path, model: ConfigToml, lines: dict[tuple, int]) -> Config:
     base = model.site.base_url if model.site.base_url.endswith("/") else model.site.base_url + "/"
     return Config(root=root, site=model.site, tz=ZoneInfo(model.site.timezone), base_url=base,
                   sections=sections, categories=categories, by_name=names, theme_dir=theme_dir,
-                  calendar=model.calendar, kiosk=model.kiosk)
+                  calendar=model.calendar, kiosk=model.kiosk, annual_report=annual_rows)
 
 
 def badge_url(badge: str) -> str:

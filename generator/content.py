@@ -375,7 +375,8 @@ def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Pro
         proposed_date=fm.proposed_date or dates.first_or_mtime(rel, path, config.tz), doc_no=fm.doc_no,
         summary=fm.summary, keywords=tuple(fm.keywords),
         updated=fm.updated or dates.last_or_mtime(rel, path, config.tz), attachments=attachments,
-        privacy_hits=hits, lines=dict(parsed.lines) | {"_body": parsed.body_line},
+        privacy_hits=hits, decision_count=fm.decision_count, fee_amount=fm.fee_amount,
+        lines=dict(parsed.lines) | {"_body": parsed.body_line},
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
@@ -27,6 +28,7 @@ LABELS = {  # field -> label shown to editors and on the site
     "proposed_date": "提出日期", "doc_no": "文号", "publisher": "发布机构", "audience": "公开范围",
     "period": "公开时限", "channels": "公开载体", "summary": "内容概述", "keywords": "主题词",
     "updated": "更新日期", "slug": "网址名", "attachments": "附件", "privacy_allow": "隐私放行",
+    "decision_count": "处理决定数量", "fee_amount": "收费金额（元）",
 }
 
 
@@ -106,6 +108,9 @@ class FrontMatter(BaseModel):
     slug: Optional[str] = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     attachments: list[Text] = []
     privacy_allow: list[Text] = []
+    # the annual report (年度报告): how many decisions the record stands for (default 1), the fees it reports
+    decision_count: Optional[Annotated[int, Field(strict=True, ge=0)]] = None
+    fee_amount: Optional[Annotated[Decimal, Field(ge=0, decimal_places=2, allow_inf_nan=False)]] = None
 
 
 class PageMatter(BaseModel):
@@ -181,6 +186,8 @@ class Item:
     updated: Optional[date] = None
     attachments: tuple[Attachment, ...] = ()
     privacy_hits: tuple[PrivacyHit, ...] = ()
+    decision_count: Optional[int] = None         # 处理决定数量 (annual report); None: the record is one
+    fee_amount: Optional[Decimal] = None         # 收费金额, yuan (annual report)
     lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)   # field -> line
     digest: str = field(default="", compare=False, repr=False)   # hash of everything above: render-cache key
     # Command-line builds do not keep ten thousand bodies in memory: `body` is emptied after

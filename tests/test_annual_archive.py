@@ -52,7 +52,8 @@ def test_annual_report_page_on_the_intranet(tmp_path, cli):
     assert cli("build", "--site", SITE, "--target", "intranet", "--now", NOW, "--out", out, "--quiet").code == 0
     page = (out / "dashboard" / "annual" / "2026" / "index.html").read_text(encoding="utf-8")
     assert "2026 年政府信息公开工作年度报告" in page
-    assert "<td>行政规范性文件</td><td>1</td><td>1</td><td>0</td><td>2</td>" in page
+    # the template's columns: 本年制发, 本年废止, 现行有效 (本年失效 is in the note below the tables)
+    assert '<th scope="row">行政规范性文件</th><td>1</td><td>1</td><td>2</td>' in page
     assert "主动公开政府信息（条）" in page
     years = sorted(p.name for p in (out / "dashboard" / "annual").iterdir())
     assert years == ["2024", "2025", "2026", "2027"]

@@ -32,6 +32,7 @@ from ..content import Content
 from ..errors import Problem
 from ..model import Item
 from ..visibility import was_published
+from . import registers as registers_module
 from .workdays import WorkCalendar
 
 PROPOSAL_DAYS = 7           # 7 个工作日内提出公开
@@ -88,6 +89,12 @@ class ComplianceReport:
     categories: dict[str, dict[str, int]]                # leaf code -> counts (assessed categories only)
     proposed_late: dict[str, int]                        # department -> items proposed late
     warnings: tuple[Problem, ...] = field(default=())
+    # 依申请公开 (registers/applications.csv) against 条例 第三十三条
+    applications: tuple["ApplicationAssessment", ...] = field(default=())
+    application_departments: dict = field(default_factory=dict)     # department -> APPLICATION_KEYS counts
+
+    def application_totals(self) -> dict[str, int]:
+        return {key: sum(c[key] for c in self.application_departments.values()) for key in APPLICATION_KEYS}
 
     def totals(self) -> dict[str, int]:
         return {key: sum(c[key] for c in self.departments.values()) for key in COUNT_KEYS}
@@ -161,9 +168,78 @@ def assess(config: Config, content: Content, now: datetime) -> ComplianceReport:
             proposed_late[a.item.department] = proposed_late.get(a.item.department, 0) + 1
     order = list(config.categories)
     categories = {code: categories[code] for code in sorted(categories, key=order.index)}
+    register = registers_module.load(config)
+    warnings += register.problems.sorted_errors() + register.problems.sorted_warnings()
+    applications = tuple(assess_application(a, calendar, today) for a in register.applications)
+    by_department = {s.department: dict.fromkeys(APPLICATION_KEYS, 0) for s in config.sections.values()} \
+        if applications else {}
+    for a in applications:
+        counts = by_department.setdefault(a.application.department, dict.fromkeys(APPLICATION_KEYS, 0))
+        counts[a.state] += 1
+        counts["extended"] += a.application.extended
     warnings += [Problem("site.toml", 0, "calendar", text) for text in calendar.warnings()]
     return ComplianceReport(now, today, window_start, window_end, tuple(found), departments, categories,
-                            proposed_late, tuple(warnings))
+                            proposed_late, tuple(warnings), applications, by_department)
+
+
+# ---------------------------------------------------------------- 依申请公开: 条例 第三十三条
+
+APPLICATION_DAYS = 20            # 收到申请之日起 20 个工作日内答复
+APPLICATION_EXTENSION = 20       # 经批准可延长，延长期限最长不超过 20 个工作日
+APPLICATION_STATES = ("on_time", "late", "pending", "overdue")
+APPLICATION_KEYS = APPLICATION_STATES + ("extended",)
+APPLICATION_LABELS = {"on_time": "按期答复", "late": "逾期答复", "pending": "办理中（未超期）",
+                      "overdue": "超期未答复", "extended": "延期答复"}
+
+
+@dataclass(frozen=True)
+class ApplicationAssessment:
+    """One 依申请公开 application against its time limit (no personal data: the register holds none)."""
+
+    application: "registers_module.Application"
+    state: str                       # APPLICATION_STATES
+    deadline: date                   # the 20th working day after receipt
+    final_deadline: date             # the 40th when extended, else the deadline
+    working_days_late: int = 0
+
+
+def assess_application(a, calendar: WorkCalendar, today: date) -> ApplicationAssessment:
+    deadline = calendar.add_working_days(a.received, APPLICATION_DAYS)
+    final = calendar.add_working_days(a.received, APPLICATION_DAYS + APPLICATION_EXTENSION) if a.extended else deadline
+    if a.closed is not None:
+        state = "on_time" if a.closed <= final else "late"
+        late = _days_after(calendar, final, a.closed)
+    else:
+        state = "pending" if today <= final else "overdue"
+        late = _days_after(calendar, final, today)
+    return ApplicationAssessment(a, state, deadline, final, late)
+
+
+def application_notes(a: ApplicationAssessment) -> list[str]:
+    """What the 科室 must know about an application, in words; nothing for one answered in time."""
+    notes = []
+    if a.state == "overdue":
+        notes.append(f"超期未答复：应于 {a.final_deadline} 前答复，已超过 {a.working_days_late} 个工作日（{a.application.received} 收到）")
+    elif a.state == "late":
+        notes.append(f"逾期答复：{a.application.closed} 答复，期限 {a.final_deadline}，晚 {a.working_days_late} 个工作日")
+    elif a.state == "pending":
+        notes.append(f"办理中：最迟 {a.final_deadline} 答复")
+    if a.application.extended:
+        notes.append(f"延期答复：原期限 {a.deadline}，延长至 {a.final_deadline}")
+    return notes
+
+
+def applications_json(report: ComplianceReport) -> dict:
+    return {
+        "applications": [{"file": a.application.file, "line": a.application.line, "no": a.application.no,
+                          "department": a.application.department, "received": a.application.received.isoformat(),
+                          "deadline": a.deadline.isoformat(), "extended": a.application.extended,
+                          "final_deadline": a.final_deadline.isoformat(), "closed": _iso(a.application.closed),
+                          "state": a.state, "working_days_late": a.working_days_late}
+                         for a in report.applications],
+        "application_departments": report.application_departments,
+        "application_totals": report.application_totals(),
+    }
 
 
 def _timely(item: Item, calendar: WorkCalendar, today: date, common: dict) -> Assessment:
@@ -216,7 +292,7 @@ def as_json(report: ComplianceReport, config: Config) -> dict:
         "totals": report.totals(),
         "behind": report.behind(),
         "warnings": [w.as_json() for w in report.warnings],
-    }
+    } | applications_json(report)
 
 
 def as_text(report: ComplianceReport, config: Config) -> str:
@@ -244,6 +320,16 @@ def as_text(report: ComplianceReport, config: Config) -> str:
         for code, counts in report.categories.items():
             shown = "，".join(f"{SHORT[k]} {counts[k]}" for k in COUNT_KEYS if counts[k])
             out.append(f"  {code} {config.categories[code].name}：{shown}")
+    if report.applications:
+        out += ["", "依申请公开办理时限（条例第三十三条：收到申请之日起 20 个工作日内答复，经批准可延长不超过 20 个工作日）："]
+        for department, counts in report.application_departments.items():
+            out.append(f"【{department}】" + "，".join(f"{APPLICATION_LABELS[k]} {counts[k]}" for k in APPLICATION_KEYS))
+            for a in report.applications:
+                notes = application_notes(a)
+                if a.application.department == department and (a.state in ("overdue", "late", "pending")
+                                                                or a.application.extended):
+                    out.append(f"  {a.application.file}:{a.application.line}  编号 {a.application.no}")
+                    out += [f"      {note}" for note in notes]
     if report.warnings:
         out += [""] + ["警告：" + w.text() for w in report.warnings]
     return "\n".join(out) + "\n"

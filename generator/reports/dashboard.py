@@ -18,10 +18,10 @@ from markupsafe import Markup
 
 from ..config import Config
 from ..render import make_environment
-from . import annual
+from . import annual, registers
 from .charts import horizontal_bars, month_columns, vertical_bars
-from .compliance import (COUNT_KEYS, LABELS, LONG_TERM_STATES, TIMELY_STATES, Assessment, ComplianceReport,
-                         assess, notes_of)
+from .compliance import (APPLICATION_KEYS, APPLICATION_LABELS, COUNT_KEYS, LABELS, LONG_TERM_STATES, TIMELY_STATES,
+                         Assessment, ComplianceReport, application_notes, assess, notes_of)
 
 DASHBOARD_URL = "/dashboard/"
 
@@ -64,6 +64,12 @@ class DashboardView:
     unnamed: int            # items needing attention that are not published here (counted only)
     warnings: tuple         # str … (site.toml's, and those of items named here)
     annual: tuple           # (year, url) … annual report pages
+    # 依申请公开 against 条例 第三十三条 (registers/applications.csv): counts only, by 编号, no personal data
+    application_keys: tuple = ()
+    application_labels: dict = None
+    application_totals: dict = None
+    application_departments: tuple = ()     # (department, counts) …
+    application_items: tuple = ()           # (编号, department, state label, notes) … overdue, pending, late, extended
 
 
 def _attention(a: Assessment) -> bool:
@@ -99,6 +105,14 @@ def dashboard_view(report: ComplianceReport, config: Config, named: Callable[[st
         long_term_chart=horizontal_bars("chart-long-term", "各科室长期公开信息更新情况", rows, LONG_TERM_STATES),
         month_chart=vertical_bars("chart-months", "及时公开条目按公开期限所在月份", month_columns(report), TIMELY_STATES),
         items=tuple(items), unnamed=unnamed, annual=annual,
+        application_keys=APPLICATION_KEYS, application_labels=dict(APPLICATION_LABELS),
+        application_totals=report.application_totals(),
+        application_departments=tuple(report.application_departments.items()),
+        application_items=tuple((a.application.no, a.application.department,
+                                 APPLICATION_LABELS["extended"] if a.state == "on_time" else APPLICATION_LABELS[a.state],
+                                 tuple(application_notes(a)))
+                                for a in report.applications
+                                if a.state in ("overdue", "pending", "late") or a.application.extended),
         warnings=tuple(w.text() for w in report.warnings if w.file == "site.toml" or named(w.file)),
     )
 
@@ -115,8 +129,9 @@ def contribute(renderer, output, plan) -> None:
     view = dashboard_view(report, plan.config, named=published.__contains__,
                           url=lambda a: renderer.catalogue.url(a.item), annual=links)
     renderer.put(output, DASHBOARD_URL, renderer.page("dashboard.html", DASHBOARD_URL, dashboard=view))
+    register = registers.load(plan.config)       # read once; counted, never copied to the output
     for year in years:
-        figures = annual.figures(plan.config, plan.content, plan.now, year, report)
+        figures = annual.figures(plan.config, plan.content, plan.now, year, report, register)
         page = annual.page_url(year)
         renderer.put(output, page, renderer.page("annual_report.html", page, report=annual.view(figures, plan.config)))
 
