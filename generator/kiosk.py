@@ -22,6 +22,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -36,10 +37,10 @@ CONFIG_URL = "/static/kiosk-config.js"    # generated: settings from site.toml [
 SEARCH_URL = "/search/"                   # the search screen with its on-screen keyboard
 STATIC_FOLDER = "kiosk-static"            # in a theme: kiosk.css, kiosk.js, kiosk-search.js -> /static/
 KEYBOARD = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")   # rows of the on-screen keyboard
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2       # 2: each item carries "expires"
 # The fields of one record in KIOSK_INDEX.items, in order (kiosk-search.js reads them by position).
 ITEM_FIELDS = ("url", "title", "index_no", "date", "category", "department", "summary", "keywords",
-               "title_py", "title_ini", "text_py", "text_ini")
+               "title_py", "title_ini", "text_py", "text_ini", "expires")
 SEPARATOR = "|"       # between the parts of a joined text, so a match cannot span two keywords
 
 
@@ -57,7 +58,7 @@ def contribute(renderer, output: Output, plan) -> None:
     catalogue: Catalogue = renderer.catalogue
     _static(output, catalogue.config)
     renderer.put(output, INDEX_URL, index_script(catalogue))
-    renderer.put(output, CONFIG_URL, config_script(catalogue.config))
+    renderer.put(output, CONFIG_URL, config_script(catalogue.config, plan.now, catalogue))
     renderer.put(output, SEARCH_URL, renderer.page("search.html", SEARCH_URL, keyboard_rows=KEYBOARD))
 
 
@@ -73,9 +74,29 @@ def _static(output: Output, config: Config) -> None:
             output.copies["static/" + path.relative_to(folder).as_posix()] = path
 
 
-def config_script(config: Config) -> bytes:
-    settings = {"idle_seconds": config.kiosk.idle_seconds}
-    return f"window.KIOSK_CONFIG={json.dumps(settings, sort_keys=True)};\n".encode("utf-8")
+def config_script(config: Config, now: datetime, catalogue: Catalogue) -> bytes:
+    """window.KIOSK_CONFIG: the settings of site.toml [kiosk] and this build's version, read by kiosk.js
+    on every page. It is written at every build (the pages themselves are reused while unchanged), so
+    what changes with the moment of the build lives here and not in the pages:
+    - built / built_label: the build's --now, shown on screen as 内容更新于 …; stale_days after it the
+      kiosk asks staff to update it;
+    - expires: {url: [moment, department folder]} of every shown item that has an expiry_date, so that
+      the pages hide the item, its rows and its counts once the kiosk's clock passes that moment (no
+      server, no network; an item's categories are the folders its url lies in)."""
+    expires = {catalogue.url(item): [expiry_moment(item.expiry_date, config), item.section]
+               for item in catalogue.items if item.expiry_date is not None}
+    settings = {"idle_seconds": config.kiosk.idle_seconds, "stale_days": config.kiosk.stale_days,
+                "built": now.astimezone(config.tz).isoformat(),
+                "built_label": now.astimezone(config.tz).strftime("%Y-%m-%d %H:%M"),
+                "expires": dict(sorted(expires.items()))}
+    data = json.dumps(settings, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return ("/* 电子触摸屏设置与本次生成的版本：由 build.py 生成，请勿手工修改。 */\n"
+            f"window.KIOSK_CONFIG={data};\n").encode("utf-8")
+
+
+def expiry_moment(moment: datetime | None, config: Config) -> str:
+    """An expiry_date as the kiosk's scripts read it: ISO 8601 with the site's offset ("" for none)."""
+    return moment.astimezone(config.tz).isoformat() if moment is not None else ""
 
 
 # --- the search index ------------------------------------------------------------------------------
@@ -124,7 +145,8 @@ def index_data(catalogue: Catalogue) -> dict:
         text_py, text_ini = pinyin_keys(text)
         items.append([catalogue.url(item), item.title, item.index_no or "", fmt_date(item.pub_date, config),
                       position[item.category], dept_position[item.section], item.summary or "",
-                      list(item.keywords), title_py, title_ini, text_py, text_ini])
+                      list(item.keywords), title_py, title_ini, text_py, text_ini,
+                      expiry_moment(item.expiry_date, config)])
     return {
         "format": INDEX_FORMAT,
         "fields": list(ITEM_FIELDS),

@@ -45,6 +45,12 @@ def read_index(out: Path) -> dict:
     return json.loads(body)
 
 
+def read_config(out: Path) -> dict:
+    text = (out / "static" / "kiosk-config.js").read_text(encoding="utf-8")
+    prefix = "window.KIOSK_CONFIG="
+    return json.loads(text[text.index(prefix) + len(prefix):].rstrip().rstrip(";"))
+
+
 def records(index: dict) -> list[dict]:
     return [dict(zip(index["fields"], row)) for row in index["items"]]
 
@@ -220,7 +226,8 @@ def test_settings_search_screen_and_determinism(tmp_path):
     build(site, tmp_path / "b")
     first, second = tree_bytes(tmp_path / "a"), tree_bytes(tmp_path / "b")
     assert first == second
-    assert first["static/kiosk-config.js"] == b'window.KIOSK_CONFIG={"idle_seconds": 30};\n'
+    config = read_config(tmp_path / "a")
+    assert config["idle_seconds"] == 30 and config["stale_days"] == 7          # stale_days: its default
     assert b'data-key="x"' in first["search/index.html"]
     for name in ("static/kiosk.css", "static/kiosk.js", "static/kiosk-search.js", "static/kiosk-index.js"):
         assert name in first
@@ -408,3 +415,56 @@ def test_links_to_attachments_with_odd_names_become_their_words(tmp_path):
         assert f'<span class="offline-link">{words}</span>' in page, words
     assert '<a href="../index.html">本类</a>' in page
     assert not list((tmp_path / "kiosk").rglob("*.pdf"))
+
+
+# --- kiosks that stay current (issue 16): version stamp, expiry on the device, staleness ----------
+
+EXPIRING = "/quanli/xuke/2026-00002/"        # golden xuke-2.md: expiry_date 2027-05-10, published at NOW
+
+
+def test_the_build_carries_its_version_and_the_expiry_of_what_it_shows(built):
+    _, out, report, _ = built
+    config = read_config(out)
+    assert config["built"] == NOW                                   # the build's --now, in the site's zone
+    assert config["built_label"] == "2026-11-26 08:00"
+    assert config["stale_days"] == 7
+    # every shown item with an expiry_date, and only those; moments in the site's zone
+    assert config["expires"] == {EXPIRING: ["2027-05-10T00:00:00+08:00", "fagui"]}
+    assert set(config["expires"]) <= {e["url"] for e in report["published"]}
+    by_url = {r["url"]: r for r in records(read_index(out))}
+    assert by_url[EXPIRING]["expires"] == "2027-05-10T00:00:00+08:00"
+    assert [u for u, r in by_url.items() if r["expires"]] == [EXPIRING]
+    page = (out / EXPIRING.lstrip("/") / "index.html").read_text(encoding="utf-8")
+    assert '<article class="record" data-expires="2027-05-10T00:00:00+08:00">' in page
+    other = (out / "quanli/xuke/2026-00001/index.html").read_text(encoding="utf-8")
+    assert '<article class="record" data-expires="">' in other
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert 'id="kiosk-version"' in home and 'id="kiosk-stale"' in home
+    # what expired or was not yet due at build time is still not shipped (held back: no trace)
+    held = {e["file"]: e["reason"] for e in report["held_back"]}
+    assert held["content/fagui/expired.md"] == "expired" and held["content/fagui/future.md"] == "future"
+    everything = b"".join(tree_bytes(out).values()).decode("utf-8", "replace")
+    for entry in report["held_back"]:
+        if entry.get("index_no"):
+            assert entry["index_no"] not in everything
+
+
+def test_version_follows_now_and_stale_days_is_validated(tmp_path):
+    site = kiosk_site(tmp_path)
+    toml = site / "site.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text + "\n[kiosk]\nstale_days = 3\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert main(["build", "--site", str(site), "--target", "kiosk", "--now", "2026-11-27T23:59:00+00:00",
+                 "--out", str(tmp_path / "k"), "--report", str(report), "--quiet"]) == 0
+    config = read_config(tmp_path / "k")
+    assert config["stale_days"] == 3
+    assert config["built"] == "2026-11-28T07:59:00+08:00"           # shown in the site's zone
+    assert config["built_label"] == "2026-11-28 07:59"
+    for bad in ("0", "1000", '"一周"'):
+        toml.write_text(text + f"\n[kiosk]\nstale_days = {bad}\n", encoding="utf-8")
+        assert main(["build", "--site", str(site), "--target", "kiosk", "--now", NOW,
+                     "--out", str(tmp_path / "bad"), "--quiet"]) == 2
+    toml.write_text(text + "\n[kiosk]\nstale_dayz = 3\n", encoding="utf-8")
+    assert main(["build", "--site", str(site), "--target", "kiosk", "--now", NOW,
+                 "--out", str(tmp_path / "bad"), "--quiet"]) == 2

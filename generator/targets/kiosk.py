@@ -21,11 +21,15 @@ class Kiosk(Target):
     writes = ("search",)
 
     def record_context(self, record, url: str) -> dict:
-        if not record.attachments:
-            return {"elsewhere": None}
+        """`elsewhere`: where to get the attachments; `expires`: the item's expiry_date as kiosk.js reads
+        it (the item page hides its content from that moment on the kiosk's own clock), "" for none."""
         config = self.plan.config
+        expires = kiosk.expiry_moment(getattr(record, "expiry_date", None), config)
+        if not record.attachments:
+            return {"elsewhere": None, "expires": expires}
         on_website = decide(record, self.plan.now, "website").published if hasattr(record, "index_no") else True
-        return {"elsewhere": kiosk.elsewhere_for(config, url, on_website)}   # fixed pages are on every target
+        return {"elsewhere": kiosk.elsewhere_for(config, url, on_website),   # fixed pages are on every target
+                "expires": expires}
 
     def copies(self, attachment) -> bool:
         return attachment.kind in KEPT_KINDS

@@ -328,3 +328,95 @@ def test_no_link_or_image_leads_out_of_the_folder(hostile_kiosk, screen):
         tap_and_wait(page, page.locator(".body a", has_text=words))
         assert page.url == root + target.lstrip("/")
     finish(page)
+
+
+# --- kiosks that stay current (issue 16): expiry on the device's own clock, version, staleness ------
+# The kiosk's clock is set by Playwright's clock API; the pages are opened from file:// with the network cut.
+
+EXPIRING = "计量器具型式批准决定 <第2号>"                 # golden xuke-2.md: expiry_date 2027-05-10 (+08:00)
+EXPIRING_PATH = ("quanli", "xuke", "2026-00002", "index.html")
+BEFORE_EXPIRY = "2027-05-09T23:59:00+08:00"
+AFTER_EXPIRY = "2027-05-10T00:00:01+08:00"
+STALE_NOTICE = "内容已超过 7 天未更新，请联系办公室更新触摸屏内容"
+
+
+def at(screen, moment):
+    """A kiosk screen whose clock reads `moment` (and runs on from there only when the test says so)."""
+    page = screen()
+    page.clock.install(time=moment)
+    return page
+
+
+def shown_rows(page) -> list[str]:
+    return page.locator("#main .rows .row-title").filter(visible=True).all_inner_texts()
+
+
+def test_an_item_is_shown_until_its_expiry_then_gone_from_listing_page_and_search(kiosk, screen):
+    page = at(screen, BEFORE_EXPIRY)
+    page.goto(home_url(kiosk))
+    assert EXPIRING in shown_rows(page)                                  # 最新公开
+    total = page.locator("[data-count-for='/']").inner_text()
+    tile = page.locator(".tile", has_text="行政权力运行公开").locator(".tile-count").inner_text()
+    page.goto(kiosk.joinpath("quanli", "xuke", "index.html").as_uri())
+    assert EXPIRING in shown_rows(page)
+    assert page.locator("h1 .count").inner_text() == "4 条"
+    page.goto(kiosk.joinpath(*EXPIRING_PATH).as_uri())
+    assert page.locator("article.record h1").inner_text() == EXPIRING
+    assert "本条信息已失效" not in page.locator("#main").inner_text()
+    assert "/quanli/xuke/2026-00002/" in [r["url"] for r in page.evaluate("window.siteSearch('jlqj')")]
+
+    # the home screen stays open while midnight passes: the row and the counts go at the next check
+    page.goto(home_url(kiosk))
+    page.clock.set_system_time(AFTER_EXPIRY)
+    page.clock.run_for(31_000)
+    assert EXPIRING not in shown_rows(page)
+    assert "执法装备采购项目中标公告" in shown_rows(page)                  # the others stay
+    assert page.locator("[data-count-for='/']").inner_text() == total.replace(
+        re.search(r"\d+", total).group(), str(int(re.search(r"\d+", total).group()) - 1))
+    after_tile = page.locator(".tile", has_text="行政权力运行公开").locator(".tile-count").inner_text()
+    assert int(re.search(r"\d+", after_tile).group()) == int(re.search(r"\d+", tile).group()) - 1
+    finish(page)
+
+    later = at(screen, AFTER_EXPIRY)
+    later.goto(kiosk.joinpath("quanli", "xuke", "index.html").as_uri())
+    assert EXPIRING not in shown_rows(later)
+    assert "行政许可事项办理结果公示（第三批）" in shown_rows(later)
+    assert later.locator("h1 .count").inner_text() == "3 条"
+    later.goto(kiosk.joinpath("departments", "fagui", "index.html").as_uri())
+    assert EXPIRING not in shown_rows(later)
+    later.goto(kiosk.joinpath(*EXPIRING_PATH).as_uri())
+    assert later.locator("#main h1").inner_text() == "本条信息已失效"
+    assert later.locator("article.record").count() == 0                 # its content is not shown
+    assert EXPIRING not in later.locator("#main").inner_text()
+    screenshot(later, "kiosk-expired-item-1080x1920")
+    assert "/quanli/xuke/2026-00002/" not in [r["url"] for r in later.evaluate("window.siteSearch('jlqj')")]
+    assert later.evaluate("window.siteSearch('计量器具型式批准决定')") == []
+    assert later.evaluate("window.siteSearch('xzxk')") != []             # the other items are still found
+    # the search screen: typed on the on-screen keyboard, the expired item is not among the results
+    later.goto((kiosk / "search" / "index.html").as_uri())
+    for key in "jlqj":
+        later.locator(f'.key[data-key="{key}"]').tap()
+    later.wait_for_function("document.getElementById('search-status').textContent.indexOf('没有找到') === 0")
+    assert shown_rows(later) == []
+    finish(later)
+
+
+def test_version_stamp_and_stale_notice_follow_the_kiosk_clock(kiosk, screen):
+    page = at(screen, "2026-12-03T07:59:00+08:00")                       # 6 days 23:59 after the build
+    page.goto(home_url(kiosk))
+    assert page.locator("#kiosk-version").inner_text() == "内容更新于 2026-11-26 08:00"
+    assert page.locator("#kiosk-version").is_visible()
+    assert not page.locator("#kiosk-stale").is_visible()
+    page.clock.set_system_time("2026-12-03T08:01:00+08:00")             # past [kiosk] stale_days = 7
+    page.clock.run_for(31_000)
+    assert page.locator("#kiosk-stale").is_visible()
+    assert page.locator("#kiosk-stale").inner_text() == STALE_NOTICE
+    screenshot(page, "kiosk-stale-notice-1080x1920")
+    check_touch_rules(page)
+    finish(page)
+
+    later = at(screen, "2027-01-01T00:00:00+08:00")
+    later.goto(kiosk.joinpath("quanli", "xuke", "2026-00001", "index.html").as_uri())
+    assert later.locator("#kiosk-stale").inner_text() == STALE_NOTICE    # on every page
+    assert later.locator("#kiosk-version").inner_text() == "内容更新于 2026-11-26 08:00"
+    finish(later)

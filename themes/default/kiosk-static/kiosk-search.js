@@ -11,6 +11,9 @@
  * 索引号's digits. Ranking: 0 exact title or 索引号, 1 title starts with it, 2 title contains it,
  * 3 another field (summary, keywords, category, department, 索引号); ties keep the index order,
  * newest first. Several words separated by spaces must all match.
+ *
+ * An item whose expiry_date (the index's "expires") has passed on the kiosk's own clock is never found:
+ * the kiosk may go on showing one build for days.
  */
 (function () {
   "use strict";
@@ -62,8 +65,9 @@
       var serial = indexNo.split("/").pop();                      // 2026-00001
       var others = [row[f.summary]].concat(row[f.keywords], lineage.map(function (c) { return c.name; }),
                                            [department.name]);
+      var expires = row[f.expires] ? Date.parse(row[f.expires]) : NaN;
       return {
-        order: order,
+        order: order, expires: isNaN(expires) ? null : expires,
         url: row[f.url], title: row[f.title], index_no: indexNo, date: row[f.date],
         year: row[f.date].slice(0, 4), summary: row[f.summary], keywords: row[f.keywords],
         category: category, lineage: lineage, department: department,
@@ -127,8 +131,9 @@
   function search(data, query, options) {
     var filters = (options && options.filters) || null;
     var text = plain(query == null ? "" : query);
-    var found = [];
+    var found = [], now = Date.now();
     data.records.forEach(function (r) {
+      if (r.expires !== null && now >= r.expires) return;      // expired on the kiosk's own clock
       if (!admits(r, filters)) return;
       var value = text ? rank(r, text) : (filters ? 3 : -1);
       if (value >= 0) found.push([value, r.order, r]);

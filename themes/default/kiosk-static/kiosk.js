@@ -5,13 +5,20 @@
  * - after [kiosk] idle_seconds without a touch: back to the home screen, search and font size cleared.
  *   The time can be shortened for tests or trials: window.KIOSK_IDLE_SECONDS set before this script
  *   runs, or ?idle=N on any page's address (kept for the rest of the browser session);
- * - on the search screen: the on-screen keyboard, results updated at every key.
+ * - on the search screen: the on-screen keyboard, results updated at every key;
+ * - this build's version (内容更新于 …, from kiosk-config.js) and, when it is older than [kiosk] stale_days
+ *   on the kiosk's own clock, a notice asking staff to update the kiosk;
+ * - expiry on the device: an item whose expiry_date has passed on the kiosk's clock disappears — its page
+ *   shows 本条信息已失效, its rows (listings, latest items, 上一篇/下一篇) are hidden and the counts drop.
+ *   Checked when a page opens and every EXPIRY_CHECK_MS after, since the home screen stays open for days.
  */
 (function () {
   "use strict";
   var STORE = {font: "kiosk.font", idle: "kiosk.idle"};
   var FONT_LABELS = ["标准", "大字", "特大"];
   var RESULTS_SHOWN = 50;
+  var EXPIRY_CHECK_MS = 30000;
+  var DAY_MS = 24 * 3600 * 1000;
   var store = (function () {
     try { var s = window.sessionStorage; s.setItem("kiosk.ok", "1"); return s; } catch (e) { return null; }
   })();
@@ -103,6 +110,123 @@
     setFont(font);
 
     if (kind === "search") searchScreen(root);
+    keepCurrent(home);
+  }
+
+  /* --- the build's version, staleness and expiry, on the kiosk's own clock --- */
+  function moment(text) {
+    var value = text ? Date.parse(text) : NaN;
+    return isNaN(value) ? null : value;
+  }
+
+  function keepCurrent(home) {
+    var config = window.KIOSK_CONFIG || {};
+    var rootUrl = new URL(home, window.location.href).href.replace(/index\.html$/, "");
+    var built = moment(config.built);
+    var staleDays = config.stale_days > 0 ? config.stale_days : 7;
+    var expiries = [];                                     // [{url, at, folder}]
+    Object.keys(config.expires || {}).forEach(function (url) {
+      var at = moment(config.expires[url][0]);
+      if (at !== null) expiries.push({url: url, at: at, folder: config.expires[url][1]});
+    });
+    var stamp = document.getElementById("kiosk-version");
+    if (stamp && config.built_label) stamp.textContent = "内容更新于 " + config.built_label;
+
+    /* A link's path inside the output folder ("/quanli/xuke/2026-00002/"), or null outside it. */
+    function pathOf(href) {
+      var target = new URL(href, window.location.href);
+      var full = target.href.split("#")[0].split("?")[0];
+      if (full.indexOf(rootUrl) !== 0) return null;
+      return "/" + full.slice(rootUrl.length).replace(/index\.html$/, "");
+    }
+    function mark(element, gone) {
+      if (gone) { element.hidden = true; element.classList.add("expired"); }
+      else if (element.classList.contains("expired")) { element.hidden = false; element.classList.remove("expired"); }
+    }
+    /* How many expired items a count of `url` held: a category counts the items below its folder,
+       the home page all of them, a department page its department's. */
+    function expiredUnder(url, gone) {
+      var dept = /^\/departments\/([^\/]+)\/$/.exec(url);
+      return gone.filter(function (e) { return dept ? e.folder === dept[1] : e.url.indexOf(url) === 0; }).length;
+    }
+    function recount(element, url, gone) {
+      if (!element.hasAttribute("data-count-shown")) element.setAttribute("data-count-shown", element.textContent);
+      var shown = element.getAttribute("data-count-shown");
+      var number = /\d+/.exec(shown);
+      if (!number) return;
+      element.textContent = shown.replace(/\d+/, String(Math.max(0, Number(number[0]) - expiredUnder(url, gone))));
+    }
+
+    function check() {
+      var now = Date.now();
+      var notice = document.getElementById("kiosk-stale");
+      if (notice) {
+        var stale = built !== null && now - built > staleDays * DAY_MS;
+        notice.textContent = stale ? "内容已超过 " + staleDays + " 天未更新，请联系办公室更新触摸屏内容" : "";
+        notice.hidden = !stale;
+      }
+      var gone = expiries.filter(function (e) { return now >= e.at; });
+      var goneUrls = {};
+      gone.forEach(function (e) { goneUrls[e.url] = true; });
+
+      var record = document.querySelector("article.record[data-expires]");
+      var own = record ? moment(record.getAttribute("data-expires")) : null;
+      if (record && (goneUrls[pathOf(window.location.href)] || (own !== null && now >= own))) {
+        expiredPage(record);
+        return;
+      }
+      var main = document.getElementById("main");
+      if (!main) return;
+      Array.prototype.forEach.call(main.querySelectorAll("a[href]"), function (a) {
+        var path = pathOf(a.getAttribute("href"));
+        var row = a.closest("li") || a;
+        mark(row, path !== null && goneUrls[path] === true);
+        var count = a.querySelector(".tile-count");
+        if (count && path !== null) recount(count, path, gone);
+      });
+      Array.prototype.forEach.call(main.querySelectorAll("[data-count-for]"), function (element) {
+        recount(element, element.getAttribute("data-count-for"), gone);
+      });
+      Array.prototype.forEach.call(main.querySelectorAll("ol.rows:not(#results)"), function (list) {
+        var left = Array.prototype.some.call(list.children, function (li) { return !li.hidden; });
+        var empty = list.nextElementSibling && list.nextElementSibling.classList.contains("expired-empty")
+          ? list.nextElementSibling : null;
+        if (!left && !empty && list.children.length) {
+          empty = document.createElement("p");
+          empty.className = "empty expired-empty";
+          empty.textContent = "暂无公开信息。";
+          list.parentNode.insertBefore(empty, list.nextSibling);
+        } else if (left && empty) {
+          empty.parentNode.removeChild(empty);
+        }
+      });
+    }
+
+    function expiredPage(record) {
+      if (document.body.getAttribute("data-expired") === "true") return;
+      document.body.setAttribute("data-expired", "true");
+      var box = document.createElement("section");
+      box.className = "expired-notice";
+      var title = document.createElement("h1");
+      title.className = "screen-title";
+      title.textContent = "本条信息已失效";
+      var text = document.createElement("p");
+      text.textContent = "本条信息已过失效日期，不再公开。请返回首页查看其他信息。";
+      var back = document.createElement("a");
+      back.className = "button";
+      back.href = home;
+      back.textContent = "返回首页";
+      box.appendChild(title);
+      box.appendChild(text);
+      box.appendChild(back);
+      var main = document.getElementById("main");
+      main.textContent = "";                               // the record, its crumbs and neighbours go
+      main.appendChild(box);
+      document.title = "本条信息已失效";
+    }
+
+    check();
+    window.setInterval(check, EXPIRY_CHECK_MS);
   }
 
   /* --- the search screen: on-screen keyboard and results --- */
