@@ -192,6 +192,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--bind", default="127.0.0.1", metavar="地址", help="监听地址，默认只允许本机访问")
     serve.add_argument("--as-published", action="store_true", help="与正式构建完全一致（不显示暂不公开的条目）")
 
+    from .deploy.command_line import add_parsers as add_deploy_parsers
+    add_deploy_parsers(sub)        # deploy, rollback, releases (generator/deploy/)
+
     # Further commands: each adds its parser here and its handler to HANDLERS below;
     # a handler's work lives in its own module, the CLI only parses and dispatches.
     return parser
@@ -624,3 +627,18 @@ def _serve(args) -> int:
 
 HANDLERS = {"serve": _serve, "build": _build, "check": _check, "codeowners": _codeowners, "new": _new, "schedule": _schedule}
 HANDLERS.update({"compliance": _compliance, "annual-report": _annual_report, "archive": _archive})
+
+
+def _deploy(args) -> int:
+    from .deploy import command_line
+    return command_line.deploy(args, _build)      # deploy builds exactly as `build --report` does
+
+
+def _deploy_command(name: str):
+    def handler(args) -> int:
+        from .deploy import command_line
+        return getattr(command_line, name)(args)
+    return handler
+
+
+HANDLERS.update({"deploy": _deploy, "rollback": _deploy_command("rollback"), "releases": _deploy_command("releases")})

@@ -103,6 +103,18 @@ class AnnualReportToml(_Strict):
     stale_days: int = Field(default=7, ge=1, le=365)     # older content: the kiosk asks staff to update it
 
 
+class DeployToml(_Strict):
+    """[deploy]: defaults of `build.py deploy`, `rollback`, `releases` (each option overrides its key)."""
+
+    to: str = ""                          # /srv/www/gk, deploy@host:/srv/www/gk or ssh://deploy@host:2222/srv/www/gk
+    target: Optional[str] = Field(default=None, pattern=r"^(website|intranet|kiosk)$")
+    identity: str = ""                    # SSH private key (relative to the site root)
+    known_hosts: str = ""                 # a known_hosts file instead of ~/.ssh/known_hosts
+    ssh_config: str = ""                  # an ssh config file instead of ~/.ssh/config
+    keep: int = Field(default=5, ge=2, le=1000)
+    check_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+
+
 class ConfigToml(_Strict):
     site: SiteToml
     sections: list[SectionToml] = []
@@ -110,6 +122,7 @@ class ConfigToml(_Strict):
     calendar: CalendarToml = CalendarToml()
     kiosk: KioskToml = KioskToml()
     annual_report: AnnualReportToml = AnnualReportToml()
+    deploy: DeployToml = DeployToml()
 
 
 @dataclass(frozen=True)
@@ -157,6 +170,7 @@ class Config:
     calendar: CalendarToml
     kiosk: KioskToml
     annual_report: Optional[dict] = None   # [annual_report] row -> leaf codes (None: the default rule)
+    deploy: Optional[DeployToml] = None    # [deploy]: defaults of build.py deploy
 
     @property
     def theme_dirs(self) -> tuple[Path, ...]:
@@ -309,7 +323,8 @@ def _derive(root: Path, model: ConfigToml, lines: dict[tuple, int]) -> Config:
     base = model.site.base_url if model.site.base_url.endswith("/") else model.site.base_url + "/"
     return Config(root=root, site=model.site, tz=ZoneInfo(model.site.timezone), base_url=base,
                   sections=sections, categories=categories, by_name=names, theme_dir=theme_dir,
-                  calendar=model.calendar, kiosk=model.kiosk, annual_report=annual_rows)
+                  calendar=model.calendar, kiosk=model.kiosk, annual_report=annual_rows,
+                  deploy=model.deploy)
 
 
 def badge_url(badge: str) -> str:

@@ -1,0 +1,162 @@
+"""deploy, rollback, releases: the steps, in the order that keeps the live site whole.
+
+deploy: check the build report → fingerprint the output → check the deploy folder (its target)
+→ upload into releases/.incoming-<name>/ (rsync, --link-dest against the live release) → check
+every file's hash there → rename to releases/<name>/ → switch `current` → check the live
+release's fingerprint (and --check-url) → on failure switch back → remove old releases.
+Killed anywhere, `current` names a complete release: nothing is live before the switch, and
+the switch is one rename.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional
+
+from . import releases, transfer, verify
+from .destination import Destination
+from .errors import DeployError
+
+REPORT_HINT = ("请用 python build.py deploy 直接构建并部署（它会写构建报告），或先运行 "
+               "python build.py build --out 目录 --report 目录.report.json。")
+
+
+def report_path(out_dir: Path) -> Path:
+    """Where deploy writes and looks for an output's build report: beside it, `<output>.report.json`."""
+    out_dir = Path(out_dir)
+    return out_dir.parent / f"{out_dir.name}.report.json"
+
+
+def read_report(out_dir: Path, report_file: Path, target: str) -> dict:
+    """The build report of `out_dir`; DeployError unless it is there, for `target`, without errors."""
+    if not (out_dir / ".zwgk-output").is_file():
+        raise DeployError(f"{out_dir} 不是构建输出（没有标记文件 .zwgk-output）。", REPORT_HINT)
+    try:
+        report = json.loads(report_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DeployError(f"输出 {out_dir} 旁边没有构建报告 {report_file}，不知道它是哪个载体、何时构建、发布了多少条目，所以没有部署。",
+                          REPORT_HINT)
+    except (OSError, ValueError) as exc:
+        raise DeployError(f"无法读取构建报告 {report_file}（{exc}）。", REPORT_HINT)
+    if not isinstance(report, dict) or not {"target", "now", "published", "held_back"} <= report.keys():
+        raise DeployError(f"{report_file} 不是构建报告。", REPORT_HINT)
+    if report.get("errors"):
+        raise DeployError(f"这次构建有 {len(report['errors'])} 个错误（见构建报告 {report_file}），不能部署。",
+                          "请改正错误后重新构建；用 --keep-going 构建的输出也不会部署。网站保持原样。")
+    if report["target"] != target:
+        raise DeployError(f"构建报告 {report_file} 是“{report['target']}”载体的，不是“{target}”。",
+                          "请用 --target 指定与构建相同的载体。")
+    for entry in report["published"]:       # the report belongs to this output
+        url = str(entry.get("url", "")).lstrip("/")
+        page = out_dir / (url + "index.html" if url.endswith("/") or not url else url)
+        if not page.is_file():
+            raise DeployError(f"构建报告 {report_file} 与输出 {out_dir} 不符（报告中的 /{url} 不在输出里）。",
+                              "请重新构建，使报告与输出出自同一次构建。")
+    return report
+
+
+def deploy(dest: Destination, out_dir: Path, report: dict, *, keep: int = 5, check_url: Optional[str] = None,
+           commit: Optional[str] = None, generator: str = "", say: Callable[[str], None] = print,
+           now: Optional[datetime] = None) -> Optional[str]:
+    """Deploy the output; the new release's name (None: the live release is already this one)."""
+    target = report["target"]
+    hashes = verify.file_hashes(out_dir)
+    manifest = verify.manifest_text(hashes)
+    fingerprint = verify.fingerprint(manifest)
+    state = releases.read_state(dest)
+    releases.check_deploy_folder(dest, state, target)
+    if state.current and verify.read_info(dest, "current").get("fingerprint") == fingerprint:
+        say(f"线上版本 {state.current} 与这次构建完全相同，无需部署。")
+        return None
+    releases.clean_stale(dest)
+    if state.target is None:
+        releases.record_target(dest, target)
+    name = releases.new_name(state, commit, fingerprint, now)
+    info = {"format": 1, "name": name, "target": target, "built": report["now"],
+            "deployed": (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds"),
+            "commit": commit, "published": len(report["published"]), "held_back": len(report["held_back"]),
+            "next_change": report.get("next_change"), "files": len(hashes), "fingerprint": fingerprint,
+            "generator": generator}
+    with tempfile.TemporaryDirectory(prefix="zwgk-deploy-") as meta:
+        Path(meta, verify.MANIFEST).write_text(manifest, encoding="utf-8")
+        Path(meta, verify.RELEASE_INFO).write_text(json.dumps(info, ensure_ascii=False) + "\n", encoding="utf-8")
+        stats = transfer.upload(dest, [out_dir, Path(meta)], releases.incoming(name), state.current)
+    verify.check_files(dest, releases.incoming(name), hashes)
+    releases.complete(dest, name)
+    releases.switch(dest, name)
+    try:
+        live = verify.read_info(dest, "current")
+        if live.get("fingerprint") != fingerprint:
+            raise DeployError(f"切换后 {dest.where()}/current 的指纹与构建不符。", "")
+        if check_url:
+            verify.check_url(check_url, fingerprint)
+    except DeployError as exc:
+        if state.current:
+            releases.switch(dest, state.current)
+            raise DeployError(f"部署后检查未通过：{exc.message}", f"已切换回原来的版本 {state.current}。{exc.hint}")
+        raise DeployError(f"部署后检查未通过：{exc.message}", f"这是第一次部署，没有可切换回的版本。{exc.hint}")
+    state.releases = sorted(state.releases + [name])
+    state.current = name
+    gone = releases.prune(dest, state, keep)
+    say(f"已部署 {target} 到 {dest.where()}：版本 {name}（发布 {info['published']} 个条目，{info['files']} 个文件；"
+        f"上传 {stats.transferred} 个文件，传输 {_size(stats.sent)}，用时 {stats.seconds:.1f} 秒）。")
+    say(f"current → releases/{name}" + (f"；已删除旧版本 {'、'.join(gone)}" if gone else "") + "。")
+    return name
+
+
+def rollback(dest: Destination, release: Optional[str] = None, say: Callable[[str], None] = print) -> str:
+    """Switch `current` to `release` (default: the one before the live one), after checking it whole."""
+    state = releases.read_state(dest)
+    if not state.releases:
+        raise DeployError(f"{dest.where()} 里没有任何版本。", "请先用 python build.py deploy 部署。")
+    if release is None:
+        release = state.before(state.current)
+        if release is None:
+            raise DeployError(f"线上版本 {state.current} 之前没有更早的版本，无法回滚。",
+                              "用 python build.py releases --to … 查看现有版本。")
+    elif release not in state.releases:
+        raise DeployError(f"{dest.where()} 里没有版本“{release}”。",
+                          "现有版本：" + "、".join(state.releases) + "。")
+    if release == state.current:
+        say(f"{release} 已经是线上版本，未改动。")
+        return release
+    manifest = dest.run('cat "$1"', f"{dest.path}/releases/{release}/{verify.MANIFEST}", check=False)
+    expected = {}
+    for line in manifest.splitlines():
+        digest, _, rel = line.partition("  ")
+        expected[rel] = digest
+    if not expected:
+        raise DeployError(f"版本 {release} 没有文件清单 {verify.MANIFEST}，无法确认它是完整的。", "请选择另一个版本。")
+    verify.check_files(dest, f"releases/{release}", expected)
+    releases.switch(dest, release)
+    info = verify.read_info(dest, "current")
+    say(f"已回滚：current → releases/{release}（构建于 {info.get('built', '?')}，原线上版本 {state.current or '无'}）。")
+    return release
+
+
+def list_releases(dest: Destination) -> list[dict]:
+    """Every release with its information (oldest first); `live` marks the current one."""
+    state = releases.read_state(dest)
+    out = []
+    for name in state.releases:
+        info = verify.read_info(dest, f"releases/{name}")
+        out.append({**info, "name": name, "live": name == state.current})
+    return out
+
+
+def releases_table(dest: Destination, rows: list[dict]) -> str:
+    if not rows:
+        return f"{dest.where()} 里还没有任何版本。\n"
+    lines = [f"{dest.where()} 的版本（* 为线上版本）：",
+             "  版本                          构建时刻                   提交      载体      发布  暂不公开"]
+    for row in rows:
+        lines.append(f"{'*' if row['live'] else ' '} {row['name']:<30}{str(row.get('built', '?')):<27}"
+                     f"{str(row.get('commit') or '-')[:8]:<10}{str(row.get('target', '?')):<10}"
+                     f"{row.get('published', '?'):>4}  {row.get('held_back', '?'):>6}")
+    return "\n".join(lines) + "\n"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.1f} KB"

@@ -1,0 +1,437 @@
+"""build.py deploy / rollback / releases (issue 16, part 1): real rsync, real sshd, real kills.
+
+Local deploys go to a folder in tmp_path; SSH deploys go to a real `sshd` started here on
+127.0.0.1 with a throwaway host key and user key (host key checking stays on: a known_hosts
+file holds that key). The SSH tests are skipped, with the reason, only when sshd cannot start.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.deploy import releases as layout
+from generator.deploy.destination import parse
+from generator.deploy.errors import DeployError
+from generator.deploy.verify import RELEASE_INFO, MANIFEST, file_hashes
+from support import NOW, ROOT
+
+LATER = "2027-06-01T08:00:00+08:00"      # xuke-2 has expired by then: a one-item change
+
+pytestmark = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync 未安装（apt-get install rsync）")
+
+
+def snapshot(folder: Path) -> dict:
+    """Every path below `folder` with its kind, link target or bytes' hash."""
+    out = {}
+    for path in sorted(folder.rglob("*")) if folder.exists() else []:
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            out[rel] = "link:" + os.readlink(path)
+        elif path.is_file():
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            out[rel] = "dir"
+    return out
+
+
+def live(www: Path) -> Path:
+    return www / "releases" / os.readlink(www / "current").split("/")[-1]
+
+
+def info(release: Path) -> dict:
+    return json.loads((release / RELEASE_INFO).read_text(encoding="utf-8"))
+
+
+def edit(site: Path, n: int) -> None:
+    """A one-item change: a published item's body gets one more sentence."""
+    item = site / "content" / "fagui" / "xuke-1.md"
+    item.write_text(item.read_text(encoding="utf-8") + f"\n修订第 {n} 次。\n", encoding="utf-8")
+
+
+def deploy(cli, site: Path, to, *extra):
+    return cli("deploy", "--site", site, "--to", to, "-q", *extra)
+
+
+# ------------------------------------------------------------------ local folder
+
+
+def test_first_deploy_lays_out_releases_and_current(cli, golden_copy, tmp_path):
+    www = tmp_path / "www"
+    run = deploy(cli, golden_copy, www, "--now", NOW)
+    assert run.code == 0, run.err
+    assert "已部署 website" in run.out
+    assert (www / "current").is_symlink() and os.readlink(www / "current").startswith("releases/")
+    release = live(www)
+    output = golden_copy / "dist" / "website"
+    assert file_hashes(release) == file_hashes(output)          # the release is the build, byte for byte
+    data = info(release)
+    report = json.loads((golden_copy / "dist" / "website.report.json").read_text(encoding="utf-8"))
+    assert data["target"] == "website" and data["built"] == NOW == report["now"]
+    assert data["published"] == len(report["published"]) and data["held_back"] == len(report["held_back"])
+    assert data["name"] == release.name
+    assert json.loads((www / layout.TARGET_FILE).read_text())["target"] == "website"
+    # the manifest is sha256sum's format: the release can be checked by hand on the server
+    subprocess.run(["sha256sum", "-c", "--quiet", MANIFEST], cwd=release, check=True)
+
+
+def test_second_deploy_shares_unchanged_files_and_lists_both(cli, golden_copy, tmp_path):
+    www = tmp_path / "www"
+    assert deploy(cli, golden_copy, www, "--now", NOW).code == 0
+    first = live(www)
+    run = deploy(cli, golden_copy, www, "--now", LATER)
+    assert run.code == 0, run.err
+    second = live(www)
+    assert second != first and first.is_dir()
+    same = [rel for rel, digest in file_hashes(second).items() if file_hashes(first).get(rel) == digest]
+    assert same and all((first / rel).stat().st_ino == (second / rel).stat().st_ino for rel in same)
+    listing = cli("releases", "--site", golden_copy, "--to", www)
+    assert listing.code == 0
+    lines = [line for line in listing.out.splitlines() if first.name in line or second.name in line]
+    assert len(lines) == 2 and lines[1].startswith("*") and not lines[0].startswith("*")
+    assert NOW in lines[0] and LATER in lines[1] and "website" in lines[1]
+
+
+def test_unchanged_build_is_not_deployed_again(cli, golden_copy, tmp_path):
+    www = tmp_path / "www"
+    assert deploy(cli, golden_copy, www, "--now", NOW).code == 0
+    before = snapshot(www)
+    run = deploy(cli, golden_copy, www, "--now", NOW)
+    assert run.code == 0 and "无需部署" in run.out
+    assert snapshot(www) == before
+
+
+def test_rollback_to_previous_and_named_release(cli, golden_copy, tmp_path):
+    www = tmp_path / "www"
+    assert cli("rollback", "--site", golden_copy, "--to", www).code == 1      # nothing deployed yet
+    for n in range(3):
+        edit(golden_copy, n)
+        assert deploy(cli, golden_copy, www, "--now", NOW).code == 0
+    names = sorted(p.name for p in (www / "releases").iterdir())
+    assert live(www).name == names[2]
+    run = cli("rollback", "--site", golden_copy, "--to", www)
+    assert run.code == 0, run.err
+    assert live(www).name == names[1] and "已回滚" in run.out
+    run = cli("rollback", "--site", golden_copy, "--to", www, "--release", names[0])
+    assert run.code == 0 and live(www).name == names[0]
+    run = cli("rollback", "--site", golden_copy, "--to", www)      # nothing before the oldest
+    assert run.code == 1 and "没有更早的版本" in run.err and live(www).name == names[0]
+    run = cli("rollback", "--site", golden_copy, "--to", www, "--release", "20200101T000000Z-nothere")
+    assert run.code == 1 and "没有版本" in run.err and live(www).name == names[0]
+    # a damaged release is not switched to
+    (www / "releases" / names[2] / "index.html").write_text("坏了", encoding="utf-8")
+    run = cli("rollback", "--site", golden_copy, "--to", www, "--release", names[2])
+    assert run.code == 1 and "内容不符" in run.err and live(www).name == names[0]
+
+
+def test_keep_removes_old_releases_but_never_the_live_one_or_the_one_before(cli, golden_copy, tmp_path):
+    www = tmp_path / "www"
+    for n in range(4):
+        edit(golden_copy, n)
+        assert deploy(cli, golden_copy, www, "--now", NOW, "--keep", "2").code == 0
+    names = sorted(p.name for p in (www / "releases").iterdir())
+    assert len(names) == 2 and live(www).name == names[1]
+    # live the oldest kept one, then prune: the newest two stay, and so do the live one and the one before it
+    assert cli("rollback", "--site", golden_copy, "--to", www).code == 0
+    dest = parse(str(www))
+    for n in range(4, 6):
+        edit(golden_copy, n)
+        assert deploy(cli, golden_copy, www, "--now", NOW, "--keep", "5").code == 0
+    state = layout.read_state(dest)
+    everything = list(state.releases)
+    assert len(everything) == 4
+    assert cli("rollback", "--site", golden_copy, "--to", www, "--release", everything[0]).code == 0
+    state = layout.read_state(dest)
+    gone = layout.prune(dest, state, 2)
+    kept = layout.read_state(dest).releases
+    assert everything[0] in kept and everything[-2:] == kept[-2:] and gone == [everything[1]]
+
+
+def test_refuses_a_build_with_errors_and_leaves_the_site(cli, golden_copy, tmp_path):
+    www = tmp_path / "www"
+    assert deploy(cli, golden_copy, www, "--now", NOW).code == 0
+    before = snapshot(www)
+    (golden_copy / "content" / "fagui" / "bad.md").write_text(
+        "---\ntitle: 错\ncategory: 不存在的分类\nstatus: approved\nreviewer: 王\nindex_no: \"014000184/2026-00099\"\n"
+        "pub_date: 2026-01-01\n---\n正文\n", encoding="utf-8")
+    run = deploy(cli, golden_copy, www, "--now", LATER)
+    assert run.code == 1 and "没有部署" in run.err
+    assert snapshot(www) == before
+    # an output built with --keep-going has errors in its report: not deployed either
+    out = tmp_path / "kept"
+    assert cli("build", "--site", golden_copy, "--now", LATER, "--out", out, "--keep-going", "-q",
+               "--report", tmp_path / "kept.report.json").code == 0
+    run = deploy(cli, golden_copy, www, "--out", out)
+    assert run.code == 1 and "个错误" in run.err and "不能部署" in run.err
+    assert snapshot(www) == before
+
+
+def test_deploys_an_existing_output_only_with_its_report(cli, golden_copy, tmp_path):
+    www, out = tmp_path / "www", tmp_path / "out"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "-q").code == 0
+    run = deploy(cli, golden_copy, www, "--out", out)
+    assert run.code == 1 and "没有构建报告" in run.err and not www.exists()
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "-q",
+               "--report", tmp_path / "out.report.json").code == 0
+    run = deploy(cli, golden_copy, www, "--out", out, "--target", "kiosk")
+    assert run.code == 1 and "不是“kiosk”" in run.err and not www.exists()
+    run = deploy(cli, golden_copy, www, "--out", out)
+    assert run.code == 0, run.err
+    assert file_hashes(live(www)) == file_hashes(out)
+
+
+def test_refuses_another_target_and_a_foreign_folder(cli, golden_copy, tmp_path):
+    www = tmp_path / "www"
+    assert deploy(cli, golden_copy, www, "--now", NOW).code == 0
+    before = snapshot(www)
+    run = deploy(cli, golden_copy, www, "--now", NOW, "--target", "kiosk")
+    assert run.code == 1 and "是“website”载体的部署文件夹" in run.err
+    assert snapshot(www) == before
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "index.html").write_text("旧网站", encoding="utf-8")
+    run = deploy(cli, golden_copy, other, "--now", NOW)
+    assert run.code == 1 and "不是空文件夹" in run.err
+    assert [p.name for p in other.iterdir()] == ["index.html"]
+
+
+def test_usage_errors(cli, golden_copy, tmp_path):
+    run = cli("deploy", "--site", golden_copy)
+    assert run.code == 2 and "--to" in run.err
+    assert cli("deploy", "--site", golden_copy, "--to", tmp_path / "w", "--keep", "1").code == 2
+    run = cli("deploy", "--site", golden_copy, "--to", "ftp://example.com/x")
+    assert run.code == 1 and "不支持的部署地址" in run.err
+    run = cli("deploy", "--site", golden_copy, "--to", "host:relative/path")
+    assert run.code == 1 and "绝对路径" in run.err
+
+
+def test_parse_destinations():
+    assert parse("/srv/www/gk").remote is False
+    d = parse("deploy@www.example.gov.cn:/srv/www/gk")
+    assert (d.host, d.path, d.port) == ("deploy@www.example.gov.cn", "/srv/www/gk", None)
+    d = parse("ssh://deploy@10.0.0.5:2222/srv/www/gk/")
+    assert (d.host, d.path, d.port) == ("deploy@10.0.0.5", "/srv/www/gk", 2222)
+    assert "StrictHostKeyChecking=yes" in d.ssh_args() and "StrictHostKeyChecking=no" not in d.ssh_args()
+    with pytest.raises(DeployError):
+        parse("host:/")
+
+
+def test_deploy_table_in_site_toml(cli, golden_copy, tmp_path):
+    www = tmp_path / "www"
+    toml = golden_copy / "site.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text + f'\n[deploy]\nto = "{www}"\nkeep = 3\n', encoding="utf-8")
+    run = cli("deploy", "--site", golden_copy, "--now", NOW, "-q")
+    assert run.code == 0, run.err
+    assert (www / "current").is_symlink()
+    assert cli("releases", "--site", golden_copy).code == 0
+    lines = len((text + "\n[deploy]\n").splitlines())
+    toml.write_text(text + f'\n[deploy]\nto = "{www}"\nkepe = 3\n', encoding="utf-8")
+    run = cli("deploy", "--site", golden_copy, "--now", NOW, "-q")
+    assert run.code == 2 and f"site.toml:{lines + 2}" in run.err and "kepe" in run.err
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_root(tmp_path):
+    """A web server on 127.0.0.1 whose root is a path given later (a `current` link, or anything)."""
+    holder = {"root": tmp_path}
+    handler = lambda *a, **k: _Quiet(*a, directory=str(holder["root"]), **k)    # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield holder, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_check_url_passes_and_a_failed_check_switches_back(cli, golden_copy, tmp_path, http_root):
+    holder, url = http_root
+    www = tmp_path / "www"
+    assert deploy(cli, golden_copy, www, "--now", NOW).code == 0
+    first = live(www).name
+    holder["root"] = www / "current"           # the web server's root is `current`, as the manual says
+    run = deploy(cli, golden_copy, www, "--now", LATER, "--check-url", url)
+    assert run.code == 0, run.err
+    second = live(www).name
+    # a web server still serving something else: the check fails and `current` goes back
+    stale = tmp_path / "stale"
+    shutil.copytree(www / "releases" / first, stale)
+    holder["root"] = stale
+    edit(golden_copy, 1)
+    run = deploy(cli, golden_copy, www, "--now", LATER, "--check-url", url)
+    assert run.code == 1 and "已切换回原来的版本" in run.err
+    assert live(www).name == second
+
+
+# ------------------------------------------------------------------ kill -9 at any moment
+
+
+def _tree_is_one_of(release: Path, outputs: list[dict]) -> bool:
+    return file_hashes(release) in outputs
+
+
+def test_killed_deploy_leaves_the_old_or_the_new_release(cli, golden_copy, tmp_path):
+    """Kill the whole deploy (process group, rsync included) at moments spread over its run:
+    `current` always names a complete release, the old one or the new one, never a mix."""
+    www = tmp_path / "www"
+    outs = []
+    for i, moment in enumerate((NOW, LATER)):
+        out = tmp_path / f"out{i}"
+        assert cli("build", "--site", golden_copy, "--now", moment, "--out", out, "-q",
+                   "--report", tmp_path / f"out{i}.report.json").code == 0
+        # more files, so that an upload takes a while: each build its own bytes
+        extra = out / "static" / "ballast"
+        extra.mkdir(parents=True)
+        for n in range(300):
+            (extra / f"{n}.txt").write_text(f"{i}-{n}-" + "字" * 2000, encoding="utf-8")
+        outs.append(out)
+    expected = [file_hashes(out) for out in outs]
+    assert deploy(cli, golden_copy, www, "--out", outs[0]).code == 0
+    command = [sys.executable, str(ROOT / "build.py"), "deploy", "--site", str(golden_copy), "--to", str(www),
+               "--out", str(outs[1]), "--keep", "50"]
+    started = time.monotonic()
+    subprocess.run(command, check=True, capture_output=True)
+    whole = time.monotonic() - started
+    assert _tree_is_one_of(live(www), expected[1:])
+    assert cli("rollback", "--site", golden_copy, "--to", www, "--release", layout.read_state(parse(str(www))).releases[0]).code == 0
+    seen = {"old": 0, "new": 0}
+    steps = 16
+    for step in range(steps):                          # bounded: 16 kills spread over one deploy's duration
+        if live(www).name != layout.read_state(parse(str(www))).releases[0]:
+            assert cli("rollback", "--site", golden_copy, "--to", www,
+                       "--release", layout.read_state(parse(str(www))).releases[0]).code == 0
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(whole * step / steps)
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+        release = live(www)
+        assert release.is_dir()
+        hashes = file_hashes(release)
+        assert hashes in expected, f"kill after {whole * step / steps:.2f}s: current is neither release"
+        seen["old" if hashes == expected[0] else "new"] += 1
+    assert seen["old"] >= 1, seen
+    # the next deploy cleans what the killed ones left and works
+    edit(golden_copy, 1)
+    assert deploy(cli, golden_copy, www, "--now", LATER).code == 0
+    assert not [p for p in (www / "releases").iterdir() if p.name.startswith(".")]
+    assert not [p for p in www.iterdir() if p.name.startswith(".current.tmp")]
+
+
+# ------------------------------------------------------------------ over SSH, to a real sshd
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def sshd(tmp_path_factory):
+    """sshd on 127.0.0.1 with throwaway keys; yields the options a deploy needs."""
+    binary = shutil.which("sshd") or "/usr/sbin/sshd"
+    if not Path(binary).exists() or shutil.which("ssh") is None or shutil.which("ssh-keygen") is None:
+        pytest.skip("SSH 测试跳过：没有 sshd/ssh（apt-get install openssh-server openssh-client）")
+    home = tmp_path_factory.mktemp("sshd")
+    for name in ("host", "user"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(home / name)], check=True)
+    (home / "authorized_keys").write_text((home / "user.pub").read_text())
+    os.chmod(home / "authorized_keys", 0o600)
+    port = _free_port()
+    import getpass
+    user = getpass.getuser()
+    (home / "sshd_config").write_text(
+        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {home / 'host'}\nPidFile {home / 'sshd.pid'}\n"
+        f"AuthorizedKeysFile {home / 'authorized_keys'}\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+        f"PubkeyAuthentication yes\nStrictModes no\nUsePAM no\nPermitRootLogin prohibit-password\nAllowUsers {user}\n"
+        "Subsystem sftp internal-sftp\nLogLevel ERROR\n")
+    if os.geteuid() == 0:
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)     # sshd's privilege separation folder
+    process = subprocess.Popen([binary, "-D", "-e", "-f", str(home / "sshd_config")],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.skip(f"SSH 测试跳过：sshd 无法启动：{process.stdout.read().decode(errors='replace').strip()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.skip("SSH 测试跳过：sshd 10 秒内没有开始监听")
+    host_key = " ".join((home / "host.pub").read_text().split()[:2])
+    (home / "known_hosts").write_text(f"[127.0.0.1]:{port} {host_key}\n")
+    (home / "ssh_config").write_text("")           # not the user's own ~/.ssh/config
+    (home / "empty_known_hosts").write_text("")
+    yield {"home": home, "port": port, "user": user,
+           "options": ["--identity", home / "user", "--known-hosts", home / "known_hosts",
+                       "--ssh-config", home / "ssh_config"]}
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_ssh_deploy_releases_rollback(cli, golden_copy, tmp_path, sshd):
+    www = tmp_path / "remote-www"
+    to = f"ssh://{sshd['user']}@127.0.0.1:{sshd['port']}{www}"
+    run = deploy(cli, golden_copy, to, "--now", NOW, *sshd["options"])
+    assert run.code == 0, run.err
+    first = live(www)
+    assert file_hashes(first) == file_hashes(golden_copy / "dist" / "website")
+    run = deploy(cli, golden_copy, to, "--now", LATER, *sshd["options"])
+    assert run.code == 0, run.err
+    second = live(www)
+    assert second != first
+    assert file_hashes(second) == file_hashes(golden_copy / "dist" / "website")
+    listing = cli("releases", "--site", golden_copy, "--to", to, *sshd["options"])
+    assert listing.code == 0 and first.name in listing.out and f"* {second.name}" in listing.out
+    run = cli("rollback", "--site", golden_copy, "--to", to, *sshd["options"])
+    assert run.code == 0, run.err
+    assert live(www) == first
+    # another target to the same folder: refused over SSH too
+    run = deploy(cli, golden_copy, to, "--now", NOW, "--target", "intranet", *sshd["options"])
+    assert run.code == 1 and "website" in run.err and live(www) == first
+
+
+def test_ssh_unknown_host_key_is_refused(cli, golden_copy, tmp_path, sshd):
+    www = tmp_path / "remote-www"
+    to = f"ssh://{sshd['user']}@127.0.0.1:{sshd['port']}{www}"
+    run = deploy(cli, golden_copy, to, "--now", NOW, "--identity", sshd["home"] / "user",
+                 "--known-hosts", sshd["home"] / "empty_known_hosts", "--ssh-config", sshd["home"] / "ssh_config")
+    assert run.code == 1 and "主机密钥" in run.err
+    assert not www.exists()
+
+
+def test_ssh_settings_from_site_toml_with_rsync_notation(cli, golden_copy, tmp_path, sshd):
+    """user@host:/path (rsync's notation): the port comes from the ssh config, as an administrator writes it."""
+    home = sshd["home"]
+    config = tmp_path / "ssh_config"
+    config.write_text(f"Host gk-server\n  HostName 127.0.0.1\n  Port {sshd['port']}\n  User {sshd['user']}\n"
+                      f"  IdentityFile {home / 'user'}\n  UserKnownHostsFile {home / 'known_hosts'}\n")
+    www = tmp_path / "remote-www"
+    toml = golden_copy / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + f'\n[deploy]\nto = "gk-server:{www}"\nssh_config = "{config}"\n',
+                    encoding="utf-8")
+    run = cli("deploy", "--site", golden_copy, "--now", NOW, "-q")
+    assert run.code == 0, run.err
+    assert file_hashes(live(www)) == file_hashes(golden_copy / "dist" / "website")
