@@ -87,6 +87,7 @@ class CalendarToml(_Strict):
 
 class KioskToml(_Strict):
     idle_seconds: int = Field(default=90, ge=5, le=3600)
+    stale_days: int = Field(default=7, ge=1, le=365)     # older content: the kiosk asks staff to update it
 
 
 class AnnualReportToml(_Strict):
@@ -100,7 +101,6 @@ class AnnualReportToml(_Strict):
     penalty: Optional[list[str]] = None        # 行政处罚
     enforcement: Optional[list[str]] = None    # 行政强制
     fees: Optional[list[str]] = None           # 行政事业性收费
-    stale_days: int = Field(default=7, ge=1, le=365)     # older content: the kiosk asks staff to update it
 
 
 class DeployToml(_Strict):
