@@ -29,7 +29,7 @@ from urllib.parse import unquote
 
 from .catalogue import Catalogue
 from .config import PROJECT_THEMES, Category, Config
-from .render import Output
+from .output import Output
 from .views import fmt_date
 
 INDEX_URL = "/static/kiosk-index.js"      # generated: the search index

@@ -25,7 +25,8 @@ from .publish import discard_staging, new_staging, prepare_destination, publish
 from .reuse import OutputStore
 from .targets import for_plan
 from .urls import check_claims
-from .render import Output, Renderer
+from .output import Output
+from .render import Renderer
 from .visibility import Visibility, decide, next_change
 
 

@@ -30,7 +30,8 @@ from .errors import BuildAborted, Problem
 from .gitdates import FileDates, read_dates
 from .pipeline import Plan, plan_target
 from .targets import TARGETS, for_plan
-from .render import Output, RenderCache, Renderer, output_path
+from .output import Output, output_path
+from .render import RenderCache, Renderer
 from .visibility import LABELS
 
 

@@ -43,7 +43,7 @@ except ImportError:       # pragma: no cover  (not Unix: no locks, stale staging
     fcntl = None
 
 from .errors import BuildAborted, Problem
-from .render import Output
+from .output import Output, file_keys
 from .reuse import OutputStore, recorded_files, write_manifest
 
 MARKER = ".zwgk-output"
@@ -299,19 +299,6 @@ def _clean_stale_locked(out_dir: Path) -> None:
 
 # ---------------------------------------------------------------- writing and swapping
 
-def file_keys(output: Output) -> dict[str, str]:
-    """A key for every file of the output: the inputs' key of a rendered page, else a hash of
-    its bytes, or of a copied file's path, size and mtime."""
-    keys = dict(output.keys)
-    for rel in output.files:
-        if rel not in keys:          # (a spilled page always has its key: it is not read back)
-            keys[rel] = "sha1:" + hashlib.sha1(output.files[rel]).hexdigest()
-    for rel, source in output.copies.items():
-        stat = source.stat()
-        keys[rel] = f"copy:{source}:{stat.st_size}:{stat.st_mtime_ns}"
-    return keys
-
-
 def publish(output: Output, out_dir: Path, finish: Optional[Callable[[Path], None]] = None,
             store: Optional[OutputStore] = None, staging: Optional[Path] = None,
             before_swap: Optional[Callable[[], None]] = None) -> bool:
@@ -338,25 +325,10 @@ def publish(output: Output, out_dir: Path, finish: Optional[Callable[[Path], Non
         return False
     staging = staging or new_staging(out_dir)
     try:
-        made: set[Path] = set()
-        previous = {rel: store.reusable(rel, keys[rel]) for rel in keys} if store is not None else {}
-        for rel, data in sorted(output.files.memory.items()):
-            if previous.get(rel) is not None:
-                _link(previous[rel], staging / rel, made)
-            else:
-                _write(staging / rel, data, made)
-        for rel, source in sorted(output.reused.items()):
-            _link(source, staging / rel, made)
-        for rel, source in sorted(output.copies.items()):
-            if previous.get(rel) is not None:
-                _link(previous[rel], staging / rel, made)
-            else:
-                target = staging / rel
-                _mkdir(target.parent, made)
-                shutil.copyfile(source, target)
+        output.write_into(staging, keys, store)          # what the renderers did not write there already
         if finish is not None:
             finish(staging)
-        _write(staging / MARKER, MARKER_BYTES, made)
+        (staging / MARKER).write_bytes(MARKER_BYTES)
         os.chmod(staging / MARKER, 0o644)
         os.chmod(staging, 0o755)
         if before_swap is not None:
@@ -373,26 +345,6 @@ def publish(output: Output, out_dir: Path, finish: Optional[Callable[[Path], Non
         write_manifest(out_dir, keys)
     output.files.spill_dir = out_dir          # spilled pages are read from where they now are
     return True
-
-
-def _link(source, target: Path, made: set[Path]) -> None:
-    """The previous build's file, shared (same bytes, same inode); a copy where links fail."""
-    _mkdir(target.parent, made)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
-def _mkdir(folder: Path, made: set[Path]) -> None:
-    if folder not in made:
-        folder.mkdir(parents=True, exist_ok=True)
-        made.add(folder)
-
-
-def _write(path: Path, data: bytes, made: set[Path]) -> None:
-    _mkdir(path.parent, made)
-    path.write_bytes(data)
 
 
 # renameat2(2): Linux 3.15; glibc has the wrapper from 2.28, else the raw system call

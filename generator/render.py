@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from collections.abc import MutableMapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -21,107 +19,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from . import feeds
 from .catalogue import Catalogue, page_url
 from .config import badge_url
-from .errors import BuildAborted, ConfigError, Problem
+from .errors import ConfigError, Problem
 from .inputs import REASONS, escape, real_folder
+from .output import Output, output_path, spill
 from .reuse import CODE_VERSION, OutputStore
 from .workers import parallel_map
 from .views import (ItemSummary, Link, category_link, item_view, page_view, site_view, summary_of, tree)
 
 if TYPE_CHECKING:               # the renderer asks its target; targets build on the renderer
     from .targets.base import Target
-
-
-class PageFiles(MutableMapping):
-    """Rendered files by output path: bytes held in memory, or — in a command-line build — already
-    written into the staging folder (`spill_dir`) by the process that rendered them, so that ten
-    thousand pages never sit in memory at once. Reading a spilled file reads it from there."""
-
-    def __init__(self, spill_dir: Optional[Path] = None):
-        self.spill_dir = spill_dir
-        self.memory: dict[str, bytes] = {}
-        self.on_disk: dict[str, None] = {}     # an ordered set
-
-    def spilled(self, path: str) -> None:
-        """`path` was written to spill_dir by a renderer."""
-        self.memory.pop(path, None)
-        self.on_disk[path] = None
-
-    def __getitem__(self, path: str) -> bytes:
-        if path in self.memory:
-            return self.memory[path]
-        if path in self.on_disk:
-            return (self.spill_dir / path).read_bytes()
-        raise KeyError(path)
-
-    def __setitem__(self, path: str, data: bytes) -> None:
-        self.on_disk.pop(path, None)        # publish writes the new bytes over the spilled file
-        self.memory[path] = data
-
-    def __delitem__(self, path: str) -> None:
-        if path in self.memory:
-            del self.memory[path]
-        elif path in self.on_disk:
-            del self.on_disk[path]
-            (self.spill_dir / path).unlink(missing_ok=True)
-        else:
-            raise KeyError(path)
-
-    def __contains__(self, path) -> bool:
-        return path in self.memory or path in self.on_disk
-
-    def __iter__(self):
-        yield from self.memory
-        yield from (p for p in self.on_disk if p not in self.memory)
-
-    def __len__(self) -> int:
-        return len(self.memory) + len(self.on_disk)
-
-
-def spill(folder: Path, path: str, data: bytes, made: set) -> None:
-    """Write one rendered file into the staging folder (`made`: folders known to exist).
-    Plain system calls: ten thousand files, each opened once, no buffering to set up."""
-    target = os.path.join(folder, path)
-    parent = os.path.dirname(target)
-    if parent not in made:
-        try:
-            os.mkdir(parent)              # mostly an item's own new folder: one call
-        except FileExistsError:
-            pass
-        except FileNotFoundError:
-            os.makedirs(parent, exist_ok=True)
-        made.add(parent)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-
-
-@dataclass
-class Output:
-    """Everything a build writes: rendered files and files copied as they are."""
-
-    files: PageFiles = field(default_factory=PageFiles)       # "quanli/xuke/index.html" -> bytes
-    copies: dict[str, Path] = field(default_factory=dict)     # output path -> source file
-    reused: dict[str, str] = field(default_factory=dict)      # output path -> the previous build's file
-    keys: dict[str, str] = field(default_factory=dict)        # output path -> key of the inputs it was made from
-    owners: dict[str, str] = field(default_factory=dict)      # output path -> who made it, for messages
-
-    def claim(self, path: str, owner: str) -> None:
-        """`owner` makes the file at `path`; a second maker is a build error naming both (never a
-        silent replacement: a theme file over the kiosk's index, a page over a listing)."""
-        known = self.owners.setdefault(path, owner)
-        if known != owner:
-            raise BuildAborted([Problem(path, 0, "", f"输出文件 /{path} 有两个来源：{known}；{owner}。",
-                                        "请给其中一个另取名称（slug 或文件名）。")])
-
-
-def output_path(url: str) -> str:
-    """ "/a/b/" -> "a/b/index.html"; "/feed.xml" -> "feed.xml". """
-    path = url.lstrip("/")
-    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 def relative(from_url: str, to_url: str, explicit_index: bool = False) -> str:
@@ -382,6 +288,15 @@ class Renderer:
             self.cached(out, url, "page.html", (page.digest, tuple(attachments)) + ((repr(own),) if own else ()),
                         lambda page=page, url=url, attachments=attachments, own=own:
                         dict(page=page_view(page, url), attachments=attachments, **own))
+        # 政府信息公开专栏 (/zhuanlan/ and one page per entry), 网站地图, 联系我们: on the targets that write them
+        from .views import column_views
+        columns, writes = column_views(self.config, cat.pages), self.target.writes
+        extra = [(f"/{name}/", f"{name}.html", ()) for name in ("zhuanlan", "sitemap", "contact") if name in writes]
+        extra += [(c.url, "column.html", (c,)) for c in columns if not c.catalogue and "zhuanlan" in writes]
+        for url, template, column in extra:
+            self.cached(out, url, template, (home_tree, departments, columns, column),
+                        lambda column=column: dict(tree=home_tree, departments=departments, columns=columns,
+                                                   column=column[0] if column else None))
         self.cached(out, "/404.html", "404.html", (), dict, absolute_links=self.target.absolute_404)
         # the feeds are made in this process while the workers render the pages
         meanwhile = ([lambda: self._feeds(out)] if self.target.feeds else []) + self.meanwhile

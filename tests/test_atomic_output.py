@@ -3,7 +3,7 @@ at all — a failed check, a crash while writing or rendering, or an item edited
 import pytest
 
 from support import NOW, tree_bytes
-from generator import publish as publish_module
+from generator import output as output_module
 
 
 def test_failed_build_leaves_previous_output(golden_copy, tmp_path, cli):
@@ -23,7 +23,7 @@ def test_crash_while_writing_leaves_previous_output(golden_copy, tmp_path, cli, 
     cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
     before = tree_bytes(out)
     calls = {"n": 0}
-    real = publish_module._write
+    real = output_module._write
 
     def failing(path, data, made):
         calls["n"] += 1
@@ -31,7 +31,7 @@ def test_crash_while_writing_leaves_previous_output(golden_copy, tmp_path, cli, 
             raise OSError("disk full")
         real(path, data, made)
 
-    monkeypatch.setattr(publish_module, "_write", failing)
+    monkeypatch.setattr(output_module, "_write", failing)
     assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--no-cache").code == 2
     assert tree_bytes(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
@@ -40,13 +40,13 @@ def test_crash_while_writing_leaves_previous_output(golden_copy, tmp_path, cli, 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_crash_while_rendering_leaves_previous_output(golden_copy, tmp_path, cli, monkeypatch, jobs):
     """Pages go to the staging folder as they are rendered: a failure half-way removes it."""
-    from generator import render, workers
+    from generator import output, render, workers
     monkeypatch.setattr(workers, "MIN_PARALLEL", 2)
     monkeypatch.setattr(workers, "CHUNK", 3)
     out = tmp_path / "out"
     cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
     before = tree_bytes(out)
-    real, calls = render.spill, {"n": 0}
+    real, calls = output.spill, {"n": 0}
 
     def failing(folder, path, data, made):
         calls["n"] += 1
@@ -54,7 +54,7 @@ def test_crash_while_rendering_leaves_previous_output(golden_copy, tmp_path, cli
             raise OSError("disk full")
         real(folder, path, data, made)
 
-    monkeypatch.setattr(render, "spill", failing)
+    monkeypatch.setattr(render, "spill", failing)      # the renderer's name for output.spill
     run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--no-cache", "--jobs", jobs)
     assert run.code == 2
     assert "无法读写文件：disk full。输出文件夹保持原样。" in run.err and "Traceback" not in run.err

@@ -3,7 +3,8 @@ works under any base path, in the preview and from file://), short pagers, escap
 import pytest
 
 from support import GOLDEN_SITE, NOW
-from generator.render import output_path, pager_links, relative
+from generator.output import output_path
+from generator.render import pager_links, relative
 
 
 @pytest.mark.parametrize("url, path", [
