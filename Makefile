@@ -22,12 +22,13 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 # Debian's chromium drives the browser tests; Playwright never downloads a browser.
-# openssh-server and rsync: the deploy tests start a real sshd on 127.0.0.1 (tests/test_deploy.py).
+# openssh-server and rsync: the deploy tests start a real sshd on 127.0.0.1 (tests/test_deploy.py);
+# nginx: tests/test_nginx.py serves a deployed release with docs/examples/nginx.conf.
 $(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" \
-		|| ! command -v rsync >/dev/null 2>&1 || ! [ -x /usr/sbin/sshd ]; then \
+		|| ! command -v rsync >/dev/null 2>&1 || ! [ -x /usr/sbin/sshd ] || ! [ -x /usr/sbin/nginx ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk openssh-server rsync >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk openssh-server rsync nginx >/dev/null; \
 	fi
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
