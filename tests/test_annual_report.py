@@ -273,3 +273,12 @@ def test_site_toml_mapping_must_name_leaves(cli, site):
 def test_a_site_without_registers_reports_zeros(cli):
     s3 = report(cli, SITES / "golden")["section3"]
     assert all(row(cells) == (0,) * 7 for cells in s3.values())
+
+
+def test_dashboard_counts_register_problems_without_quoting_them(cli, site, tmp_path):
+    path = site / "registers" / "applications.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "2026-099,2026-05-01,张某某,办公室,,,,否,\n", encoding="utf-8")
+    out = tmp_path / "intranet"
+    assert cli("build", "--site", site, "--target", "intranet", "--now", NOW, "--out", out, "--quiet").code == 0
+    dashboard = (out / "dashboard" / "index.html").read_text(encoding="utf-8")
+    assert "registers/applications.csv 有 1 个问题" in dashboard and "张某某" not in dashboard

@@ -113,8 +113,19 @@ def dashboard_view(report: ComplianceReport, config: Config, named: Callable[[st
                                  tuple(application_notes(a)))
                                 for a in report.applications
                                 if a.state in ("overdue", "pending", "late") or a.application.extended),
-        warnings=tuple(w.text() for w in report.warnings if w.file == "site.toml" or named(w.file)),
+        warnings=tuple(w.text() for w in report.warnings if w.file == "site.toml" or named(w.file))
+        + _register_warnings(report),
     )
+
+
+def _register_warnings(report: ComplianceReport) -> tuple:
+    """The registers' problems, counted, never quoted (a cell written by mistake may hold personal data)."""
+    counts: dict[str, int] = {}
+    for w in report.warnings:
+        if w.file.startswith(registers.FOLDER + "/"):
+            counts[w.file] = counts.get(w.file, 0) + 1
+    return tuple(f"{file} 有 {n} 个问题，有问题的行未计入；运行 python build.py annual-report 查看。"
+                 for file, n in sorted(counts.items()))
 
 
 # ---------------------------------------------------------------- pages
