@@ -62,7 +62,7 @@ def _destination(args, settings) -> destination.Destination:
                              args.ssh_config or relative(settings.ssh_config))
 
 
-def _refused(exc: DeployError, live_untouched: bool = True) -> int:
+def _refused(exc: DeployError) -> int:
     print(f"build.py: {exc.message}", file=sys.stderr)
     if exc.hint:
         print(exc.hint, file=sys.stderr)
@@ -102,6 +102,7 @@ def deploy(args, build: Callable[[argparse.Namespace], int]) -> int:
                 print(f"构建未成功，没有部署；{dest.where()} 的网站保持原样。", file=sys.stderr)
                 return code
         report = commands.read_report(out_dir, report_file, target)
+        dest = destination.connected(dest)         # after the build: one SSH login for every step
         commands.deploy(dest, out_dir, report, keep=keep, check_url=args.check_url or settings.check_url or None,
                         commit=_commit(Path(args.site)), generator=__version__)
     except DeployError as exc:
@@ -111,7 +112,7 @@ def deploy(args, build: Callable[[argparse.Namespace], int]) -> int:
 
 def rollback(args) -> int:
     try:
-        commands.rollback(_destination(args, _settings(args)), args.release)
+        commands.rollback(destination.connected(_destination(args, _settings(args))), args.release)
     except DeployError as exc:
         return _refused(exc)
     return EXIT_OK
@@ -119,7 +120,7 @@ def rollback(args) -> int:
 
 def releases(args) -> int:
     try:
-        dest = _destination(args, _settings(args))
+        dest = destination.connected(_destination(args, _settings(args)))
         sys.stdout.write(commands.releases_table(dest, commands.list_releases(dest)))
     except DeployError as exc:
         return _refused(exc)

@@ -32,6 +32,7 @@ class Destination:
     identity: Optional[Path] = None   # --identity
     known_hosts: Optional[Path] = None
     ssh_config: Optional[Path] = None
+    control: Optional[str] = None     # an ssh master connection's socket (connected()), shared by every step
 
     @property
     def remote(self) -> bool:
@@ -47,6 +48,8 @@ class Destination:
             args += ["-o", f"UserKnownHostsFile={self.known_hosts}"]
         if self.port:
             args += ["-p", str(self.port)]
+        if self.control:
+            args += ["-o", f"ControlPath={self.control}", "-o", "ControlMaster=no"]
         return args
 
     def rsync_path(self, inner: str) -> str:
@@ -77,6 +80,38 @@ class Destination:
 
     def where(self) -> str:
         return f"{self.host}:{self.path}" if self.remote else self.path
+
+
+def connected(dest: Destination) -> Destination:
+    """For SSH: one master connection for every step of a command (each step would otherwise log in
+    again). It ends itself a minute after its last use, also when the command is killed; where it
+    cannot start, every step connects on its own."""
+    if not dest.remote:
+        return dest
+    import atexit
+    import shutil
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="zwgk-ssh-")
+    control = f"{folder}/c"
+    command = dest.ssh_args() + ["-o", "ControlMaster=yes", "-o", f"ControlPath={control}", "-o", "ControlPersist=60",
+                                 "-N", "-f", "--", dest.host]
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        shutil.rmtree(folder, ignore_errors=True)
+        return dest
+    if done.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ssh_failure(dest, done.stderr.decode("utf-8", "replace"))
+
+    def close() -> None:
+        subprocess.run(dest.ssh_args() + ["-o", f"ControlPath={control}", "-O", "exit", "--", dest.host],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+    atexit.register(close)
+    from dataclasses import replace
+    return replace(dest, control=control)
 
 
 def ssh_failure(dest: Destination, stderr: str) -> DeployError:

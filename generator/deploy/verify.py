@@ -45,36 +45,32 @@ def fingerprint(manifest: str) -> str:
     return hashlib.sha256(manifest.encode("utf-8")).hexdigest()
 
 
-# find the files (not deploy's own), hash them: `<hash>  ./<path>` per line
-_HASH_SCRIPT = r'''cd "$1" || exit 3
-find . -type f ! -path ./.zwgk-manifest ! -path ./.zwgk-release.json -exec sha256sum -- {} +'''
-
-
-def remote_hashes(dest: Destination, folder: str) -> dict[str, str]:
-    """What the destination's `folder` (below the deploy folder) holds, hashed there."""
-    text = dest.run(_HASH_SCRIPT, f"{dest.path}/{folder}")
-    found = {}
-    for line in text.splitlines():
-        digest, _, name = line.partition("  ")
-        if digest.startswith("\\"):          # sha256sum escapes unusual names; ours are plain
-            digest = digest[1:]
-        found[name[2:] if name.startswith("./") else name] = digest
-    return found
-
-
 def check_files(dest: Destination, folder: str, expected: dict[str, str]) -> None:
-    """DeployError unless `folder` on the destination holds exactly the `expected` files and bytes."""
-    found = remote_hashes(dest, folder)
-    missing = sorted(set(expected) - set(found))
-    extra = sorted(set(found) - set(expected))
-    changed = sorted(rel for rel in set(expected) & set(found) if expected[rel] != found[rel])
-    if missing or extra or changed:
+    """DeployError unless `folder` on the destination holds exactly the `expected` files and bytes.
+    Checked there (`sha256sum -c` of its manifest, and the number of files): little travels back."""
+    found = dest.run(_CHECK_SCRIPT, f"{dest.path}/{folder}", check=False)
+    lines = found.splitlines()
+    count = next((int(line.split()[1]) for line in lines if line.startswith("count ")), -1)
+    bad = sorted(line.rsplit(": ", 1)[0].removeprefix("./") for line in lines if line.endswith(": FAILED")
+                 or line.endswith(": FAILED open or read"))
+    manifest_ok = "manifest " + fingerprint(manifest_text(expected)) in lines
+    if bad or count != len(expected) or not manifest_ok:
         parts = []
-        for label, names in (("缺少", missing), ("多出", extra), ("内容不符", changed)):
-            if names:
-                parts.append(f"{label} {len(names)} 个文件（如 {names[0]}）")
+        if bad:
+            parts.append(f"缺少或内容不符 {len(bad)} 个文件（如 {bad[0]}）")
+        if count != len(expected):
+            parts.append(f"有 {count} 个文件，应为 {len(expected)} 个")
+        if not manifest_ok and not parts:
+            parts.append("文件清单不符")
         raise DeployError(f"{dest.where()}/{folder} 与构建结果不一致：{'；'.join(parts)}。",
                           "上传可能不完整或文件被改动。")
+
+
+# in the release: every file of its manifest has its hash, the number of files, the manifest's own hash
+_CHECK_SCRIPT = r'''cd "$1" || exit 3
+sha256sum -c --quiet .zwgk-manifest 2>/dev/null
+printf 'count %s\n' "$(find . -type f ! -path ./.zwgk-manifest ! -path ./.zwgk-release.json | wc -l)"
+printf 'manifest %s\n' "$(sha256sum < .zwgk-manifest | cut -d' ' -f1)"'''
 
 
 def read_info(dest: Destination, folder: str) -> dict:
