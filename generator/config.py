@@ -43,6 +43,17 @@ class FooterToml(_Strict):
     badge_link: str = Field(default="", pattern=r"^(https?://\S+)?$")   # the badge's 开办单位 check page (conac)
 
 
+class ContactToml(_Strict):
+    """The 联系我们 page (/contact/), with the footer's telephone and mailbox; every key optional."""
+
+    office: str = ""           # 受理机构, e.g. "泰州市质量技术监督局办公室"
+    address: str = ""          # 通讯地址
+    postcode: str = Field(default="", pattern=r"^(\d{6})?$")   # 邮政编码
+    phone: str = ""            # 咨询电话
+    fax: str = ""              # 传真
+    hours: str = ""            # 办公时间
+
+
 class SiteToml(_Strict):
     title: str = Field(min_length=1)
     base_url: str = Field(pattern=r"^https?://[^\s]+$")
@@ -54,6 +65,7 @@ class SiteToml(_Strict):
     per_page: int = Field(default=20, ge=1, le=500)
     latest: int = Field(default=10, ge=0, le=100)
     footer: FooterToml = FooterToml()
+    contact: ContactToml = ContactToml()
 
     @field_validator("timezone")
     @classmethod
@@ -69,7 +81,7 @@ class SectionToml(_Strict):
     folder: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
     department: str = Field(min_length=1)
     owners: list[str] = []
-    full_name: Optional[str] = None    # 发布机构 of its items; default: site publisher + department
+    full_name: Optional[str] = None    # the 科室's full name, its items' 责任部门 row; default: department
 
 
 class CategoryToml(_Strict):
@@ -78,6 +90,28 @@ class CategoryToml(_Strict):
     slug: Optional[str] = Field(default=None, pattern=_SLUG)
     audience: Optional[Audience] = None
     period: Optional[Period] = None
+
+
+PAGE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*\*?$"    # a fixed page's slug; a trailing * matches a prefix
+
+
+class ColumnToml(_Strict):
+    """One entry of the 政府信息公开专栏 (`[[columns]]`): its title and the fixed pages that fill it, or the
+    catalogue itself. Shown, in this order, as the site's 专栏 navigation on the website and intranet."""
+
+    title: str = Field(min_length=1, max_length=30)     # 栏目名称, e.g. 政府信息公开指南
+    slug: Optional[str] = Field(default=None, pattern=_SLUG)   # its landing page /zhuanlan/<slug>/; default: pinyin
+    pages: list[str] = []      # fixed pages by slug, in this order; "annual-report-*": every page so named, newest first
+    catalogue: bool = False    # this entry is the catalogue itself (法定主动公开内容): it links to the home page
+
+    @field_validator("pages")
+    @classmethod
+    def _page_slugs(cls, value: list[str]) -> list[str]:
+        for slug in value:
+            if not re.match(PAGE_PATTERN, slug):
+                raise ValueError(f"“{slug}”不是固定页面的网址名。|请写 content/pages/ 中页面的 slug（字母、数字、-、_、.），"
+                                 "或以 * 结尾的前缀，例如 annual-report-*。")
+        return value
 
 
 class CalendarToml(_Strict):
@@ -119,6 +153,7 @@ class ConfigToml(_Strict):
     site: SiteToml
     sections: list[SectionToml] = []
     categories: list[CategoryToml] = Field(min_length=1)
+    columns: list[ColumnToml] = []
     calendar: CalendarToml = CalendarToml()
     kiosk: KioskToml = KioskToml()
     annual_report: AnnualReportToml = AnnualReportToml()
@@ -154,7 +189,23 @@ class Section:
     folder: str
     department: str
     owners: tuple[str, ...]
-    publisher: str      # full 发布机构 name for its items
+    publisher: str      # 发布机构 of its items: the bureau (条例 第十条: the 行政机关, not its 科室)
+    full_name: str = ""  # the 科室's name in its items' 责任部门 row: `full_name`, else the department
+
+
+@dataclass(frozen=True)
+class Column:
+    """An entry of the 政府信息公开专栏: a fixed page list, or the catalogue (`catalogue`)."""
+
+    title: str
+    slug: str
+    pages: tuple[str, ...]      # page slugs; one ending in "*" matches every page of that prefix, newest first
+    catalogue: bool
+
+    @property
+    def url(self) -> str:
+        """Its landing page (the catalogue entry's is the home page)."""
+        return "/" if self.catalogue else f"/zhuanlan/{self.slug}/"
 
 
 @dataclass(frozen=True)
@@ -171,6 +222,7 @@ class Config:
     kiosk: KioskToml
     annual_report: Optional[dict] = None   # [annual_report] row -> leaf codes (None: the default rule)
     deploy: Optional[DeployToml] = None    # [deploy]: defaults of build.py deploy
+    columns: tuple[Column, ...] = ()       # [[columns]]: the 政府信息公开专栏, in the order of site.toml
 
     @property
     def theme_dirs(self) -> tuple[Path, ...]:
@@ -240,8 +292,8 @@ def _derive(root: Path, model: ConfigToml, lines: dict[tuple, int]) -> Config:
             fail(("sections", i, "folder"), f"科室文件夹“{s.folder}”重复。", "每个文件夹只能声明一次。")
         if s.folder == "pages":
             fail(("sections", i, "folder"), "“pages”是固定页面的文件夹，不能作为科室。", "请换一个文件夹名。")
-        sections[s.folder] = Section(s.folder, s.department, tuple(s.owners),
-                                     s.full_name or model.site.publisher + s.department)
+        sections[s.folder] = Section(s.folder, s.department, tuple(s.owners), model.site.publisher,
+                                     s.full_name or s.department)
 
     raw_cats: dict[str, tuple[int, CategoryToml]] = {}
     for i, c in enumerate(model.categories):
@@ -291,6 +343,19 @@ def _derive(root: Path, model: ConfigToml, lines: dict[tuple, int]) -> Config:
             i = raw_cats[code][0]
             fail(("categories", i, "slug"), f"“{cat.slug}”是保留的网址（{why}）。", "请换一个 slug。")
 
+    columns: list[Column] = []
+    column_slugs: dict[str, int] = {}
+    for i, c in enumerate(model.columns):
+        slug = c.slug or _pinyin_slug(c.title)
+        if slug in column_slugs:
+            fail(("columns", i, "slug" if c.slug else "title"),
+                 f"专栏网址“{slug}”与第 {column_slugs[slug] + 1} 个专栏相同。", "请给其中一个专栏另设 slug。")
+        column_slugs.setdefault(slug, i)
+        if c.catalogue and c.pages:
+            fail(("columns", i, "pages"), f"专栏“{c.title}”是目录本身（catalogue = true），不能再列固定页面。",
+                 "请删去 pages，或删去 catalogue。")
+        columns.append(Column(c.title, slug, tuple(c.pages), c.catalogue))
+
     badge = model.site.footer.badge
     if badge:
         source = (root / badge).resolve()
@@ -324,7 +389,7 @@ def _derive(root: Path, model: ConfigToml, lines: dict[tuple, int]) -> Config:
     return Config(root=root, site=model.site, tz=ZoneInfo(model.site.timezone), base_url=base,
                   sections=sections, categories=categories, by_name=names, theme_dir=theme_dir,
                   calendar=model.calendar, kiosk=model.kiosk, annual_report=annual_rows,
-                  deploy=model.deploy)
+                  deploy=model.deploy, columns=tuple(columns))
 
 
 def badge_url(badge: str) -> str:

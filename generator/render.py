@@ -288,6 +288,15 @@ class Renderer:
             self.cached(out, url, "page.html", (page.digest, tuple(attachments)) + ((repr(own),) if own else ()),
                         lambda page=page, url=url, attachments=attachments, own=own:
                         dict(page=page_view(page, url), attachments=attachments, **own))
+        # 政府信息公开专栏 (/zhuanlan/ and one page per entry), 网站地图, 联系我们: on the targets that write them
+        from .views import column_views
+        columns, writes = column_views(self.config, cat.pages), self.target.writes
+        extra = [(f"/{name}/", f"{name}.html", ()) for name in ("zhuanlan", "sitemap", "contact") if name in writes]
+        extra += [(c.url, "column.html", (c,)) for c in columns if not c.catalogue and "zhuanlan" in writes]
+        for url, template, column in extra:
+            self.cached(out, url, template, (home_tree, departments, columns, column),
+                        lambda column=column: dict(tree=home_tree, departments=departments, columns=columns,
+                                                   column=column[0] if column else None))
         self.cached(out, "/404.html", "404.html", (), dict, absolute_links=self.target.absolute_404)
         # the feeds are made in this process while the workers render the pages
         meanwhile = ([lambda: self._feeds(out)] if self.target.feeds else []) + self.meanwhile

@@ -14,6 +14,7 @@ GENERATED = {
     "pagefind": "搜索索引", "static": "样式与脚本", "page": "分页", "feed.xml": "订阅源（Atom）",
     "sitemap.xml": "站点地图", "catalogue.json": "开放数据目录", "robots.txt": "robots.txt",
     "dashboard": "局域网的考核面板", "attachments": "附件",
+    "zhuanlan": "政府信息公开专栏", "sitemap": "网站地图", "contact": "联系我们",
 }
 # names inside a category's folder that its own listing uses
 LISTING = {"index.html": "分类列表页", "page": "分类列表的分页"}

@@ -11,10 +11,64 @@ from typing import Optional
 from urllib.parse import quote
 
 from .catalogue import Catalogue
-from .config import Category, Config, badge_url
+from .config import Category, Column, Config, badge_url
 from .content import read_body
 from .markup import to_html
 from .model import Item, Page
+
+
+EMPTY = "—"                 # an empty field of the metadata table: shown, never a blank cell
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str                # path inside the output, "/quanli/xuke/"
+    count: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class ColumnNav:
+    """An entry of the 政府信息公开专栏 (site.toml `[[columns]]`), as every page's navigation shows it.
+
+    Its pages come from the `fixed_pages` every template gets (the pages published on this target), so the
+    same settings serve every target: `col.pages(fixed_pages)` are its pages in order (Links), `col.href(fixed_pages)`
+    is where its entry links to — the home page for the catalogue, the page itself for an entry of exactly
+    one named page, else its landing page `/zhuanlan/<slug>/`.
+    """
+
+    title: str
+    slug: str
+    url: str                # its landing page; "/" for the catalogue
+    catalogue: bool
+    patterns: tuple         # page slugs; "prefix*" matches every page of that prefix, newest (highest) first
+
+    def pages(self, fixed_pages) -> tuple:
+        by_slug = {link.url.strip("/"): link for link in fixed_pages}
+        return tuple(by_slug[s] for s in match_pages(self.patterns, by_slug))
+
+    def href(self, fixed_pages) -> str:
+        pages = self.pages(fixed_pages)
+        if len(self.patterns) == 1 and not self.patterns[0].endswith("*") and len(pages) == 1:
+            return pages[0].url
+        return self.url
+
+    def current(self, page_url: str, fixed_pages) -> bool:
+        """Is `page_url` this entry's landing page or one of its pages?"""
+        return page_url == self.url or any(link.url == page_url for link in self.pages(fixed_pages))
+
+
+def match_pages(patterns, slugs) -> list[str]:
+    """The slugs named by `patterns`, in their order, each once: a plain slug if it is there, "prefix*"
+    every slug of that prefix, the highest first (annual-report-2025 before annual-report-2024)."""
+    found: list[str] = []
+    for pattern in patterns:
+        if pattern.endswith("*"):
+            named = sorted((s for s in slugs if s.startswith(pattern[:-1])), reverse=True)
+        else:
+            named = [pattern] if pattern in slugs else []
+        found += [s for s in named if s not in found]
+    return found
 
 
 @dataclass(frozen=True)
@@ -23,15 +77,11 @@ class SiteView:
     publisher: str
     language: str
     base_url: str
-    footer: dict            # site_code, icp, police_record, contact, mailbox, badge (its path in the output), badge_link
+    footer: dict            # site_code, icp, police_record, police_link (公安备案 register, or ""), contact, mailbox,
+                            # badge (its path in the output), badge_link
     target: str             # website | intranet | kiosk
-
-
-@dataclass(frozen=True)
-class Link:
-    title: str
-    url: str                # path inside the output, "/quanli/xuke/"
-    count: Optional[int] = None
+    columns: tuple = ()     # ColumnNav …: the 政府信息公开专栏, in the order of site.toml
+    contact: dict = field(default_factory=dict)   # [site.contact]: office, address, postcode, phone, fax, hours
 
 
 @dataclass(frozen=True)
@@ -61,7 +111,8 @@ class ItemSummary:
 class ItemView(ItemSummary):
     """An item page: metadata table rows, body HTML, attachments, neighbours."""
 
-    meta: tuple             # ((label, value), …) in the order of SPEC
+    meta: tuple             # ((label, value), …): the national order, then 责任部门, 更新日期 (公开范围 on the intranet);
+                            # an empty value is EMPTY ("—")
     body_html: str
     keywords: tuple
     attachments: tuple      # AttachmentView …
@@ -69,6 +120,7 @@ class ItemView(ItemSummary):
     older: Optional[Link]   # 下一篇
     feedback: str           # mailto: link carrying the 索引号
     breadcrumbs: tuple      # Link … from the home page down to the category
+    meta_wide: frozenset = frozenset()   # labels of rows that take the table's whole width (long values, an odd last)
 
 
 @dataclass(frozen=True)
@@ -104,12 +156,28 @@ def href(path: str) -> str:
     return quote(path, safe="/")
 
 
+BEIAN = "https://beian.mps.gov.cn/#/query/webSearch?code="   # 全国互联网安全管理服务平台: a 公安备案's register
+
+
+def police_link(record: str) -> str:
+    """The register page of a 公安备案号 ("苏公网安备32120002000000号" -> …code=32120002000000), or "" when it
+    carries no number."""
+    digits = "".join(ch for ch in record if ch.isascii() and ch.isdigit())
+    return BEIAN + digits if digits else ""
+
+
+def column_nav(column: Column) -> ColumnNav:
+    return ColumnNav(column.title, column.slug, column.url, column.catalogue, column.pages)
+
+
 def site_view(config: Config, target: str) -> SiteView:
     footer = config.site.footer.model_dump()
     if footer["badge"]:
         footer["badge"] = badge_url(footer["badge"])
+    footer["police_link"] = police_link(footer["police_record"])
     return SiteView(config.site.title, config.site.publisher, config.site.language, config.base_url,
-                    footer, target)
+                    footer, target, tuple(column_nav(c) for c in config.columns),
+                    config.site.contact.model_dump())
 
 
 def category_link(cat: Category, catalogue: Catalogue) -> Link:
@@ -132,18 +200,25 @@ def item_view(item: Item, catalogue: Catalogue, attachment_urls: dict[str, str],
     config = catalogue.config
     base = summary_of(item, catalogue, badge)
     category = config.categories[item.category]
-    meta = (
+    section = config.sections.get(item.section)
+    expiry = fmt_date(item.expiry_date, config)
+    meta = (      # the national order of a record's 信息索引 (政府信息公开目录: 索引号 … 有效性)
         ("索引号", item.index_no or ""),
-        ("目录分类", " > ".join(c.name for c in config.lineage(item.category))),
+        ("目录分类", " > ".join(c.name for c in config.lineage(item.category))),   # the national 主题分类 slot
         ("发布机构", item.publisher),
         ("成文日期", fmt_date(item.doc_date, config)),
         ("发布日期", fmt_date(item.pub_date, config)),
         ("文号", item.doc_no or ""),
-        ("有效性", "有效"),
-        ("公开范围", "内部公开" if item.audience == "internal" else "主动公开"),
+        ("名称", item.title),
+        ("主题词", "、".join(item.keywords)),
+        ("内容概述", item.summary or ""),
+        ("有效性", f"有效（{expiry} 起失效）" if expiry else "有效"),
+        ("责任部门", section.full_name if section and section.full_name else item.department),
+        ("更新日期", fmt_date(item.updated, config)),
     )
-    if item.updated:
-        meta += (("更新日期", fmt_date(item.updated, config)),)
+    if catalogue.target == "intranet":     # only the intranet carries both; elsewhere every item is 主动公开
+        meta += (("公开范围", "内部公开" if item.audience == "internal" else "主动公开"),)
+    meta = tuple((label, value or EMPTY) for label, value in meta)
     newer, older = catalogue.neighbours.get(item.file, (None, None))
     mailbox = config.site.footer.mailbox
     subject = quote(f"意见反馈：{item.index_no} {item.title}")
@@ -155,7 +230,26 @@ def item_view(item: Item, catalogue: Catalogue, attachment_urls: dict[str, str],
                     attachments=attachments,
                     newer=Link(newer.title, catalogue.url(newer)) if newer else None,
                     older=Link(older.title, catalogue.url(older)) if older else None,
-                    feedback=feedback, breadcrumbs=crumbs)
+                    feedback=feedback, breadcrumbs=crumbs, meta_wide=wide_rows(meta))
+
+
+WIDE = frozenset({"名称", "主题词", "内容概述"})
+
+
+def wide_rows(meta: tuple) -> frozenset:
+    """The rows that span the two-column table: the long ones, and the last of a run of short ones
+    when the run is odd — no half row left empty."""
+    wide, run = set(), []
+    for label, _ in meta + (("", ""),):
+        if label in WIDE or not label:
+            if len(run) % 2:
+                wide.add(run[-1])
+            run = []
+            if label:
+                wide.add(label)
+        else:
+            run.append(label)
+    return frozenset(wide)
 
 
 @dataclass(frozen=True)
@@ -168,3 +262,30 @@ class PageView:
 
 def page_view(page: Page, url: str) -> PageView:
     return PageView(page.title, url, to_html(page.body), page.summary or "")
+
+
+@dataclass(frozen=True)
+class PageLink:
+    title: str
+    url: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class ColumnView:
+    """An entry of the 政府信息公开专栏 on its landing page and on /zhuanlan/."""
+
+    title: str
+    slug: str
+    url: str                # its landing page ("/" for the catalogue)
+    catalogue: bool
+    pages: tuple            # PageLink …, in the configured order (annual reports newest first)
+
+
+def column_views(config: Config, pages) -> tuple:
+    """Every `[[columns]]` entry with the fixed pages (published on this target) that fill it."""
+    by_slug = {p.slug: p for p in pages}
+    return tuple(ColumnView(c.title, c.slug, c.url, c.catalogue,
+                            tuple(PageLink(by_slug[s].title, f"/{s}/", by_slug[s].summary or "")
+                                  for s in match_pages(c.pages, by_slug)))
+                 for c in config.columns)

@@ -213,11 +213,12 @@ def test_config_errors_hidden_behind_others_are_reported_too(golden_copy, cli):
     text = toml.read_text(encoding="utf-8").replace("per_page = 2", "per_page = 2\nauthor = \"x\"")
     text = text.replace('code = "0205"', 'code = "2x"')       # categories[2], left out while checking
     toml.write_text(text + '[[categories]]\ncode = "0901"\nname = "孤儿"\n', encoding="utf-8")
+    bad, orphan = text[:text.index('code = "2x"')].count("\n") + 1, text.count("\n") + 2
     run = cli("check", "--site", golden_copy, "--now", NOW)
     assert run.code == 2
     assert "site.toml:8: site.author: 未知的设置项。" in run.err
-    assert "site.toml:39: categories[2].code: 格式不对：“2x”。" in run.err
-    assert "site.toml:55: categories[6].code: 分类“0901”的上级“09”不存在。" in run.err
+    assert f"site.toml:{bad}: categories[2].code: 格式不对：“2x”。" in run.err
+    assert f"site.toml:{orphan}: categories[6].code: 分类“0901”的上级“09”不存在。" in run.err
     assert "content/fagui/chufa-1.md:3: category: 未知的目录分类“0205”" in run.err   # its category is gone
 
 

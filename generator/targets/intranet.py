@@ -10,7 +10,7 @@ from .base import Target
 class Intranet(Target):
     name = "intranet"
     searchable = True
-    writes = ("search", "pagefind", "dashboard")
+    writes = ("search", "pagefind", "dashboard", "zhuanlan", "sitemap", "contact")
 
     def extra_pages(self, renderer, output, plan) -> None:
         search.search_page(renderer, output, plan)

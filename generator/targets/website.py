@@ -11,7 +11,8 @@ class Website(Target):
     absolute_404 = True
     feeds = True
     searchable = True
-    writes = ("search", "pagefind", "feed.xml", "sitemap.xml", "catalogue.json", "robots.txt")
+    writes = ("search", "pagefind", "feed.xml", "sitemap.xml", "catalogue.json", "robots.txt",
+              "zhuanlan", "sitemap", "contact")
 
     def extra_pages(self, renderer, output, plan) -> None:
         search.search_page(renderer, output, plan)
