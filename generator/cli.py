@@ -29,6 +29,7 @@ from .scaffold import new_item
 from .workers import default_workers
 from .sections import changed_files, check_codeowners, repo_layout, write_codeowners
 from .pipeline import Progress, build_site, plan_target, privacy_errors, report
+from .reports import registers
 from .visibility import LABELS as VISIBILITY_LABELS, TARGETS, decide
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -326,6 +327,7 @@ def _check(args) -> int:
             if decision and decision.reason == "future" and decide(item, decision.until, target).reason == "privacy":
                 privacy_errors(problems, item)
     check_codeowners(config, problems)
+    problems.extend(registers.load(config).problems)      # 依申请公开 and 复议/诉讼 registers, validated like items
     held = held_back_approved(config, content, plans)
     wanted: Optional[set[str]] = None
     if args.changed_since:

@@ -282,3 +282,19 @@ def test_dashboard_counts_register_problems_without_quoting_them(cli, site, tmp_
     assert cli("build", "--site", site, "--target", "intranet", "--now", NOW, "--out", out, "--quiet").code == 0
     dashboard = (out / "dashboard" / "index.html").read_text(encoding="utf-8")
     assert "registers/applications.csv 有 1 个问题" in dashboard and "张某某" not in dashboard
+
+
+def test_check_validates_the_registers_at_file_line(tmp_path, cli):
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "annual", site)
+    register = site / "registers" / "applications.csv"
+    lines = register.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    number = next(i for i, line in enumerate(lines) if i and not line.startswith("#"))
+    row = lines[number].split(",")
+    row[header.index("received")] = "2026-13-40"
+    lines[number] = ",".join(row)
+    register.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = cli("check", "--site", site, "--now", NOW)
+    assert run.code == 1
+    assert f"registers/applications.csv:{number + 1}: received: " in run.err, run.err
