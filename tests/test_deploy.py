@@ -104,6 +104,31 @@ def test_second_deploy_shares_unchanged_files_and_lists_both(cli, golden_copy, t
     assert NOW in lines[0] and LATER in lines[1] and "website" in lines[1]
 
 
+def test_changed_files_only_and_the_fallbacks(cli, golden_copy, tmp_path, monkeypatch):
+    """With the live release's manifest known here, only changed files travel; a live release changed
+    on the server, or no manifest here (another machine deployed it), still gives an exact release."""
+    www = tmp_path / "www"
+    output = golden_copy / "dist" / "website"
+    assert deploy(cli, golden_copy, www, "--now", NOW).code == 0
+    edit(golden_copy, 1)
+    run = cli("deploy", "--site", golden_copy, "--to", www, "--now", NOW, "-q")
+    assert run.code == 0, run.err
+    uploaded = int(run.out.split("上传 ")[1].split(" ")[0])
+    assert 0 < uploaded < len(file_hashes(output)) / 2
+    assert file_hashes(live(www)) == file_hashes(output)
+    # someone edited the live release on the server: the new release is still exactly the build
+    os.chmod(live(www) / "index.html", 0o644)
+    (live(www) / "index.html").write_text("服务器上被改过", encoding="utf-8")
+    edit(golden_copy, 2)
+    assert deploy(cli, golden_copy, www, "--now", NOW).code == 0
+    assert file_hashes(live(www)) == file_hashes(output)
+    # a machine that never deployed here (no cached manifest): the full comparison
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-cache"))
+    edit(golden_copy, 3)
+    assert deploy(cli, golden_copy, www, "--now", NOW).code == 0
+    assert file_hashes(live(www)) == file_hashes(output)
+
+
 def test_unchanged_build_is_not_deployed_again(cli, golden_copy, tmp_path):
     www = tmp_path / "www"
     assert deploy(cli, golden_copy, www, "--now", NOW).code == 0

@@ -67,9 +67,12 @@ def deploy(dest: Destination, out_dir: Path, report: dict, *, keep: int = 5, che
     fingerprint = verify.fingerprint(manifest)
     state = releases.read_state(dest)
     releases.check_deploy_folder(dest, state, target)
-    if state.current and verify.read_info(dest, "current").get("fingerprint") == fingerprint:
+    live_fingerprint = verify.read_info(dest, "current").get("fingerprint") if state.current else None
+    if live_fingerprint == fingerprint:
+        _remember_manifest(dest, fingerprint, manifest)
         say(f"线上版本 {state.current} 与这次构建完全相同，无需部署。")
         return None
+    live_hashes = _known_manifest(dest, live_fingerprint)
     releases.clean_stale(dest)
     if state.target is None:
         releases.record_target(dest, target)
@@ -82,8 +85,16 @@ def deploy(dest: Destination, out_dir: Path, report: dict, *, keep: int = 5, che
     with tempfile.TemporaryDirectory(prefix="zwgk-deploy-") as meta:
         Path(meta, verify.MANIFEST).write_text(manifest, encoding="utf-8")
         Path(meta, verify.RELEASE_INFO).write_text(json.dumps(info, ensure_ascii=False) + "\n", encoding="utf-8")
-        stats = transfer.upload(dest, [out_dir, Path(meta)], releases.incoming(name), state.current)
-    verify.check_files(dest, releases.incoming(name), hashes)
+        if live_hashes is not None:        # only the changed files travel
+            stats = transfer.upload_changes(dest, out_dir, Path(meta), releases.incoming(name), state.current,
+                                            live_hashes, hashes)
+            try:
+                verify.check_files(dest, releases.incoming(name), hashes)
+            except DeployError:            # the live release was changed on the server: a full comparison
+                live_hashes = None
+        if live_hashes is None:
+            stats = transfer.upload(dest, [out_dir, Path(meta)], releases.incoming(name), state.current)
+            verify.check_files(dest, releases.incoming(name), hashes)
     releases.complete(dest, name)
     releases.switch(dest, name)
     try:
@@ -97,6 +108,7 @@ def deploy(dest: Destination, out_dir: Path, report: dict, *, keep: int = 5, che
             releases.switch(dest, state.current)
             raise DeployError(f"部署后检查未通过：{exc.message}", f"已切换回原来的版本 {state.current}。{exc.hint}")
         raise DeployError(f"部署后检查未通过：{exc.message}", f"这是第一次部署，没有可切换回的版本。{exc.hint}")
+    _remember_manifest(dest, fingerprint, manifest)
     state.releases = sorted(state.releases + [name])
     state.current = name
     gone = releases.prune(dest, state, keep)
@@ -156,6 +168,43 @@ def releases_table(dest: Destination, rows: list[dict]) -> str:
                      f"{str(row.get('commit') or '-')[:8]:<10}{str(row.get('target', '?')):<10}"
                      f"{row.get('published', '?'):>4}  {row.get('held_back', '?'):>6}")
     return "\n".join(lines) + "\n"
+
+
+def _manifests(dest: Destination) -> Path:
+    """This machine's copies of the manifests it deployed to `dest` (a cache: may be deleted any time)."""
+    import hashlib
+    import os
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "zwgk" / "deploy" / hashlib.sha1(dest.where().encode()).hexdigest()[:16]
+
+
+def _known_manifest(dest: Destination, live_fingerprint: Optional[str]) -> Optional[dict[str, str]]:
+    """The live release's files and hashes, when this machine deployed it (its manifest is cached)."""
+    if not live_fingerprint:
+        return None
+    try:
+        text = (_manifests(dest) / f"{live_fingerprint}.manifest").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if verify.fingerprint(text) != live_fingerprint:
+        return None
+    found = {}
+    for line in text.splitlines():
+        digest, _, rel = line.partition("  ")
+        found[rel] = digest
+    return found
+
+
+def _remember_manifest(dest: Destination, fingerprint: str, manifest: str) -> None:
+    folder = _manifests(dest)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{fingerprint}.manifest").write_text(manifest, encoding="utf-8")
+        kept = sorted(folder.glob("*.manifest"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:-10]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass          # only the next deploy's list of files costs more
 
 
 def _size(n: int) -> str:

@@ -57,7 +57,7 @@ class Destination:
         full = f"{self.path.rstrip('/')}/{inner}"
         return f"{self.host}:{full}" if self.remote else full
 
-    def run(self, script: str, *args: str, check: bool = True, timeout: float = 600) -> str:
+    def run(self, script: str, *args: str, check: bool = True, timeout: float = 600, input: bytes = b"") -> str:
         """Run a POSIX shell script with `args` ($1 …) on the destination; its stdout."""
         if self.remote:
             remote = "sh -c " + shlex.quote(script) + " sh " + " ".join(shlex.quote(a) for a in args)
@@ -65,7 +65,7 @@ class Destination:
         else:
             command = ["sh", "-c", script, "sh", *args]
         try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout)
+            done = subprocess.run(command, capture_output=True, timeout=timeout, input=input)
         except FileNotFoundError as exc:
             raise DeployError(f"找不到命令 {exc.filename}。", "请安装 openssh-client（ssh）。")
         except subprocess.TimeoutExpired:

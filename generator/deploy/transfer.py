@@ -44,13 +44,24 @@ def parse_stats(text: str) -> Stats:
     return stats
 
 
-def upload(dest: Destination, sources: list[Path], folder: str, link_dest: Optional[str]) -> Stats:
+def upload(dest: Destination, sources: list[Path], folder: str, link_dest: Optional[str],
+           files_from: Optional[list[str]] = None) -> Stats:
     """Copy the contents of `sources` (in order, merged) into `folder` below the deploy folder.
-    `link_dest`: a folder beside `folder` (the live release) to share unchanged files with."""
+    `link_dest`: a folder beside `folder` (the live release) to share unchanged files with.
+    `files_from`: only these files (of the one source), into a folder that holds the rest already."""
+    import tempfile
     import time
-    command = ["rsync", "-rlpc", "--delete", "--stats", "--chmod=Du=rwx,Dgo=rx,Fu=rw,Fgo=r"]
+    command = ["rsync", "-rlpc", "--stats", "--chmod=Du=rwx,Dgo=rx,Fu=rw,Fgo=r"]
+    if files_from is None:
+        command.append("--delete")
     if link_dest:
         command.append(f"--link-dest=../{link_dest}")
+    listing = None
+    if files_from is not None:
+        listing = tempfile.NamedTemporaryFile("wb", prefix="zwgk-files-", delete=False)
+        listing.write(b"\0".join(name.encode("utf-8") for name in files_from) + b"\0")
+        listing.close()
+        command += ["--from0", f"--files-from={listing.name}"]
     if dest.remote:
         command += ["-e", " ".join(shlex.quote(a) for a in dest.ssh_args())]
     command += [f"{source}/" for source in sources]
@@ -60,6 +71,9 @@ def upload(dest: Destination, sources: list[Path], folder: str, link_dest: Optio
         done = subprocess.run(command, capture_output=True)
     except FileNotFoundError:
         raise DeployError("找不到 rsync 命令。", "请在本机安装 rsync（Debian/Ubuntu：apt-get install rsync）。")
+    finally:
+        if listing is not None:
+            Path(listing.name).unlink(missing_ok=True)
     stderr = done.stderr.decode("utf-8", "replace")
     if done.returncode == 255 or dest.remote and done.returncode in (12,) and "ssh" in stderr.lower() and "Permission" in stderr:
         raise ssh_failure(dest, stderr)
@@ -71,4 +85,25 @@ def upload(dest: Destination, sources: list[Path], folder: str, link_dest: Optio
         raise DeployError(f"上传到 {dest.where()} 失败（rsync）：{last}", hint + "网站仍是原来的版本。")
     stats = parse_stats(done.stdout.decode("utf-8", "replace"))
     stats.seconds = time.monotonic() - started
+    return stats
+
+
+def upload_changes(dest: Destination, output: Path, meta: Path, folder: str, live: str,
+                   live_hashes: dict[str, str], hashes: dict[str, str]) -> Stats:
+    """When this machine knows the live release's manifest (it deployed it): the new release starts
+    as hard links to the live one on the server (`cp -al`), the files gone are removed, and only
+    the files that differ travel — no list of every file over the wire."""
+    changed = sorted(rel for rel, digest in hashes.items() if live_hashes.get(rel) != digest)
+    removed = sorted(rel for rel in live_hashes if rel not in hashes)
+    dest.run('cd "$1/releases" && rm -rf "$3" && cp -al "$2" "$3" && cd "$3" && '
+             'xargs -0 -r rm -f -- && find . -mindepth 1 -type d -empty -delete', dest.path, live,
+             folder.split("/", 1)[1], input=b"".join(name.encode("utf-8") + b"\0" for name in removed))
+    stats = upload(dest, [output], folder, None, files_from=changed) if changed else Stats()
+    extra = upload(dest, [meta], folder, None, files_from=sorted(p.name for p in meta.iterdir()))
+    stats.transferred += extra.transferred
+    stats.sent += extra.sent
+    stats.received += extra.received
+    stats.literal += extra.literal
+    stats.seconds += extra.seconds
+    stats.files = len(hashes)
     return stats
