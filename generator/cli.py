@@ -195,6 +195,8 @@ def _parser() -> argparse.ArgumentParser:
 
     from .deploy.command_line import add_parsers as add_deploy_parsers
     add_deploy_parsers(sub)        # deploy, rollback, releases (generator/deploy/)
+    from .deploy.flow import add_parsers as add_flow_parsers
+    add_flow_parsers(sub)          # bundle, apply, publish (generator/deploy/flow.py)
 
     # Further commands: each adds its parser here and its handler to HANDLERS below;
     # a handler's work lives in its own module, the CLI only parses and dispatches.
@@ -644,3 +646,13 @@ def _deploy_command(name: str):
 
 
 HANDLERS.update({"deploy": _deploy, "rollback": _deploy_command("rollback"), "releases": _deploy_command("releases")})
+
+
+def _flow(name: str):
+    def handler(args) -> int:
+        from .deploy import flow
+        return flow.apply(args) if name == "apply" else getattr(flow, name)(args, _build)
+    return handler
+
+
+HANDLERS.update({"bundle": _flow("bundle"), "apply": _flow("apply"), "publish": _flow("publish")})
