@@ -155,6 +155,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式，默认 text")
     check.add_argument("--changed-since", metavar="REF", help="只报告自该 git 版本以来改动的文件的问题（全站规则照常检查）")
     check.add_argument("files", nargs="*", metavar="文件", help="只报告这些文件的问题（全站规则照常检查）")
+    check.add_argument("--record-urls", action="store_true",
+                       help="没有错误时，把现在公开的网址写入 urls.lock.json（已发布网址记录，随内容提交）")
 
     owners = sub.add_parser("codeowners", help="根据 site.toml 的科室生成 .github/CODEOWNERS")
     owners.add_argument("--site", default=".", metavar="目录", help="站点根目录（含 site.toml），默认当前目录")
@@ -330,6 +332,15 @@ def _check(args) -> int:
                 privacy_errors(problems, item)
     check_codeowners(config, problems)
     problems.extend(registers.load(config).problems)      # 依申请公开 and 复议/诉讼 registers, validated like items
+    from . import links
+    links.check_bodies(config, content, plans, problems)  # links and images in bodies, at their lines
+    if getattr(args, "record_urls", False):
+        if problems.errors or config_errors:
+            print(f"有错误，未更新 {links.RECORD_FILE}：请先改正错误。", file=sys.stderr)
+        else:
+            old = links.read_record(config.root, Problems())
+            links.write_record(config.root, links.updated_record(plans, old))
+            print(f"已更新 {links.RECORD_FILE}（已发布网址记录），请把它与内容一起提交。", file=sys.stderr)
     held = held_back_approved(config, content, plans)
     wanted: Optional[set[str]] = None
     if args.changed_since:

@@ -363,6 +363,8 @@ def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Pro
     if audience == "internal" and set(channels) - {"intranet"}:
         problems.warn(rel, line("channels", 1), "channels", "内部（internal）条目只会在局域网公开，其他载体已忽略。", "")
     slug = fm.slug or (fm.index_no.split("/", 1)[1] if fm.index_no else _file_slug(path))
+    aliases = _aliases(fm.aliases, rel, parsed.lines, problems)
+    images = _body_images(path, parsed.body, parsed.body_line, attachments, rel, problems, config.content_dir)
     if problems.errors:
         return None
     return Item(
@@ -376,6 +378,7 @@ def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Pro
         summary=fm.summary, keywords=tuple(fm.keywords),
         updated=fm.updated or dates.last_or_mtime(rel, path, config.tz), attachments=attachments,
         privacy_hits=hits, decision_count=fm.decision_count, fee_amount=fm.fee_amount,
+        aliases=aliases, body_images=images,
         lines=dict(parsed.lines) | {"_body": parsed.body_line},
     )
 
@@ -406,12 +409,15 @@ def _load_page(config: Config, path: Path, rel: str, problems: Problems, dates: 
     if fm is None:
         return None
     attachments = _attachments(path, fm.attachments, rel, parsed.lines, problems, config.content_dir)
+    aliases = _aliases(fm.aliases, rel, parsed.lines, problems)
+    images = _body_images(path, parsed.body, parsed.body_line, attachments, rel, problems, config.content_dir)
     if problems.errors:
         return None
     return Page(file=rel, title=fm.title, slug=fm.slug or _file_slug(path), body=parsed.body,
                 summary=fm.summary, status=fm.status, order=fm.order,
                 updated=fm.updated or dates.last_or_mtime(rel, path, config.tz),
                 attachments=attachments, privacy_hits=privacy.scan_record(text, fm, parsed.lines, path.name),
+                aliases=aliases, body_images=images,
                 lines=dict(parsed.lines) | {"_body": parsed.body_line})
 
 
@@ -461,6 +467,56 @@ def _attachments(path: Path, names: list[str], rel: str, lines: dict, problems: 
         found.append(Attachment(name=pure.as_posix(), size=target.stat().st_size,
                                 kind=_KINDS[pure.suffix.lower()]))
     return tuple(found)
+
+
+def _aliases(given: list[str], rel: str, lines: dict, problems: Problems) -> tuple[str, ...]:
+    """Old addresses of the record (links.py writes a redirect page at each): site paths."""
+    from .links import normalise_alias
+    found = []
+    for i, text in enumerate(given):
+        alias = normalise_alias(text)
+        if alias is None:
+            problems.error(rel, lines.get(("aliases", i), lines.get("aliases", 1)), "aliases",
+                           f"旧网址“{text}”不是本站的网址路径。",
+                           "请写站内路径，以 / 开头，如 /0204/2026-00001/（不要写 https:// 和域名，只用字母、数字、"
+                           "- _ .；见《编辑手册》“链接与网址的变更”）。")
+        elif alias not in found:
+            found.append(alias)
+    return tuple(found)
+
+
+def _body_images(path: Path, body: str, body_line: int, attachments, rel: str, problems: Problems,
+                 content_dir: Path) -> tuple[Attachment, ...]:
+    """Images the body shows from beside the file (`![说明](plan.png)`), not listed as attachments:
+    copied like attachments (links.py finds them); a missing one is an error at the body's line."""
+    if "![" not in body:
+        return ()
+    from .links import body_links, local_file
+    listed = {a.name for a in attachments}
+    found: dict[str, Attachment] = {}
+    inside = real_folder(content_dir)
+    for number, destination, image in body_links(body):
+        name = local_file(destination) if image else None
+        if name is None or name in listed or name in found:
+            continue
+        line = body_line + number
+        pure = PurePosixPath(name)
+        target = path.parent / name
+        if pure.is_absolute() or ".." in pure.parts or pure.name.startswith("."):
+            continue             # not beside the file: a link into the output, checked by `check` (links.py)
+        if not target.is_file():
+            problems.error(rel, line, "body", f"找不到正文中的图片“{name}”。",
+                           "图片应放在条目文件旁边（或其子文件夹），路径相对于条目文件；请核对文件名（含大小写）。")
+            continue
+        refused = escape(target, inside)
+        kinds = {pure.suffix.lower(), Path(os.path.realpath(target)).suffix.lower()}
+        if refused is not None or any(_KINDS.get(k) != "图片" for k in kinds):
+            problems.error(rel, line, "body", f"正文中的图片“{name}”" +
+                           (f"{REASONS[refused]}。" if refused else "不是图片文件（jpg、jpeg、png、gif）。"),
+                           HINT if refused else "正文中只能显示图片；其他文件请列入 attachments。")
+            continue
+        found[name] = Attachment(name=pure.as_posix(), size=target.stat().st_size, kind="图片")
+    return tuple(found.values())
 
 
 def _file_slug(path: Path) -> str:

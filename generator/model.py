@@ -28,7 +28,7 @@ LABELS = {  # field -> label shown to editors and on the site
     "proposed_date": "提出日期", "doc_no": "文号", "publisher": "发布机构", "audience": "公开范围",
     "period": "公开时限", "channels": "公开载体", "summary": "内容概述", "keywords": "主题词",
     "updated": "更新日期", "slug": "网址名", "attachments": "附件", "privacy_allow": "隐私放行",
-    "decision_count": "处理决定数量", "fee_amount": "收费金额（元）",
+    "decision_count": "处理决定数量", "fee_amount": "收费金额（元）", "aliases": "旧网址（别名）",
 }
 
 
@@ -111,6 +111,7 @@ class FrontMatter(BaseModel):
     # the annual report (年度报告): how many decisions the record stands for (default 1), the fees it reports
     decision_count: Optional[Annotated[int, Field(strict=True, ge=0)]] = None
     fee_amount: Optional[Annotated[Decimal, Field(ge=0, decimal_places=2, allow_inf_nan=False)]] = None
+    aliases: list[Text] = []          # old addresses (site paths) that redirect here (links.py)
 
 
 class PageMatter(BaseModel):
@@ -127,10 +128,11 @@ class PageMatter(BaseModel):
     attachments: list[Text] = []
     privacy_allow: list[Text] = []
     order: int = 0
+    aliases: list[Text] = []
 
 
 STRING_FIELDS = {"title", "category", "index_no", "reviewer", "doc_no", "publisher", "summary", "slug"}
-STRING_LIST_FIELDS = {"keywords", "privacy_allow", "attachments"}
+STRING_LIST_FIELDS = {"keywords", "privacy_allow", "attachments", "aliases"}
 
 
 def with_digest(record):
@@ -188,6 +190,8 @@ class Item:
     privacy_hits: tuple[PrivacyHit, ...] = ()
     decision_count: Optional[int] = None         # 处理决定数量 (annual report); None: the record is one
     fee_amount: Optional[Decimal] = None         # 收费金额, yuan (annual report)
+    aliases: tuple[str, ...] = ()                # old addresses ("/0204/old/") redirected here (links.py)
+    body_images: tuple[Attachment, ...] = ()     # images beside the file the body shows, copied like attachments
     lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)   # field -> line
     digest: str = field(default="", compare=False, repr=False)   # hash of everything above: render-cache key
     # Command-line builds do not keep ten thousand bodies in memory: `body` is emptied after
@@ -213,5 +217,7 @@ class Page:
     updated: Optional[date] = None
     attachments: tuple[Attachment, ...] = ()
     privacy_hits: tuple[PrivacyHit, ...] = ()
+    aliases: tuple[str, ...] = ()
+    body_images: tuple[Attachment, ...] = ()
     lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     digest: str = field(default="", compare=False, repr=False)

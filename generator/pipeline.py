@@ -25,6 +25,7 @@ from .publish import discard_staging, new_staging, prepare_destination, publish
 from .reuse import OutputStore
 from .targets import for_plan
 from .urls import check_claims
+from . import links
 from .output import Output
 from .render import Renderer
 from .visibility import Visibility, decide, next_change
@@ -55,6 +56,7 @@ class Plan:
     next_change: Optional[datetime] = None
     workers: int = 1             # processes a finisher may use (--jobs)
     reuse: bool = False          # may a finisher take unchanged work from the previous output (not with --no-cache)
+    redirects: dict = field(default_factory=dict)   # old url -> (new url, title, from an alias): links.py
 
     @property
     def published(self) -> list[Item]:
@@ -93,6 +95,8 @@ def plan_target(config: Config, content: Content, target: str, now: datetime, wi
     for page in plan.pages:
         privacy_errors(plan.problems, page)
     check_claims(config, plan.pages, valid, plan.problems)
+    links.check_aliases(config, plan.pages, valid, plan.problems)
+    links.plan_links(plan)           # old addresses: redirects, or a warning saying why they are gone
     plan.next_change = next_change(valid, now, target) if with_next_change else None
     return plan
 
@@ -157,6 +161,7 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
             renderer.meanwhile.append(load_cache.save)
         output = renderer.render_all()
         own.extra_pages(renderer, output, plan)
+        links.write_redirects(renderer, output, plan)     # old addresses (after every page has claimed its own)
         progress(f"已生成 {len(output.files)} 个文件")
         if staging is not None:
             wrote = publish(output, out_dir, finish=own.finisher(plan, progress), store=store,

@@ -353,7 +353,13 @@ class Renderer:
             self.badges.get(item.file, "")), **own))
 
     def _attachments(self, out: Output, record, url: str) -> list[str]:
-        """Copy a record's attachments beside its page; return their URLs."""
+        """Copy a record's attachments beside its page; return their URLs. Images the body shows
+        from beside the file (links.py) are copied too, but are not attachments."""
+        source_dir = self.config.root / Path(record.file).parent
+        for image in record.body_images:
+            if self.target.copies(image):
+                out.claim(output_path(url + image.name), f"{record.file} 正文中的图片")
+                out.copies[output_path(url + image.name)] = source_dir / image.name
         if not record.attachments:
             return []
         urls = []

@@ -1,0 +1,394 @@
+"""Links that stay valid (issue 17 §3): old addresses, aliases, redirect pages, and links in bodies.
+
+- **The record of published URLs** (`urls.lock.json` at the site root, committed with the content):
+  every address each target has published, with the 索引号 and file behind it. `check --record-urls`
+  writes it from the site as it is now. A build compares its own addresses with the record: an
+  address no longer made whose 索引号 (or file) now lives elsewhere gets a redirect page; any other
+  is reported as a warning naming why it disappeared (the item's held-back reason, or its file
+  deleted) — never a silent 404.
+- **`aliases`** in front matter: old addresses of a record kept by hand; validated here (site paths,
+  no collision with a page, a listing or a reserved name) with the file and line.
+- **Redirect pages**: a small page at the old address (meta refresh, link, rel=canonical, noindex;
+  on the kiosk a plain relative link), plus `redirects.json` and `redirects.map` (an nginx `map`
+  include) for the web server.
+- **Links in bodies** (`check`): every link and image of every body, by a regex over its lines (fast at
+  10,000 items; no Markdown parse), resolved against the record's address; a broken one is an error
+  at the body's file and line. Images beside an item (`![](plan.png)`) are collected at load time
+  (content.py, `body_images`) and copied like attachments; a missing one is a loading error.
+"""
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from pathlib import PurePosixPath
+from typing import Iterable, Optional
+from urllib.parse import unquote, urlsplit
+
+from .errors import Problems
+
+RECORD_FILE = "urls.lock.json"
+REDIRECTS_JSON = "redirects.json"
+REDIRECTS_MAP = "redirects.map"
+
+_SEGMENT = re.compile(r"[A-Za-z0-9_.\-]+")
+
+# --- links and images of a Markdown body, with their lines ------------------------------------------
+
+_INLINE = re.compile(r"(!?)\[(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*\]\(\s*(<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^>\n]*>|\S+)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def body_links(body: str) -> Iterable[tuple[int, str, bool]]:
+    """(line in the body counting from 0, destination, is an image) of every link of a Markdown body.
+    Fenced code blocks and code spans are skipped (their text is not a link)."""
+    fence = None
+    for number, line in enumerate(body.split("\n")):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        if line.startswith("    ") or line.startswith("\t"):
+            continue                       # an indented code block (or a continuation: rare in bodies)
+        if "](" in line:
+            text = _CODE_SPAN.sub("", line) if "`" in line else line
+            for found in _INLINE.finditer(text):
+                yield number, _destination(found.group(2)), found.group(1) == "!"
+        reference = _REFERENCE.match(line)
+        if reference:
+            yield number, _destination(reference.group(1)), False
+
+
+def _destination(text: str) -> str:
+    return text[1:-1] if text.startswith("<") and text.endswith(">") else text
+
+
+def local_file(destination: str) -> Optional[str]:
+    """A destination naming a file beside the record ("plan.png", "img/a b.png"), else None."""
+    if not destination or destination.startswith(("/", "#", "?")) or ":" in destination.split("/")[0]:
+        return None
+    path = unquote(re.split(r"[?#]", destination, maxsplit=1)[0]).removeprefix("./")
+    return path or None
+
+
+# --- aliases -----------------------------------------------------------------------------------------
+
+def normalise_alias(text: str) -> Optional[str]:
+    """"/0204/old/" or "/0204/old" -> "/0204/old/"; None when it is not a site path we can write a page at."""
+    if not isinstance(text, str) or not text.startswith("/") or text.startswith("//"):
+        return None
+    parts = [p for p in text.strip("/").split("/")]
+    if not parts or parts == [""] or parts[-1] == "index.html" and len(parts) == 1:
+        return None
+    if parts[-1] == "index.html":
+        parts = parts[:-1]
+    if any(p in (".", "..") or not _SEGMENT.fullmatch(p) for p in parts):
+        return None
+    return "/" + "/".join(parts) + "/"
+
+
+def check_aliases(config, pages, items, problems: Problems) -> None:
+    """Aliases against every address the site makes (items in any state, fixed pages, categories and
+    their pages, reserved names) and against each other: an error at the alias's line."""
+    from .catalogue import item_url, page_url
+    from .urls import GENERATED
+    owners: dict[str, str] = {}
+    for item in items:
+        owners[item_url(config, item)] = f"条目 {item.file}"
+    for page in pages:
+        owners[page_url(page)] = f"固定页面 {page.file}"
+    categories = {f"/{c.path}/": f"分类 {c.code}“{c.name}”" for c in config.categories.values()}
+    for record in list(items) + list(pages):
+        for i, alias in enumerate(getattr(record, "aliases", ())):
+            line = record.lines.get(("aliases", i), record.lines.get("aliases", 1))
+            top = alias.strip("/").split("/")[0]
+            owner = owners.get(alias) or categories.get(alias)
+            if owner is None and top.lower() in GENERATED:
+                owner = f"生成器的{GENERATED[top.lower()]}"
+            if owner is None:
+                inside = next((c for c in categories if alias.startswith(c + "page/")), None)
+                owner = f"{categories[inside]}的分页" if inside else None
+            if owner is not None:
+                problems.error(record.file, line, "aliases", f"旧网址 {alias} 现在是{owner}的网址，不能再作为别名。",
+                               "请删除这一项别名（旧网址已由现在的页面使用）。")
+            else:
+                owners[alias] = f"{record.file}:{line} 的别名"
+
+
+# --- the record of published URLs -------------------------------------------------------------------
+
+def _published(plan) -> list:
+    """The plan's published items, without assuming every item was decided (an invalid one is not)."""
+    return [i for i in plan.content.items if (d := plan.decisions.get(i.file)) is not None and d.published]
+
+
+def read_record(root, problems: Problems) -> dict:
+    """{target: {url: {"index_no", "file"}}} from urls.lock.json; {} when the site has none."""
+    path = root / RECORD_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        line = getattr(exc, "lineno", 1)
+        problems.error(RECORD_FILE, line, "", "已发布网址记录无法读取（不是有效的 JSON）。",
+                       "请从 git 恢复此文件，再运行 python build.py check --record-urls。")
+        return {}
+    targets = data.get("targets") if isinstance(data, dict) else None
+    if not isinstance(targets, dict):
+        problems.error(RECORD_FILE, 1, "", "已发布网址记录的格式不对（缺少 targets）。",
+                       "请从 git 恢复此文件，再运行 python build.py check --record-urls。")
+        return {}
+    return {t: {u: e for u, e in urls.items() if isinstance(e, dict)} for t, urls in targets.items()
+            if isinstance(urls, dict)}
+
+
+def record_lines(root, target: str) -> dict[str, int]:
+    """url -> its line in urls.lock.json under `target` (one entry a line, as write_record writes it)."""
+    lines, current = {}, None
+    try:
+        for number, line in enumerate((root / RECORD_FILE).read_text(encoding="utf-8").split("\n"), 1):
+            found = re.match(r'\s*"([^"]*)":', line)
+            if found and not found.group(1).startswith("/"):
+                current = found.group(1)
+            elif found and current == target:
+                lines.setdefault(found.group(1), number)
+    except OSError:
+        pass
+    return lines
+
+
+def updated_record(plans: dict, old: dict) -> dict:
+    """The record after this moment: what each target publishes now, plus the old addresses that
+    still redirect (their 索引号 or file lives elsewhere). Addresses reported as disappeared are
+    dropped: recording is the acknowledgement."""
+    from .catalogue import item_url, page_url
+    targets = {}
+    for name, plan in plans.items():
+        urls = {}
+        for item in _published(plan):
+            urls[item_url(plan.config, item)] = {"file": item.file, "index_no": item.index_no}
+        for page in plan.pages:
+            urls[page_url(page)] = {"file": page.file}
+        for url, entry in old.get(name, {}).items():
+            if url not in urls and url in plan.redirects and not plan.redirects[url][2]:
+                urls[url] = entry
+        targets[name] = dict(sorted(urls.items()))
+    return {"comment": "已发布网址记录（zwgk）：由 python build.py check --record-urls 更新，请随内容一起提交。",
+            "targets": dict(sorted(targets.items()))}
+
+
+def write_record(root, record: dict) -> None:
+    lines = ["{", f' "comment": {json.dumps(record["comment"], ensure_ascii=False)},', ' "targets": {']
+    targets = list(record["targets"].items())
+    for t, (name, urls) in enumerate(targets):
+        lines.append(f"  {json.dumps(name)}: {{")
+        entries = list(urls.items())
+        for i, (url, entry) in enumerate(entries):
+            comma = "," if i < len(entries) - 1 else ""
+            lines.append(f"   {json.dumps(url, ensure_ascii=False)}: "
+                         f"{json.dumps(entry, ensure_ascii=False, sort_keys=True)}{comma}")
+        lines.append("  }" + ("," if t < len(targets) - 1 else ""))
+    lines += [" }", "}", ""]
+    path = root / RECORD_FILE
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text("\n".join(lines), encoding="utf-8")
+    temp.replace(path)
+
+
+def plan_links(plan) -> None:
+    """plan.redirects (old url -> (new url, title, from an alias)) and a warning for every recorded
+    address of this target that is no longer made and has nowhere to go."""
+    from .catalogue import item_url, page_url
+    from .visibility import LABELS
+    config, content = plan.config, plan.content
+    published = _published(plan)
+    made = {item_url(config, i) for i in published} | {page_url(p) for p in plan.pages}
+    by_index = {i.index_no: i for i in published if i.index_no}
+    by_file = {i.file: i for i in published} | {p.file: p for p in plan.pages}
+    url_of = lambda r: item_url(config, r) if hasattr(r, "index_no") else page_url(r)
+    redirects: dict[str, tuple[str, str, bool]] = {}
+    for record in list(published) + list(plan.pages):
+        for alias in getattr(record, "aliases", ()):
+            if alias not in made:
+                redirects[alias] = (url_of(record), record.title, True)
+    record = read_record(config.root, plan.problems)
+    lines = record_lines(config.root, plan.target) if record.get(plan.target) else {}
+    all_items = {i.file: i for i in content.items}
+    all_by_index = {i.index_no: i for i in content.items if i.index_no}
+    pages = {p.file for p in content.pages}
+    for url, entry in sorted(record.get(plan.target, {}).items()):
+        if url in made or url in redirects:
+            continue
+        index_no, file = entry.get("index_no"), entry.get("file")
+        now = by_index.get(index_no) if index_no else None
+        now = now or by_file.get(file)
+        if now is not None:
+            redirects[url] = (url_of(now), now.title, False)
+            continue
+        what = f"索引号 {index_no}（{file}）" if index_no else f"{file}"
+        held = all_items.get(file) or (all_by_index.get(index_no) if index_no else None)
+        if held is not None and held.file in content.invalid or file in content.invalid:
+            why = "该文件有错误（见上方错误），本次未公开"
+        elif held is not None:
+            decision = plan.decisions.get(held.file)
+            reason = decision.reason if decision is not None else "invalid"
+            why = f"条目 {held.file} 暂不公开（{LABELS.get(reason, reason)}）"
+        elif file in pages:
+            why = f"固定页面 {file} 未公开（状态不是 approved）"
+        else:
+            why = "文件已删除或改名，且索引号不再使用" if index_no else "文件已删除或改名"
+        plan.problems.warn(RECORD_FILE, lines.get(url, 1), "", f"网址 {url}（{plan.target}）不再存在：{what}，{why}。"
+                           "访问者会看到 404 页面。",
+                           "如果是改了网址，请在条目的 aliases 中写上旧网址；确认不再公开后，运行 "
+                           "python build.py check --record-urls 更新记录。")
+    plan.redirects = redirects
+
+
+# --- redirect pages and the redirects files ----------------------------------------------------------
+
+def write_redirects(renderer, output, plan) -> None:
+    """A page at each old address of plan.redirects, and the server's redirects files."""
+    from .output import output_path
+    from .render import relative
+    config = plan.config
+    kiosk = renderer.explicit_index
+    done = {}
+    for old, (new, title, alias) in sorted(plan.redirects.items()):
+        path = output_path(old)
+        if not alias and path in output.owners:
+            continue               # something else is made there now (a new page took the address)
+        link = relative(old, new, kiosk)
+        absolute = config.base_url + new.lstrip("/")
+        head = ('<meta name="robots" content="noindex">\n' +
+                ("" if kiosk else f'<meta http-equiv="refresh" content="0; url={html.escape(link)}">\n') +
+                (f'<link rel="canonical" href="{html.escape(absolute)}">\n' if plan.target == "website" else ""))
+        page = ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+                f'<title>页面已迁移：{html.escape(title)}</title>\n'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">\n' + head +
+                f'</head>\n<body>\n<main>\n<h1>页面已迁移</h1>\n<p>本页现在的网址：<a href="{html.escape(link)}">'
+                f'{html.escape(title)}</a></p>\n</main>\n</body>\n</html>\n')
+        renderer.put(output, old, page.encode("utf-8"), owner=f"旧网址的跳转页面（指向 {new}）")
+        done[old] = new
+    if kiosk or not (done or (config.root / RECORD_FILE).is_file()):
+        return
+    base = urlsplit(config.base_url).path or "/"
+    base = base if base.endswith("/") else base + "/"
+    data = {"base": base, "redirects": done}
+    renderer.put(output, "/" + REDIRECTS_JSON,
+                 (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"),
+                 owner="跳转列表")
+    lines = ["# zwgk: old address -> new address (nginx map; see 《管理员手册》“网址变更与跳转”)"]
+    for old, new in sorted(done.items()):
+        target = base + new.lstrip("/")
+        for form in (old, old + "index.html"):
+            lines.append(f"{_nginx_quote(base + form.lstrip('/'))} {_nginx_quote(target)};")
+    renderer.put(output, "/" + REDIRECTS_MAP, ("\n".join(lines) + "\n").encode("utf-8"), owner="跳转列表")
+
+
+def _nginx_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# --- links in bodies (check) -------------------------------------------------------------------------
+
+def check_bodies(config, content, plans: dict, problems: Problems) -> None:
+    """Every link and image of every item's and fixed page's body, resolved against its address:
+    an error at the body's line when nothing is there, a warning when it points at a record that is
+    not published (yet)."""
+    from .catalogue import item_url, page_url
+    from .content import read_body
+    from .urls import GENERATED
+    valid_items = [i for i in content.items if i.file not in content.invalid]
+    published = set()
+    redirects = set()
+    for plan in plans.values():
+        published |= {i.file for i in _published(plan)}
+        redirects |= set(getattr(plan, "redirects", {}))
+    dirs: dict[str, Optional[object]] = {}
+    files: dict[str, Optional[object]] = {}
+    for record in valid_items + [p for p in content.pages if p.file not in content.invalid]:
+        url = item_url(config, record) if hasattr(record, "index_no") else page_url(record)
+        dirs[url] = record
+        for a in tuple(record.attachments) + tuple(getattr(record, "body_images", ())):
+            files[url + a.name] = record
+    for category in config.categories.values():
+        dirs[f"/{category.path}/"] = None
+    for url in redirects:
+        dirs.setdefault(url, None)
+    base_path = urlsplit(config.base_url).path
+    for record in valid_items + [p for p in content.pages if p.file not in content.invalid]:
+        body = read_body(config, record) if hasattr(record, "index_no") else record.body
+        if "](" not in body and "]:" not in body:
+            continue
+        here = item_url(config, record) if hasattr(record, "index_no") else page_url(record)
+        start = record.lines.get("_body", 1)
+        for number, destination, image in body_links(body):
+            name = local_file(destination) if image else None
+            if name is not None and ".." not in name.split("/") and not name.split("/")[-1].startswith("."):
+                continue                  # beside the record: checked (and copied) by content.py
+            target = _site_path(destination, here, config.base_url, base_path)
+            if target is None:
+                continue
+            path = unquote(target)
+            line = start + number
+            shown = destination if len(destination) <= 80 else destination[:77] + "…"
+            if path.split("/")[1].lower() in GENERATED and path.split("/")[1].lower() not in ("index.html",):
+                continue                  # /static/…, /feed.xml, /search/ …: the generator's own
+            if path in ("/", "/index.html"):
+                continue
+            folder = path if path.endswith("/") else (path[:-len("index.html")] if path.endswith("/index.html")
+                                                      else path + "/")
+            if folder in dirs or path in files:
+                owner = dirs.get(folder) or files.get(path)
+                if owner is not None and hasattr(owner, "index_no") and owner.file not in published:
+                    problems.warn(record.file, line, "body", f"链接“{shown}”指向暂不公开的条目 {owner.file}，"
+                                  "读者现在打开会看到 404 页面。", "请确认该条目公开后再链接，或删去链接。")
+                continue
+            if _category_page(folder, config):
+                continue
+            hint = "请核对网址：链接到条目请写它的网址（如 ../../0204/2026-00001/），链接到附件请先把文件列入 attachments。"
+            name = local_file(destination)
+            if name is not None and (config.root / PurePosixPath(record.file).parent / name).is_file():
+                hint = f"文件“{name}”在条目旁边，但没有列入 attachments，不会被发布。请把它加入 attachments。"
+            problems.error(record.file, line, "body", f"正文中的链接“{shown}”指向不存在的页面或文件（{path}）。", hint)
+
+
+def _site_path(destination: str, here: str, base_url: str, base_path: str) -> Optional[str]:
+    """The site path ("/0204/x/") a body link names, or None when it leaves the site (another
+    host, mailto:, an anchor on the same page)."""
+    if not destination or destination.startswith(("#", "?")):
+        return None
+    if destination.startswith(base_url):
+        destination = "/" + destination[len(base_url):]
+    elif ":" in destination.split("/")[0] or destination.startswith("//"):
+        return None                       # http:, mailto:, tel: … elsewhere
+    elif destination.startswith("/"):
+        if base_path not in ("", "/"):
+            prefix = base_path if base_path.endswith("/") else base_path + "/"
+            if not destination.startswith(prefix):
+                return None               # elsewhere on the host (the portal)
+            destination = "/" + destination[len(prefix):]
+    path = re.split(r"[?#]", destination, maxsplit=1)[0]
+    if not path:
+        return None
+    if not path.startswith("/"):
+        path = posixpath.join(here, path)
+    trailing = path.endswith("/") or path.endswith("/.") or path.endswith("/..")
+    path = posixpath.normpath(path)
+    if path.startswith("//"):
+        path = path[1:]
+    return path if path == "/" else path + ("/" if trailing else "")
+
+
+def _category_page(folder: str, config) -> bool:
+    """/<category path>/page/<n>/: a listing's further pages."""
+    found = re.fullmatch(r"(/.+/)page/\d+/", folder)
+    return bool(found) and any(found.group(1) == f"/{c.path}/" for c in config.categories.values())
