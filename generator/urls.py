@@ -15,6 +15,7 @@ GENERATED = {
     "sitemap.xml": "站点地图", "catalogue.json": "开放数据目录", "robots.txt": "robots.txt",
     "dashboard": "局域网的考核面板", "attachments": "附件",
     "zhuanlan": "政府信息公开专栏", "sitemap": "网站地图", "contact": "联系我们",
+    "redirects.json": "旧网址跳转列表", "redirects.map": "旧网址跳转列表（nginx）",
 }
 # names inside a category's folder that its own listing uses
 LISTING = {"index.html": "分类列表页", "page": "分类列表的分页"}
