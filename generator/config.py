@@ -115,8 +115,27 @@ class ColumnToml(_Strict):
 
 
 class CalendarToml(_Strict):
+    """[calendar]: the State Council's holiday schedule for years chinese-calendar lacks (reports/workdays.py).
+    A year counts as known only once it is in `complete_years`; dates listed for any other year are used,
+    but figures counted through that year stay uncertain."""
+
     holidays: list[date] = []
     workdays: list[date] = []
+    complete_years: list[int] = []     # years whose schedule above is entered whole (the notice's every date)
+
+    @field_validator("complete_years")
+    @classmethod
+    def _complete_years_have_holidays(cls, value: list[int], info) -> list[int]:
+        holidays = info.data.get("holidays")
+        if holidays is None:           # holidays themselves invalid: that error is reported already
+            return value
+        listed = {d.year for d in holidays}
+        for year in value:
+            if year not in listed:
+                raise ValueError(f"complete_years 列出了 {year} 年，但 holidays 中没有 {year} 年的任何放假日期。|"
+                                 f"国务院公布 {year} 年放假安排后，先把放假日写进 holidays、调休上班日写进 workdays，"
+                                 f"再把 {year} 列入 complete_years；没有写全之前不要列入。")
+        return value
 
 
 class KioskToml(_Strict):

@@ -1,7 +1,8 @@
 """The compliance report (公开时限) on a fixture site at a fixed --now, and the intranet dashboard.
 
 Every expected date below was counted by hand on the 2026 calendar (see test_workdays.py)
-and site.toml's [calendar] for 2027 (only 元旦 2027-01-01 listed).
+and site.toml's [calendar] for 2027 (only 元旦 2027-01-01 listed). That list is partial (2027 is not
+in `complete_years`), so every figure counted through 2027 is reported as uncertain (issue 17 §4).
 """
 import json
 import re
@@ -104,8 +105,117 @@ def test_category_counts(report):
 
 
 def test_warning_for_a_timely_item_without_a_clock(report):
-    assert report["warnings"] == [{"file": "content/fagui/h-noformed.md", "line": 4, "field": "formed_date",
-                                   "message": "及时公开（timely）条目没有信息形成日期，无法计算公开时限。 请写 formed_date:（或 doc_date:）。"}]
+    items = [w for w in report["warnings"] if w["field"] != "calendar"]
+    assert items == [{"file": "content/fagui/h-noformed.md", "line": 4, "field": "formed_date",
+                      "message": "及时公开（timely）条目没有信息形成日期，无法计算公开时限。 请写 formed_date:（或 doc_date:）。"}]
+
+
+# ---------------------------------------------------------------- working days across years (issue 17 §4)
+
+UNCERTAIN = {"content/fagui/e-overdue.md", "content/bangong/m-internal.md", "content/bangong/n-pending.md"}
+
+
+def with_calendar(tmp_path, calendar: str):
+    """A copy of the fixture site whose [calendar] table is `calendar` (TOML lines after the header)."""
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    toml = (site / "site.toml").read_text(encoding="utf-8").split("[calendar]")[0]
+    (site / "site.toml").write_text(toml + "[calendar]\n" + calendar, encoding="utf-8")
+    return site
+
+
+def test_a_deadline_in_2027_with_a_partial_list_is_uncertain(report):
+    """Only 元旦 listed for 2027: the dates use it, but every deadline counted through 2027 is uncertain."""
+    items = {i["file"]: i for i in report["items"]}
+    for file, item in items.items():
+        assert item["deadline_uncertain"] is (file in UNCERTAIN), file
+        assert item["uncertain_years"] == ([2027] if file in UNCERTAIN else []), file
+    assert items["content/fagui/e-overdue.md"]["publish_deadline"] == "2027-01-08"     # 元旦 skipped all the same
+    assert report["uncertain_years"] == [2027] and report["uncertain_items"] == 3
+    [warning] = [w for w in report["warnings"] if w["field"] == "calendar"]
+    assert warning["file"] == "site.toml"
+    assert warning["message"].startswith("2027 年的节假日安排不完整") and "complete_years" in warning["message"]
+
+
+def test_uncertain_in_text_output(cli):
+    text = cli("compliance", "--site", SITE, "--now", NOW).out
+    assert "期限不确定：3 个条目的时限计算经过 2027 年" in text
+    block = text.split("content/bangong/m-internal.md", 1)[1].split("\n  content/", 1)[0]
+    assert "期限未定：期限的计算经过 2027 年" in block             # on time, yet listed: its deadline is uncertain
+    assert text.count("期限未定：期限的计算经过 2027 年") == 3
+    assert "2027 年的节假日安排不完整" in text.split("警告：", 1)[1]
+
+
+def test_uncertain_on_the_dashboard(intranet):
+    html = (intranet / "dashboard" / "index.html").read_text(encoding="utf-8")
+    note = re.search(r'<p class="dash-uncertain" role="note">([^<]*)</p>', html)
+    assert note and "期限不确定：3 个条目的时限计算经过 2027 年" in note.group(1) and "complete_years" in note.group(1)
+    # the internal item published on the intranet is named, with the mark beside its state
+    item = html.split("时限测试寅", 1)[0].rsplit("<li>", 1)[1]
+    assert '<span class="state">按时公开</span><span class="state uncertain">期限未定</span>' in item
+    assert html.count('<span class="state uncertain">期限未定</span>') == 1    # the other two are held back
+    assert "2027 年的节假日安排不完整" in html                              # the warning under 提示
+
+
+def test_complete_years_make_the_figures_exact(cli, tmp_path):
+    site = with_calendar(tmp_path, 'holidays = ["2027-01-01"]\nworkdays = []\ncomplete_years = [2027]\n')
+    data = compliance_json(cli, site=site)
+    items = {i["file"]: i for i in data["items"]}
+    for file, fields in EXPECTED.items():          # the same dates, now exact
+        assert {key: items[file][key] for key in fields} == fields, file
+        assert items[file]["deadline_uncertain"] is False and items[file]["uncertain_years"] == [], file
+    assert data["uncertain_years"] == [] and data["uncertain_items"] == 0
+    assert not [w for w in data["warnings"] if w["field"] == "calendar"]
+    text = cli("compliance", "--site", site, "--now", NOW).out
+    assert "期限未定" not in text and "期限不确定" not in text
+    html = cli("compliance", "--site", site, "--now", NOW, "--format", "html").out
+    assert "期限未定" not in html and 'class="dash-uncertain"' not in html
+    out = tmp_path / "intranet"
+    assert cli("build", "--site", site, "--target", "intranet", "--now", NOW, "--out", out, "--quiet").code == 0
+    dashboard = (out / "dashboard" / "index.html").read_text(encoding="utf-8")
+    assert "期限未定" not in dashboard and 'class="dash-uncertain"' not in dashboard
+
+
+def test_a_partial_list_does_not_silence_the_warning(cli, tmp_path):
+    """More dates listed for 2027, even a make-up day, but no complete_years: still uncertain."""
+    site = with_calendar(tmp_path, 'holidays = ["2027-01-01", "2027-02-08"]\nworkdays = ["2027-02-06"]\n'
+                                   'complete_years = []\n')
+    data = compliance_json(cli, site=site)
+    items = {i["file"]: i for i in data["items"]}
+    assert {f for f, i in items.items() if i["deadline_uncertain"]} == UNCERTAIN
+    assert data["uncertain_years"] == [2027]
+    [warning] = [w for w in data["warnings"] if w["field"] == "calendar"]
+    assert "2027 年的节假日安排不完整" in warning["message"]
+
+
+def test_only_the_late_count_uncertain():
+    """An application (the same rule as items) due in 2026 (exact) and still open in 2027: its deadline is
+    certain, its working_days_late is counted through 2027, so uncertain_years names it and the note says so."""
+    from datetime import date
+    from generator.reports.compliance import assess_application, uncertain_note
+    from generator.reports.registers import Application
+    from generator.reports.workdays import WorkCalendar
+    calendar = WorkCalendar()
+    app = Application("registers/applications.csv", 2, "2026-001", date(2026, 11, 2), "natural", "法规处",
+                      None, None, None, False)
+    a = assess_application(app, calendar, date(2027, 1, 6))
+    assert a.final_deadline == date(2026, 11, 30) and a.state == "overdue"
+    assert a.deadline_uncertain is False and a.uncertain_years == (2027,)
+    assert uncertain_note(a).startswith("期限未定：超期工作日数的计算经过 2027 年")
+    exact = assess_application(app, calendar, date(2026, 12, 31))
+    assert exact.uncertain_years == () and exact.working_days_late == 23
+
+
+def test_a_complete_year_needs_its_holidays(cli, tmp_path):
+    """complete_years = [2028] with no 2028 holiday listed: a site.toml error at the key's line, exit 2."""
+    site = with_calendar(tmp_path, 'holidays = ["2027-01-01"]\nworkdays = []\ncomplete_years = [2027, 2028]\n')
+    lines = (site / "site.toml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, start=1) if text.startswith("complete_years"))
+    for command in (("compliance", "--now", NOW), ("check",)):
+        run = cli(*command, "--site", site)
+        assert run.code == 2
+        assert f"site.toml:{line}: calendar.complete_years: complete_years 列出了 2028 年" in run.err
+        assert "2027 年" not in run.err.split("complete_years 列出了", 1)[1].split("。", 1)[0]
 
 
 def test_long_term_item_is_due_while_the_window_is_open(cli):
@@ -142,8 +252,9 @@ def test_without_calendar_data_2027_is_monday_to_friday_with_one_warning(cli, tm
     items = {i["file"]: i for i in data["items"]}
     assert items["content/fagui/e-overdue.md"]["publish_deadline"] == "2027-01-07"    # 元旦 counted as a working day
     calendar = [w for w in data["warnings"] if w["field"] == "calendar"]
-    assert len(calendar) == 1 and "2027 年" in calendar[0]["message"]
+    assert len(calendar) == 1 and calendar[0]["message"].startswith("2027 年的节假日安排未知")
     assert calendar[0]["file"] == "site.toml"
+    assert {f for f, i in items.items() if i["deadline_uncertain"]} == UNCERTAIN    # uncertain too
 
 
 def test_text_and_html_formats_exit_zero(cli):
@@ -163,7 +274,7 @@ def test_example_site_report_is_information(cli):
     run = cli("compliance", "--site", ROOT, "--now", "2026-11-26T08:00:00+08:00", "--format", "json")
     assert run.code == 0
     data = json.loads(run.out)
-    assert data["warnings"] == []
+    assert data["warnings"] == [] and data["uncertain_years"] == []
     assert set(data["departments"]) == {"办公室", "法规处", "质量监督处", "特种设备安全监察处", "计量处", "人事教育处", "机关党委"}
 
 

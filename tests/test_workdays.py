@@ -82,21 +82,54 @@ def test_working_days_between(a, b, count):
     assert working_days_between(D(a), D(b)) == count
 
 
-def test_deadline_crossing_into_2027_uses_site_calendar():
-    """2026-12-10 + 20 working days: 15 in December, then 2027 from [calendar] (元旦 off)."""
-    site = WorkCalendar(holidays=[D("2027-01-01")])
+def test_deadline_crossing_into_2027_uses_site_calendar_when_the_year_is_complete():
+    """2026-12-10 + 20 working days: 15 in December, then 2027 from [calendar] (元旦 off); complete_years
+    says the list is the whole schedule, so the figures are exact (a made-up one-day schedule here)."""
+    site = WorkCalendar(holidays=[D("2027-01-01")], complete_years=[2027])
+    assert site.knows(2027)
     assert site.add_working_days(D("2026-12-10"), 7) == D("2026-12-21")
     assert site.add_working_days(D("2026-12-10"), 20) == D("2027-01-08")
-    assert site.unknown_years == set() and site.warnings() == []
+    assert site.uncertain_between(D("2026-12-10"), D("2027-01-08")) == ()
+    assert site.uncertain_years == set() and site.warnings() == []
+
+
+def test_a_partial_list_is_used_but_does_not_silence_the_uncertainty():
+    """元旦 listed, 2027 not in complete_years: counted with the listed date, yet uncertain, with one warning."""
+    site = WorkCalendar(holidays=[D("2027-01-01")])
+    assert not site.knows(2027) and site.knows(2026)
+    assert site.add_working_days(D("2026-12-10"), 20) == D("2027-01-08")     # the listed holiday is skipped
+    assert site.uncertain_between(D("2026-12-10"), D("2027-01-08")) == (2027,)
+    assert site.uncertain_between(D("2027-01-08"), D("2026-12-10")) == (2027,)         # either order
+    assert site.uncertain_between(D("2026-12-10"), D("2026-12-31")) == ()               # 2026 only
+    assert site.uncertain_between(D("2026-12-31"), D("2027-01-01")) == (2027,)
+    assert site.uncertain_between(D("2027-01-01"), D("2027-01-01")) == ()
+    assert site.uncertain_years == {2027}
+    [warning] = site.warnings()
+    assert warning.startswith("2027 年的节假日安排不完整") and "complete_years" in warning
+    assert "涉及该年的期限不确定" in warning
+
+
+def test_a_listed_date_alone_marks_its_year_as_met():
+    """Even a walk that only meets the listed holiday itself records the year as uncertain."""
+    site = WorkCalendar(holidays=[D("2027-01-01")])
+    assert not site.is_workday(D("2027-01-01"))
+    assert site.uncertain_years == {2027}
 
 
 def test_unknown_year_counts_monday_to_friday_with_one_warning():
     bare = WorkCalendar()
     assert bare.add_working_days(D("2026-12-10"), 20) == D("2027-01-07")     # 2027-01-01 (Fri) counted
     assert bare.working_days_between(D("2027-01-01"), D("2027-03-01")) == 41
-    assert bare.unknown_years == {2027}
+    assert bare.unknown_years == {2027} and bare.uncertain_years == {2027}
     [warning] = bare.warnings()
-    assert "2027" in warning and "site.toml" in warning
+    assert warning.startswith("2027 年的节假日安排未知") and "site.toml" in warning and "complete_years" in warning
+
+
+def test_a_complete_year_is_known_and_the_package_years_always_are():
+    calendar = WorkCalendar(holidays=[D("2027-02-08")], complete_years=[2027])
+    assert calendar.knows(2004) and calendar.knows(2026) and calendar.knows(2027)
+    assert not calendar.knows(2003) and not calendar.knows(2028)
+    assert calendar.uncertain_between(D("2026-06-30"), D("2029-01-02")) == (2028, 2029)
 
 
 def test_site_calendar_overrides_the_package():
@@ -106,7 +139,8 @@ def test_site_calendar_overrides_the_package():
 
 
 def test_make_up_days_of_a_site_year_and_weekends():
-    site = WorkCalendar(holidays=[D("2027-02-08")], workdays=[D("2027-02-06")])    # a made-up schedule
+    site = WorkCalendar(holidays=[D("2027-02-08")], workdays=[D("2027-02-06")],    # a made-up schedule
+                        complete_years=[2027])
     assert site.is_workday(D("2027-02-06"))          # Saturday listed as a make-up day
     assert not site.is_workday(D("2027-02-07"))      # Sunday, weekend
     assert not site.is_workday(D("2027-02-08"))      # Monday, listed holiday
@@ -122,7 +156,7 @@ def test_zero_days_is_refused():
 def test_long_spans_agree_with_counting_day_by_day():
     """working_days_between sums running totals per year; it must equal the plain day-by-day count."""
     from datetime import timedelta
-    site = WorkCalendar(holidays=[D("2027-01-01")])
+    site = WorkCalendar(holidays=[D("2027-01-01")], complete_years=[2027])
 
     def by_day(a, b):
         return sum(site.is_workday(a + timedelta(days=k)) for k in range(1, (b - a).days + 1))

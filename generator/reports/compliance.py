@@ -9,7 +9,12 @@ Rules (政府信息公开条例 第二十六条 and the seed's 公开标准和�
 - a `long_term` item (长期公开) is refreshed every half year, in the windows 1–15 January
   and 1–15 July: `fresh` when refreshed on or after the start of the latest window that
   has begun, `due` while that window is open and it is not, `stale` after the 15th;
-- `expiring_soon`: an item in force whose `expiry_date` falls within 30 days after now.
+- `expiring_soon`: an item in force whose `expiry_date` falls within 30 days after now;
+- uncertain (issue 17 §4): a deadline counted through a year the calendar does not know
+  (workdays.WorkCalendar.knows: chinese-calendar's 2004–2026, else `[calendar] complete_years`)
+  is `deadline_uncertain`; `uncertain_years` names the unknown years any working-day figure of
+  the item went through (its deadlines, or its `working_days_late`). A partial holiday list in
+  site.toml does not make a year known.
 
 Which items: every `timely` item that is draft, proposed or approved (an unpublished one
 may be overdue); `long_term` items that are approved and in force at `now` (an expired,
@@ -71,6 +76,8 @@ class Assessment:
     window_start: Optional[date] = None      # long_term: 1 January or 1 July
     expiring_soon: bool = False
     expiry_date: Optional[datetime] = None
+    deadline_uncertain: bool = False         # a deadline counted through a year the calendar does not know
+    uncertain_years: tuple[int, ...] = ()    # such years, for the deadlines and working_days_late
 
     @property
     def behind(self) -> bool:
@@ -99,6 +106,15 @@ class ComplianceReport:
     def totals(self) -> dict[str, int]:
         return {key: sum(c[key] for c in self.departments.values()) for key in COUNT_KEYS}
 
+    def uncertain_years(self) -> list[int]:
+        """The unknown years the report's working-day figures went through (items and applications)."""
+        return sorted({y for a in self.assessments for y in a.uncertain_years}
+                      | {y for a in self.applications for y in a.uncertain_years})
+
+    def uncertain_count(self) -> int:
+        """Items whose working-day figures are uncertain."""
+        return sum(1 for a in self.assessments if a.uncertain_years)
+
     def behind(self) -> list[str]:
         """Departments that fall behind (超期、逾期、未按期更新或提出超时), in site.toml order."""
         return [d for d, c in self.departments.items()
@@ -121,6 +137,11 @@ def _days_after(calendar: WorkCalendar, deadline: date, day: date) -> int:
     if day <= deadline:
         return 0
     return calendar.working_days_between(deadline, day - timedelta(days=1)) + 1
+
+
+def _uncertain_after(calendar: WorkCalendar, deadline: date, day: date) -> tuple[int, ...]:
+    """The unknown years `_days_after` counted through (the day itself counts as one whatever it is)."""
+    return calendar.uncertain_between(deadline, day - timedelta(days=1)) if day > deadline else ()
 
 
 def half_year_window(today: date) -> tuple[date, date]:
@@ -201,6 +222,8 @@ class ApplicationAssessment:
     deadline: date                   # the 20th working day after receipt
     final_deadline: date             # the 40th when extended, else the deadline
     working_days_late: int = 0
+    deadline_uncertain: bool = False         # counted through a year the calendar does not know
+    uncertain_years: tuple[int, ...] = ()    # such years, for the deadlines and working_days_late
 
 
 def assess_application(a, calendar: WorkCalendar, today: date) -> ApplicationAssessment:
@@ -212,7 +235,9 @@ def assess_application(a, calendar: WorkCalendar, today: date) -> ApplicationAss
     else:
         state = "pending" if today <= final else "overdue"
         late = _days_after(calendar, final, today)
-    return ApplicationAssessment(a, state, deadline, final, late)
+    in_deadline = calendar.uncertain_between(a.received, final)
+    years = tuple(sorted(set(in_deadline) | set(_uncertain_after(calendar, final, a.closed or today))))
+    return ApplicationAssessment(a, state, deadline, final, late, bool(in_deadline), years)
 
 
 def application_notes(a: ApplicationAssessment) -> list[str]:
@@ -226,6 +251,8 @@ def application_notes(a: ApplicationAssessment) -> list[str]:
         notes.append(f"办理中：最迟 {a.final_deadline} 答复")
     if a.application.extended:
         notes.append(f"延期答复：原期限 {a.deadline}，延长至 {a.final_deadline}")
+    if a.uncertain_years:
+        notes.append(uncertain_note(a))
     return notes
 
 
@@ -235,7 +262,8 @@ def applications_json(report: ComplianceReport) -> dict:
                           "department": a.application.department, "received": a.application.received.isoformat(),
                           "deadline": a.deadline.isoformat(), "extended": a.application.extended,
                           "final_deadline": a.final_deadline.isoformat(), "closed": _iso(a.application.closed),
-                          "state": a.state, "working_days_late": a.working_days_late}
+                          "state": a.state, "working_days_late": a.working_days_late,
+                          "deadline_uncertain": a.deadline_uncertain, "uncertain_years": list(a.uncertain_years)}
                          for a in report.applications],
         "application_departments": report.application_departments,
         "application_totals": report.application_totals(),
@@ -257,8 +285,11 @@ def _timely(item: Item, calendar: WorkCalendar, today: date, common: dict) -> As
     else:
         state = "pending" if today <= publish_deadline else "overdue"
         late = _days_after(calendar, publish_deadline, today)
+    in_deadline = calendar.uncertain_between(formed, publish_deadline)    # the proposal deadline lies within
+    years = tuple(sorted(set(in_deadline) | set(_uncertain_after(calendar, publish_deadline, published_on or today))))
     return Assessment(state=state, proposal_deadline=proposal_deadline, publish_deadline=publish_deadline,
-                      proposed_on=proposed_on, proposed_late=proposed_late, working_days_late=late, **common)
+                      proposed_on=proposed_on, proposed_late=proposed_late, working_days_late=late,
+                      deadline_uncertain=bool(in_deadline), uncertain_years=years, **common)
 
 
 # ---------------------------------------------------------------- output
@@ -282,6 +313,7 @@ def as_json(report: ComplianceReport, config: Config) -> dict:
             "refreshed_on": _iso(a.refreshed_on), "window_start": _iso(a.window_start),
             "expiry_date": a.expiry_date.astimezone(config.tz).isoformat() if a.expiry_date else None,
             "expiring_soon": a.expiring_soon,
+            "deadline_uncertain": a.deadline_uncertain, "uncertain_years": list(a.uncertain_years),
         })
     return {
         "now": report.now.astimezone(config.tz).isoformat(),
@@ -291,6 +323,8 @@ def as_json(report: ComplianceReport, config: Config) -> dict:
         "proposed_late": report.proposed_late,
         "totals": report.totals(),
         "behind": report.behind(),
+        "uncertain_years": report.uncertain_years(),
+        "uncertain_items": report.uncertain_count(),
         "warnings": [w.as_json() for w in report.warnings],
     } | applications_json(report)
 
@@ -304,6 +338,8 @@ def as_text(report: ComplianceReport, config: Config) -> str:
                + f"，{SHORT['proposed_late']} {sum(report.proposed_late.values())}")
     behind = report.behind()
     out.append("落后科室：" + ("、".join(behind) if behind else "无"))
+    if report.uncertain_years():
+        out.append(uncertain_summary(report))
     by_department: dict[str, list[Assessment]] = {}
     for a in report.assessments:
         by_department.setdefault(a.item.department, []).append(a)
@@ -353,7 +389,32 @@ def notes_of(a: Assessment, config: Config) -> list[str]:
         notes.append(f"提出超时：{a.proposed_on} 提出，期限 {a.proposal_deadline}")
     if a.expiring_soon and a.expiry_date is not None:
         notes.append(f"即将失效：{a.expiry_date.astimezone(config.tz).date().isoformat()} 起失效")
+    if a.uncertain_years:
+        notes.append(uncertain_note(a))
     return notes
+
+
+UNCERTAIN_MARK = "期限未定"      # the dashboard's mark on an item whose deadline is uncertain
+
+
+def _years(years) -> str:
+    return "、".join(f"{y} 年" for y in years)
+
+
+def uncertain_note(a) -> str:
+    """An item's or application's uncertain figures, in words (it has uncertain_years)."""
+    what = "期限" if a.deadline_uncertain else "超期工作日数"
+    return (f"{UNCERTAIN_MARK}：{what}的计算经过 {_years(a.uncertain_years)}，该年的节假日安排尚未完整录入，可能有出入"
+            f"（国务院的放假通知写入 site.toml [calendar] 并把年份列入 complete_years 后即为准确）")
+
+
+def uncertain_summary(report: ComplianceReport) -> str:
+    """One line for the text report and the dashboard: how many figures are uncertain, and why."""
+    applications = sum(1 for a in report.applications if a.uncertain_years)
+    counted = "和".join(part for part in (f"{report.uncertain_count()} 个条目" if report.uncertain_count() else "",
+                                         f"{applications} 件依申请公开" if applications else "") if part)
+    return (f"期限不确定：{counted}的时限计算经过 {_years(report.uncertain_years())}，该年的节假日安排尚未完整录入，"
+            f"已标“{UNCERTAIN_MARK}”。国务院的放假通知写入 site.toml [calendar] 并把年份列入 complete_years 后，数字即为准确。")
 
 
 def formatted(report: ComplianceReport, config: Config, fmt: str) -> str:

@@ -21,7 +21,8 @@ from ..render import make_environment
 from . import annual, registers
 from .charts import horizontal_bars, month_columns, vertical_bars
 from .compliance import (APPLICATION_KEYS, APPLICATION_LABELS, COUNT_KEYS, LABELS, LONG_TERM_STATES, TIMELY_STATES,
-                         Assessment, ComplianceReport, application_notes, assess, notes_of)
+                         UNCERTAIN_MARK, Assessment, ComplianceReport, application_notes, assess, notes_of,
+                         uncertain_summary)
 
 DASHBOARD_URL = "/dashboard/"
 
@@ -44,6 +45,7 @@ class ItemRow:
     department: str
     state: str              # label, e.g. 逾期公开
     notes: tuple            # what to do, in words
+    uncertain: bool = False     # counted through a year the calendar does not know: marked 期限未定
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,16 @@ class DashboardView:
     application_totals: dict = None
     application_departments: tuple = ()     # (department, counts) …
     application_items: tuple = ()           # (编号, department, state label, notes) … overdue, pending, late, extended
+    application_uncertain: tuple = ()       # 编号 of the listed applications whose figures are uncertain
+    # working days counted through a year the calendar does not know (issue 17 §4)
+    uncertain_mark: str = UNCERTAIN_MARK
+    uncertain_note: str = ""                # "" when every figure is exact
+    uncertain_years: tuple = ()
 
 
 def _attention(a: Assessment) -> bool:
-    return a.state in ("late", "overdue", "pending", "due", "stale") or bool(a.proposed_late) or a.expiring_soon
+    return (a.state in ("late", "overdue", "pending", "due", "stale") or bool(a.proposed_late) or a.expiring_soon
+            or bool(a.uncertain_years))
 
 
 def dashboard_view(report: ComplianceReport, config: Config, named: Callable[[str], bool],
@@ -90,7 +98,7 @@ def dashboard_view(report: ComplianceReport, config: Config, named: Callable[[st
             unnamed += 1
             continue
         items.append(ItemRow(a.item.title, url(a), a.item.index_no or "", a.item.department,
-                             LABELS[a.state], tuple(notes_of(a, config))))
+                             LABELS[a.state], tuple(notes_of(a, config)), bool(a.uncertain_years)))
     order = {d: i for i, d in enumerate(report.departments)}
     items.sort(key=lambda r: (order.get(r.department, len(order)), r.index_no, r.title))
     now = report.now.astimezone(config.tz)
@@ -109,13 +117,22 @@ def dashboard_view(report: ComplianceReport, config: Config, named: Callable[[st
         application_totals=report.application_totals(),
         application_departments=tuple(report.application_departments.items()),
         application_items=tuple((a.application.no, a.application.department,
-                                 APPLICATION_LABELS["extended"] if a.state == "on_time" else APPLICATION_LABELS[a.state],
+                                 APPLICATION_LABELS["extended"] if a.state == "on_time" and a.application.extended
+                                 else APPLICATION_LABELS[a.state],
                                  tuple(application_notes(a)))
                                 for a in report.applications
-                                if a.state in ("overdue", "pending", "late") or a.application.extended),
+                                if _listed(a)),
+        application_uncertain=tuple(a.application.no for a in report.applications if _listed(a) and a.uncertain_years),
+        uncertain_note=uncertain_summary(report) if report.uncertain_years() else "",
+        uncertain_years=tuple(report.uncertain_years()),
         warnings=tuple(w.text() for w in report.warnings if w.file == "site.toml" or named(w.file))
         + _register_warnings(report),
     )
+
+
+def _listed(a) -> bool:
+    """Is this application listed by 编号 on the dashboard?"""
+    return a.state in ("overdue", "pending", "late") or a.application.extended or bool(a.uncertain_years)
 
 
 def _register_warnings(report: ComplianceReport) -> tuple:

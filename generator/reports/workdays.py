@@ -7,8 +7,15 @@ Sunday worked in exchange for a longer holiday) are on. Three sources, in order:
    years the package does not know yet (the State Council publishes each year's
    schedule in November or December of the year before); they also override the package;
 2. `chinese-calendar` (pinned 1.11.0: 2004–2026);
-3. a year known to neither is counted Monday–Friday, and `unknown_years` remembers it
-   so that the caller gives ONE warning naming the year.
+3. any other day is counted Monday–Friday.
+
+The calendar KNOWS a year when the package has it or when site.toml lists it in
+`[calendar] complete_years` (the admin adds the year once the State Council's notice is
+entered whole; config.py refuses a complete year without a single holiday). Dates listed
+for a year not in complete_years are used, but a partial list does not make the year
+known: a figure counted through such a year is UNCERTAIN. `uncertain_years` remembers
+every unknown year met, so that the caller gives ONE warning per year, and
+`uncertain_between` tells which unknown years one deadline or one count went through.
 
 Counting goes day by day with `is_workday`: the package's own `find_workday` lands a
 day late when it starts from a holiday or a weekend. The start day is never counted:
@@ -27,22 +34,40 @@ ONE_DAY = timedelta(days=1)
 class WorkCalendar:
     """Which days are working days. Not thread-safe: it records the unknown years it met."""
 
-    def __init__(self, holidays: Iterable[date] = (), workdays: Iterable[date] = ()):
+    def __init__(self, holidays: Iterable[date] = (), workdays: Iterable[date] = (),
+                 complete_years: Iterable[int] = ()):
         self.holidays = frozenset(holidays)
         self.workdays = frozenset(workdays)
-        self.site_years = frozenset(d.year for d in self.holidays | self.workdays)
-        self.unknown_years: set[int] = set()      # years counted Monday–Friday
+        self.site_years = frozenset(d.year for d in self.holidays | self.workdays)   # some dates listed
+        self.complete_years = frozenset(complete_years)     # site.toml says: this year's schedule is whole
+        self.uncertain_years: set[int] = set()    # unknown years met: counted from a partial list or Monday–Friday
         self._package_years: dict[int, bool] = {}
         self._days: dict[date, bool] = {}         # memo: a deadline walks the same days again and again
         self._years: dict[int, list[int]] = {}     # running totals per year, for long spans
 
     @classmethod
     def from_config(cls, config) -> "WorkCalendar":
-        return cls(config.calendar.holidays, config.calendar.workdays)
+        calendar = config.calendar
+        return cls(calendar.holidays, calendar.workdays, getattr(calendar, "complete_years", ()))
+
+    @property
+    def unknown_years(self) -> set[int]:
+        """The former name of `uncertain_years`."""
+        return self.uncertain_years
 
     def knows(self, year: int) -> bool:
-        """Does the package or site.toml hold this year's holiday schedule?"""
-        return year in self.site_years or self._package_knows(year)
+        """Does the package hold this year's holiday schedule, or does site.toml say it holds it whole
+        (`complete_years`)? Some dates listed for the year are not enough."""
+        return year in self.complete_years or self._package_knows(year)
+
+    def uncertain_between(self, a: date, b: date) -> tuple[int, ...]:
+        """The years the calendar does not know among those of the days d with a < d <= b (either order):
+        what a deadline counted from `a` to `b`, or a count of working days between them, went through."""
+        if b < a:
+            a, b = b, a
+        if a == b:
+            return ()
+        return tuple(year for year in range((a + ONE_DAY).year, b.year + 1) if not self.knows(year))
 
     def _package_knows(self, year: int) -> bool:
         if year not in self._package_years:
@@ -60,14 +85,14 @@ class WorkCalendar:
         return known
 
     def _is_workday(self, day: date) -> bool:
+        if not self.knows(day.year):
+            self.uncertain_years.add(day.year)      # even for a listed date: the list may be partial
         if day in self.workdays:
             return True
         if day in self.holidays:
             return False
         if self._package_knows(day.year):
             return chinese_calendar.is_workday(day)
-        if day.year not in self.site_years:
-            self.unknown_years.add(day.year)
         return day.weekday() < 5
 
     def add_working_days(self, start: date, n: int) -> date:
@@ -105,10 +130,17 @@ class WorkCalendar:
         return counts
 
     def warnings(self) -> list[str]:
-        """One message per year that was counted Monday–Friday."""
-        return [f"{year} 年的节假日安排未知（chinese-calendar 与 site.toml [calendar] 均无该年数据），"
-                f"已按周一至周五计算工作日。请在 site.toml 的 [calendar] 中补充 {year} 年的 holidays 和 workdays。"
-                for year in sorted(self.unknown_years)]
+        """One message per unknown year met (counted Monday–Friday, apart from the dates site.toml lists)."""
+        return [self.warning(year) for year in sorted(self.uncertain_years)]
+
+    def warning(self, year: int) -> str:
+        if year in self.site_years:
+            return (f"{year} 年的节假日安排不完整（site.toml [calendar] 列有该年的部分日期，但 complete_years 中没有 {year}），"
+                    f"已按所列日期和周一至周五计算工作日，涉及该年的期限不确定。写全国务院公布的 {year} 年放假安排"
+                    f"（holidays 和 workdays）后，请把 {year} 加进 [calendar] 的 complete_years。")
+        return (f"{year} 年的节假日安排未知（chinese-calendar 与 site.toml [calendar] 均无该年数据），"
+                f"已按周一至周五计算工作日，涉及该年的期限不确定。国务院公布 {year} 年放假安排后，请在 site.toml 的 "
+                f"[calendar] 中补充 {year} 年的 holidays 和 workdays，并把 {year} 加进 complete_years。")
 
 
 _DEFAULT: Optional[WorkCalendar] = None

@@ -41,3 +41,15 @@ def test_dashboard_renders_offline(site, page):
     assert "2026 年政府信息公开工作年度报告" in page.locator("h1").inner_text()
     assert page.external_requests == []
     assert all(url.startswith(site) for url in requests), requests
+
+
+def test_uncertain_deadlines_are_marked_visibly(site, page):
+    """The fixture lists only 元旦 for 2027 (not in complete_years): the note and the mark are on screen."""
+    page.goto(site + "dashboard/")
+    note = page.locator("p.dash-uncertain")
+    assert note.is_visible() and "期限不确定" in note.inner_text() and "complete_years" in note.inner_text()
+    mark = page.locator(".dash-items .state.uncertain")
+    assert mark.count() == 1 and mark.first.is_visible() and mark.first.inner_text() == "期限未定"
+    box = mark.first.bounding_box()
+    assert box and box["width"] > 20 and box["height"] > 10
+    assert page.external_requests == []
