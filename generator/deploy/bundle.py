@@ -256,7 +256,8 @@ def apply(bundle: Path, dest: Destination, *, keep: int = 5, generator: str = ""
                           "请把摆渡包拷到网站服务器上，在那里运行 python build.py apply 包 --to /srv/www/gk。")
     info, manifest = check(bundle)                 # everything checked before anything changes
     target, fingerprint = info["target"], info["fingerprint"]
-    say(f"摆渡包已校验：{target}，构建于 {info.get('built', '?')}，{len(manifest)} 个文件的 SHA-256 全部正确。")
+    say(f"摆渡包已校验：{target}，构建于 {info.get('built', '?')}，{len(manifest)} 个文件的 SHA-256 全部正确"
+        f"（指纹 {fingerprint[:12]}…）。")
     state = releases.read_state(dest)
     releases.check_deploy_folder(dest, state, target)
     live_info = verify.read_info(dest, "current") if state.current else {}

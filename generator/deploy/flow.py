@@ -111,7 +111,8 @@ def apply(args) -> int:
     try:
         if args.check_only:
             info, manifest = bundles.check(Path(args.bundle))
-            print(f"摆渡包完好：{info['target']}，构建于 {info.get('built', '?')}，{len(manifest)} 个文件的 SHA-256 全部正确。")
+            print(f"摆渡包完好：{info['target']}，构建于 {info.get('built', '?')}，{len(manifest)} 个文件的 SHA-256 全部正确"
+                  f"（指纹 {info['fingerprint'][:12]}…）。")
             return EXIT_OK
         dest = destination.parse(args.to)
         bundles.apply(Path(args.bundle), dest, keep=args.keep, generator=__version__)
