@@ -111,6 +111,15 @@ def test_check_only_and_usage(cli, golden_copy, tmp_path):
     run = cli("apply", one, "--to", tmp_path / "www", "--check-only")
     assert run.code == 0 and "摆渡包完好" in run.out and not (tmp_path / "www").exists()
     assert cli("bundle", "--site", golden_copy, "--out", tmp_path / "a.zip").code == 2
+    # never into the sources or the output, never over a file that is not an earlier bundle
+    other = tmp_path / "other.tar"
+    other.write_text("别的文件", encoding="utf-8")
+    for place in (golden_copy / "content" / "x.tar", golden_copy / "dist" / "website" / "x.tar", other):
+        run = cli("bundle", "--site", golden_copy, "--out", place, "--now", NOW, "-q")
+        assert run.code == 2 and "--out" in run.err, run.err
+        assert place == other or not place.exists()
+    assert other.read_text(encoding="utf-8") == "别的文件"
+    assert cli("bundle", "--site", golden_copy, "--out", one, "--now", LATER, "-q").code == 0     # an earlier bundle: replaced
     missing = cli("apply", tmp_path / "nope.tar", "--to", tmp_path / "www")
     assert missing.code == 1 and "找不到摆渡包" in missing.err
 

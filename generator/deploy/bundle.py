@@ -96,6 +96,16 @@ def write(out_dir: Path, report: dict, out_file: Path, *, commit: Optional[str] 
     return info
 
 
+def is_bundle(path: Path) -> bool:
+    """A bundle this program wrote (its first member is zwgk-bundle.json): `bundle --out` may replace it."""
+    try:
+        with tarfile.open(path, mode="r:*") as tar:
+            first = tar.next()
+            return first is not None and first.name == INFO
+    except _BROKEN:
+        return False
+
+
 def _bad(bundle: Path, what: str) -> DeployError:
     return DeployError(f"摆渡包 {bundle} 未通过校验：{what}。没有改动任何文件。", BUNDLE_HINT)
 

@@ -83,6 +83,13 @@ def bundle(args, build: Callable[[argparse.Namespace], int]) -> int:
         raise UsageError(f"--out {out_file} 是文件夹；请写摆渡包的文件名，如 gk-{target}.tar.gz。")
     if not out_file.name.endswith((".tar", ".tar.gz", ".tgz")):
         raise UsageError(f"--out 的文件名应以 .tar、.tar.gz 或 .tgz 结尾（实际是 {out_file.name}）。")
+    from ..config import CONFIG_FILE, load_config
+    from ..publish import check_file_destination
+    root = Path(args.site)
+    theme_dir = load_config(root).theme_dir if (root / CONFIG_FILE).is_file() else None
+    # not into the sources nor an output folder; an existing file only when it is an earlier bundle
+    check_file_destination(out_file, root, "--out", bundles.is_bundle, "摆渡包", theme_dir=theme_dir, make_parent=True,
+                           out_dir=Path(args.output) if args.output else root / "dist" / target)
     try:
         if args.output:
             out_dir = Path(args.output)
@@ -93,8 +100,6 @@ def bundle(args, build: Callable[[argparse.Namespace], int]) -> int:
                 print("构建未成功，没有生成摆渡包。", file=sys.stderr)
                 return EXIT_REFUSED
             report_file = commands.report_path(out_dir)
-        if out_dir.resolve() in out_file.resolve().parents:
-            raise UsageError(f"摆渡包 {out_file} 不能写在输出文件夹 {out_dir} 里。")
         report = commands.read_report(out_dir, report_file, target)
         info = bundles.write(out_dir, report, out_file, commit=command_line._commit(Path(args.site)),
                              generator=__version__)
