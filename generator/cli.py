@@ -12,14 +12,13 @@ import sys
 import time
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
-from zoneinfo import ZoneInfo
 
 from jinja2 import TemplateError
 
 from . import __version__
+from .clock import parse_now
 from .config import load_config
 from .content import load_content
 from .errors import BuildAborted, ConfigError, Problem, Problems, UsageError
@@ -203,19 +202,6 @@ def _parser() -> argparse.ArgumentParser:
     # Further commands: each adds its parser here and its handler to HANDLERS below;
     # a handler's work lives in its own module, the CLI only parses and dispatches.
     return parser
-
-
-def parse_now(text: Optional[str], tz: ZoneInfo) -> datetime:
-    if text is None:
-        return datetime.now(tz)
-    try:
-        if len(text.strip()) == 10:
-            moment = datetime.combine(date.fromisoformat(text.strip()), datetime.min.time())
-        else:
-            moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"--now 的值“{text}”不是 ISO 8601 时刻，例如 2026-11-26T08:00:00+08:00")
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .. import __version__
+from ..clock import parse_now
 from ..errors import UsageError
 from . import bundle as bundles, commands, command_line, destination
 from .errors import DeployError
@@ -184,7 +185,6 @@ def publish(args, build: Callable[[argparse.Namespace], int]) -> int:
         commit = command_line._commit(root)
         state_file = Path(args.state) if args.state else None
         if state_file is not None and commit:
-            from ..cli import parse_now
             from ..config import load_config
             now = parse_now(args.now, load_config(root).tz)
             go, why = schedule.needs_build(schedule.read_state(state_file), commit, now)
