@@ -186,3 +186,16 @@ def test_images_in_bodies_are_copied_and_checked(golden_copy, tmp_path, cli):
     run = cli("check", "--site", golden_copy, "--now", NOW)
     line = _line(golden_copy, ITEM, "![缺失]")
     assert run.code == 1 and f"{ITEM}:{line}: body: 找不到正文中的图片“img/missing.png”。" in run.err
+
+
+def test_a_fixed_page_keeps_its_old_address_too(golden_copy, tmp_path, cli):
+    page = golden_copy / "content/pages/apply.md"
+    page.write_text("---\ntitle: 依申请公开须知\nslug: apply\n---\n\n申请须知。\n", encoding="utf-8")
+    _record(cli, golden_copy)
+    page.write_text("---\ntitle: 依申请公开须知\nslug: yishenqing\naliases: [/old-apply/]\n---\n\n申请须知。\n",
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    _build(cli, golden_copy, out)
+    redirects = json.loads((out / "redirects.json").read_text(encoding="utf-8"))["redirects"]
+    assert redirects == {"/apply/": "/yishenqing/", "/old-apply/": "/yishenqing/"}
+    assert 'url=../yishenqing/' in (out / "apply/index.html").read_text(encoding="utf-8")

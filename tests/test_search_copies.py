@@ -306,6 +306,7 @@ MARKDOWN = r"""
 
 def test_copy_of_every_kind_of_markdown_is_the_reference(tmp_path, cli, golden_copy):
     item = golden_copy / "content/fagui/markdown.md"
+    (golden_copy / "content/fagui/tu.png").write_bytes(b"\x89PNG\r\n\x1a\n")     # the body's image: a missing one is an error
     item.write_text('---\ntitle: "Markdown 各种写法：<b>标题</b> & “许可”"\ncategory: "0204"\n'
                     'index_no: "014000184/2026-00091"\nstatus: approved\nreviewer: 李明\n'
                     'pub_date: 2026-06-01\ndoc_no: "示质监许〔2026〕9号 <&>"\nsummary: "概述 & <概述>"\n---\n'
