@@ -29,7 +29,7 @@ from .workers import default_workers
 from .sections import changed_files, check_codeowners, repo_layout, write_codeowners
 from .pipeline import Progress, build_site, plan_target, privacy_errors, report
 from .reports import registers
-from .visibility import LABELS as VISIBILITY_LABELS, TARGETS, decide
+from .visibility import REASON_LABELS as VISIBILITY_LABELS, TARGETS, decide
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -388,7 +388,7 @@ class HeldBack:
 
 def held_back_approved(config, content, plans: dict) -> list[HeldBack]:
     """Every approved item that will not go live on any target, with the plain reason and line."""
-    from .model import FrontMatter, LABELS as FIELD_LABELS
+    from .model import FIELD_LABELS, FrontMatter
     tz = config.tz
     shown = lambda moment: moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     out = []

@@ -22,11 +22,12 @@ from .errors import BuildAborted, Problem, Problems
 from .gitdates import FileDates, read_dates
 from .inputs import HINT, REASONS, escape, real_folder
 from .frontmatter_lines import FrontMatterError, parse, split
+from .bodylinks import body_links, local_file, normalise_alias
 from .messages import describe_schema_error, did_you_mean
 from .reuse import CODE_VERSION, cache_dir
 from .slugs import pinyin_slug
 from .workers import parallel_map
-from .model import CHANNELS_FOR, LABELS, Attachment, FrontMatter, Item, Page, PageMatter, with_digest
+from .model import CHANNELS_FOR, FIELD_LABELS, Attachment, FrontMatter, Item, Page, PageMatter, with_digest
 
 PAGES_FOLDER = "pages"
 
@@ -311,7 +312,7 @@ def _schema(model, parsed, rel: str, config: Config, problems: Problems):
             line = parsed.lines.get(tuple(loc[:2]) if len(loc) > 1 else name) or parsed.lines.get(name, 1)
             message, hint = describe_schema_error(err)
             if err.get("type") == "missing":
-                hint = f"请在 front matter 中加上 {name}:（{LABELS.get(name, name)}）。"
+                hint = f"请在 front matter 中加上 {name}:（{FIELD_LABELS.get(name, name)}）。"
             problems.error(rel, line, name, message, hint)
         return None
 
@@ -471,7 +472,6 @@ def _attachments(path: Path, names: list[str], rel: str, lines: dict, problems: 
 
 def _aliases(given: list[str], rel: str, lines: dict, problems: Problems) -> tuple[str, ...]:
     """Old addresses of the record (links.py writes a redirect page at each): site paths."""
-    from .links import normalise_alias
     found = []
     for i, text in enumerate(given):
         alias = normalise_alias(text)
@@ -491,7 +491,6 @@ def _body_images(path: Path, body: str, body_line: int, attachments, rel: str, p
     copied like attachments (links.py finds them); a missing one is an error at the body's line."""
     if "![" not in body:
         return ()
-    from .links import body_links, local_file
     listed = {a.name for a in attachments}
     found: dict[str, Attachment] = {}
     inside = real_folder(content_dir)

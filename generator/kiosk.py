@@ -118,7 +118,7 @@ def words(text: str) -> tuple[tuple[str, bool], ...]:
 _OTHER = "\x00"      # marks what pypinyin passes through (Latin letters, digits, punctuation)
 
 
-def pinyin_keys(text: str) -> tuple[str, str]:
+def pinyin_forms(text: str) -> tuple[str, str]:
     """(full pinyin, initials) of a text, without spaces: 行政许可 -> (xingzhengxuke, xzxk).
     A run of Latin letters or digits stays one word in both (ISO9001认证 -> iso9001renzheng,
     iso9001rz). The parts of a text joined by SEPARATOR stay apart."""
@@ -140,9 +140,9 @@ def index_data(catalogue: Catalogue) -> dict:
     dept_position = {folder: i for i, (folder, _) in enumerate(departments)}
     items = []
     for item in catalogue.items:
-        title_py, title_ini = pinyin_keys(item.title)
+        title_py, title_ini = pinyin_forms(item.title)
         text = SEPARATOR.join([item.summary or ""] + list(item.keywords))
-        text_py, text_ini = pinyin_keys(text)
+        text_py, text_ini = pinyin_forms(text)
         items.append([catalogue.url(item), item.title, item.index_no or "", fmt_date(item.pub_date, config),
                       position[item.category], dept_position[item.section], item.summary or "",
                       list(item.keywords), title_py, title_ini, text_py, text_ini,
@@ -151,13 +151,13 @@ def index_data(catalogue: Catalogue) -> dict:
         "format": INDEX_FORMAT,
         "fields": list(ITEM_FIELDS),
         "categories": categories,                      # [code, name, full pinyin, initials]
-        "departments": [[folder, name, *pinyin_keys(name)] for folder, name in departments],
+        "departments": [[folder, name, *pinyin_forms(name)] for folder, name in departments],
         "items": items,
     }
 
 
 def _category_record(category: Category) -> list:
-    return [category.code, category.name, *pinyin_keys(category.name)]
+    return [category.code, category.name, *pinyin_forms(category.name)]
 
 
 def index_script(catalogue: Catalogue) -> bytes:

@@ -23,82 +23,25 @@ import json
 import posixpath
 import re
 from pathlib import PurePosixPath
-from typing import Iterable, Optional
+from typing import Optional
 from urllib.parse import unquote, urlsplit
 
+from .bodylinks import body_links, local_file
+from .catalogue import item_url, page_url
+from .content import read_body
 from .errors import Problems
+from .output import output_path
+from .render import relative
+from .urls import GENERATED
+from .visibility import REASON_LABELS
 
 RECORD_FILE = "urls.lock.json"
 REDIRECTS_JSON = "redirects.json"
 REDIRECTS_MAP = "redirects.map"
 
-_SEGMENT = re.compile(r"[A-Za-z0-9_.\-]+")
-
-# --- links and images of a Markdown body, with their lines ------------------------------------------
-
-_INLINE = re.compile(r"(!?)\[(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*\]\(\s*(<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^>\n]*>|\S+)")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-
-
-def body_links(body: str) -> Iterable[tuple[int, str, bool]]:
-    """(line in the body counting from 0, destination, is an image) of every link of a Markdown body.
-    Fenced code blocks and code spans are skipped (their text is not a link)."""
-    fence = None
-    for number, line in enumerate(body.split("\n")):
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opened:
-            fence = opened.group(1)
-            continue
-        if line.startswith("    ") or line.startswith("\t"):
-            continue                       # an indented code block (or a continuation: rare in bodies)
-        if "](" in line:
-            text = _CODE_SPAN.sub("", line) if "`" in line else line
-            for found in _INLINE.finditer(text):
-                yield number, _destination(found.group(2)), found.group(1) == "!"
-        reference = _REFERENCE.match(line)
-        if reference:
-            yield number, _destination(reference.group(1)), False
-
-
-def _destination(text: str) -> str:
-    return text[1:-1] if text.startswith("<") and text.endswith(">") else text
-
-
-def local_file(destination: str) -> Optional[str]:
-    """A destination naming a file beside the record ("plan.png", "img/a b.png"), else None."""
-    if not destination or destination.startswith(("/", "#", "?")) or ":" in destination.split("/")[0]:
-        return None
-    path = unquote(re.split(r"[?#]", destination, maxsplit=1)[0]).removeprefix("./")
-    return path or None
-
-
-# --- aliases -----------------------------------------------------------------------------------------
-
-def normalise_alias(text: str) -> Optional[str]:
-    """"/0204/old/" or "/0204/old" -> "/0204/old/"; None when it is not a site path we can write a page at."""
-    if not isinstance(text, str) or not text.startswith("/") or text.startswith("//"):
-        return None
-    parts = [p for p in text.strip("/").split("/")]
-    if not parts or parts == [""] or parts[-1] == "index.html" and len(parts) == 1:
-        return None
-    if parts[-1] == "index.html":
-        parts = parts[:-1]
-    if any(p in (".", "..") or not _SEGMENT.fullmatch(p) for p in parts):
-        return None
-    return "/" + "/".join(parts) + "/"
-
-
 def check_aliases(config, pages, items, problems: Problems) -> None:
     """Aliases against every address the site makes (items in any state, fixed pages, categories and
     their pages, reserved names) and against each other: an error at the alias's line."""
-    from .catalogue import item_url, page_url
-    from .urls import GENERATED
     owners: dict[str, str] = {}
     for item in items:
         owners[item_url(config, item)] = f"条目 {item.file}"
@@ -169,7 +112,6 @@ def updated_record(plans: dict, old: dict) -> dict:
     """The record after this moment: what each target publishes now, plus the old addresses that
     still redirect (their 索引号 or file lives elsewhere). Addresses reported as disappeared are
     dropped: recording is the acknowledgement."""
-    from .catalogue import item_url, page_url
     targets = {}
     for name, plan in plans.items():
         urls = {}
@@ -206,8 +148,6 @@ def write_record(root, record: dict) -> None:
 def plan_links(plan) -> None:
     """plan.redirects (old url -> (new url, title, from an alias)) and a warning for every recorded
     address of this target that is no longer made and has nowhere to go."""
-    from .catalogue import item_url, page_url
-    from .visibility import LABELS
     config, content = plan.config, plan.content
     published = _published(plan)
     made = {item_url(config, i) for i in published} | {page_url(p) for p in plan.pages}
@@ -240,7 +180,7 @@ def plan_links(plan) -> None:
         elif held is not None:
             decision = plan.decisions.get(held.file)
             reason = decision.reason if decision is not None else "invalid"
-            why = f"条目 {held.file} 暂不公开（{LABELS.get(reason, reason)}）"
+            why = f"条目 {held.file} 暂不公开（{REASON_LABELS.get(reason, reason)}）"
         elif file in pages:
             why = f"固定页面 {file} 未公开（状态不是 approved）"
         else:
@@ -256,8 +196,6 @@ def plan_links(plan) -> None:
 
 def write_redirects(renderer, output, plan) -> None:
     """A page at each old address of plan.redirects, and the server's redirects files."""
-    from .output import output_path
-    from .render import relative
     config = plan.config
     kiosk = renderer.explicit_index
     done = {}
@@ -303,9 +241,6 @@ def check_bodies(config, content, plans: dict, problems: Problems) -> None:
     """Every link and image of every item's and fixed page's body, resolved against its address:
     an error at the body's line when nothing is there, a warning when it points at a record that is
     not published (yet)."""
-    from .catalogue import item_url, page_url
-    from .content import read_body
-    from .urls import GENERATED
     valid_items = [i for i in content.items if i.file not in content.invalid]
     published = set()
     redirects = set()

@@ -21,7 +21,7 @@ Channel = Literal["website", "touchscreen", "intranet"]
 
 CHANNELS_FOR = {"public": ("website", "touchscreen", "intranet"), "internal": ("intranet",)}
 
-LABELS = {  # field -> label shown to editors and on the site
+FIELD_LABELS = {  # field -> label shown to editors and on the site
     "title": "名称", "category": "目录分类", "index_no": "索引号", "status": "状态",
     "reviewer": "审核人", "review": "审核方式", "pub_date": "发布日期", "expiry_date": "失效日期",
     "abolished": "废止", "doc_date": "成文日期", "formed_date": "信息形成/变更日期",

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field, replace

@@ -32,7 +32,7 @@ from .pipeline import Plan, plan_target
 from .targets import TARGETS, for_plan
 from .output import Output, output_path
 from .render import RenderCache, Renderer
-from .visibility import LABELS
+from .visibility import REASON_LABELS
 
 
 @dataclass
@@ -56,7 +56,7 @@ class RebuildStats:
 
 
 def badge_for(reason: str, until: Optional[datetime], item, config: Config) -> str:
-    label = LABELS[reason]
+    label = REASON_LABELS[reason]
     if reason == "future" and until is not None:
         return f"{label} {until.astimezone(config.tz).strftime('%Y-%m-%d %H:%M')}"
     if reason == "privacy":

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -24,7 +23,8 @@ from .inputs import REASONS, escape, real_folder
 from .output import Output, output_path, spill
 from .reuse import CODE_VERSION, OutputStore
 from .workers import parallel_map
-from .views import (ItemSummary, Link, category_link, item_view, page_view, site_view, summary_of, tree)
+from .views import (ItemSummary, Link, category_link, column_views, item_view, page_view, site_view, summary_of,
+                    tree)
 
 if TYPE_CHECKING:               # the renderer asks its target; targets build on the renderer
     from .targets.base import Target
@@ -289,7 +289,6 @@ class Renderer:
                         lambda page=page, url=url, attachments=attachments, own=own:
                         dict(page=page_view(page, url), attachments=attachments, **own))
         # 政府信息公开专栏 (/zhuanlan/ and one page per entry), 网站地图, 联系我们: on the targets that write them
-        from .views import column_views
         columns, writes = column_views(self.config, cat.pages), self.target.writes
         extra = [(f"/{name}/", f"{name}.html", ()) for name in ("zhuanlan", "sitemap", "contact") if name in writes]
         extra += [(c.url, "column.html", (c,)) for c in columns if not c.catalogue and "zhuanlan" in writes]

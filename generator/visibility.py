@@ -22,7 +22,7 @@ CHANNEL = {"website": "website", "intranet": "intranet", "kiosk": "touchscreen"}
 REASONS = ("draft", "proposed", "withdrawn", "not_reviewed", "future", "expired", "abolished",
            "internal", "channel", "privacy", "invalid")
 
-LABELS = {  # as the preview badges them
+REASON_LABELS = {  # as the preview badges them
     "draft": "草稿", "proposed": "待审核", "withdrawn": "已撤回", "not_reviewed": "未审核",
     "future": "定时发布", "expired": "已失效", "abolished": "已废止", "internal": "内部",
     "channel": "不在本载体公开", "privacy": "隐私检查未通过", "invalid": "内容有误",

@@ -15,7 +15,7 @@ import pytest
 from support import GOLDEN_SITE, NOW, ROOT, tree_bytes
 
 from generator.cli import main
-from generator.kiosk import INDEX_URL, pinyin_keys, qr_svg
+from generator.kiosk import INDEX_URL, pinyin_forms, qr_svg
 
 OVERLAY = ROOT / "tests" / "fixtures" / "kiosk_overlay"
 BASE_URL = "https://zwgk.example.gov.cn/zj/"          # tests/sites/golden/site.toml
@@ -107,7 +107,7 @@ def test_index_carries_pinyin_full_and_initials(built):
     ("", "", ""),
 ])
 def test_pinyin_keys(text, full, initials):
-    assert pinyin_keys(text) == (full, initials)
+    assert pinyin_forms(text) == (full, initials)
 
 
 def test_no_trace_of_internal_website_only_or_held_back_items(built):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .. import __version__
+from ..config import CONFIG_FILE, DeployToml, load_config
 from ..errors import UsageError
 from . import commands, destination
 from .errors import DeployError
@@ -45,7 +46,6 @@ def add_parsers(sub) -> None:
 
 def _settings(args):
     """[deploy] of site.toml, when the site has one (a deploy of --out needs none)."""
-    from ..config import CONFIG_FILE, DeployToml, load_config
     if (Path(args.site) / CONFIG_FILE).is_file():
         return load_config(Path(args.site)).deploy or DeployToml()
     return DeployToml()

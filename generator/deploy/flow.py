@@ -18,7 +18,10 @@ from typing import Callable, Optional
 
 from .. import __version__
 from ..clock import parse_now
+from .. import schedule
+from ..config import CONFIG_FILE, load_config
 from ..errors import UsageError
+from ..publish import check_file_destination
 from . import bundle as bundles, commands, command_line, destination
 from .errors import DeployError
 
@@ -84,8 +87,6 @@ def bundle(args, build: Callable[[argparse.Namespace], int]) -> int:
         raise UsageError(f"--out {out_file} 是文件夹；请写摆渡包的文件名，如 gk-{target}.tar.gz。")
     if not out_file.name.endswith((".tar", ".tar.gz", ".tgz")):
         raise UsageError(f"--out 的文件名应以 .tar、.tar.gz 或 .tgz 结尾（实际是 {out_file.name}）。")
-    from ..config import CONFIG_FILE, load_config
-    from ..publish import check_file_destination
     root = Path(args.site)
     theme_dir = load_config(root).theme_dir if (root / CONFIG_FILE).is_file() else None
     # not into the sources nor an output folder; an existing file only when it is an earlier bundle
@@ -170,7 +171,6 @@ def update_from_git(root: Path, say: Callable[[str], None] = print) -> None:
 
 
 def publish(args, build: Callable[[argparse.Namespace], int]) -> int:
-    from .. import schedule
     started = time.monotonic()
     root = Path(args.site)
     try:
@@ -185,7 +185,6 @@ def publish(args, build: Callable[[argparse.Namespace], int]) -> int:
         commit = command_line._commit(root)
         state_file = Path(args.state) if args.state else None
         if state_file is not None and commit:
-            from ..config import load_config
             now = parse_now(args.now, load_config(root).tz)
             go, why = schedule.needs_build(schedule.read_state(state_file), commit, now)
             if not go:

@@ -84,7 +84,7 @@ def check_deploy_folder(dest: Destination, state: State, target: str) -> None:
     """Refuse a folder that is not (and cannot become) this target's deploy folder."""
     if state.target is not None and state.target != target:
         raise DeployError(f"{dest.where()} 是“{state.target}”载体的部署文件夹，不能部署“{target}”。",
-                          f"每种载体部署到自己的文件夹；请检查 --to 和 --target。网站保持原样。")
+                          "每种载体部署到自己的文件夹；请检查 --to 和 --target。网站保持原样。")
     if state.target is None and state.foreign:
         shown = "、".join(sorted(state.foreign)[:5])
         raise DeployError(f"{dest.where()} 不是空文件夹，也不是部署文件夹（其中有 {shown}）。",

@@ -61,7 +61,7 @@ CHINESE_NUMBERS = "一二三四五六七八九十"
 APPLICANT_COLUMNS = reg.APPLICANTS + (("total", "总计"),)
 
 
-def page_url(year: int) -> str:
+def report_url(year: int) -> str:
     return f"/dashboard/annual/{year}/"
 
 
@@ -373,7 +373,7 @@ def as_text(f: AnnualFigures, config: Config) -> str:
     out += markdown_tables(f)
     out += ["", "说明：python build.py annual-report --year {0} --explain 行 列出每个数字统计了哪些条目或登记行；"
                 "--format markdown 输出年度报告草稿页面。".format(f.year),
-            f"局域网页面：{page_url(f.year)}（python build.py --target intranet）"]
+            f"局域网页面：{report_url(f.year)}（python build.py --target intranet）"]
     return "\n".join(out) + "\n"
 
 

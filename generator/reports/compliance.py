@@ -49,7 +49,7 @@ TIMELY_STATES = ("on_time", "late", "pending", "overdue")
 LONG_TERM_STATES = ("fresh", "due", "stale")
 COUNT_KEYS = TIMELY_STATES + LONG_TERM_STATES + ("expiring_soon",)
 
-LABELS = {
+STATE_LABELS = {
     "on_time": "按时公开", "late": "逾期公开", "pending": "待公开（未超期）", "overdue": "超期未公开",
     "fresh": "已按期更新", "due": "待更新（窗口期内）", "stale": "未按期更新", "expiring_soon": "即将失效",
     "proposed_late": "超过 7 个工作日提出",

@@ -20,7 +20,7 @@ from ..config import Config
 from ..render import make_environment
 from . import annual, registers
 from .charts import horizontal_bars, month_columns, vertical_bars
-from .compliance import (APPLICATION_KEYS, APPLICATION_LABELS, COUNT_KEYS, LABELS, LONG_TERM_STATES, TIMELY_STATES,
+from .compliance import (APPLICATION_KEYS, APPLICATION_LABELS, COUNT_KEYS, LONG_TERM_STATES, STATE_LABELS, TIMELY_STATES,
                          UNCERTAIN_MARK, Assessment, ComplianceReport, application_notes, assess, notes_of,
                          uncertain_summary)
 
@@ -98,14 +98,14 @@ def dashboard_view(report: ComplianceReport, config: Config, named: Callable[[st
             unnamed += 1
             continue
         items.append(ItemRow(a.item.title, url(a), a.item.index_no or "", a.item.department,
-                             LABELS[a.state], tuple(notes_of(a, config)), bool(a.uncertain_years)))
+                             STATE_LABELS[a.state], tuple(notes_of(a, config)), bool(a.uncertain_years)))
     order = {d: i for i, d in enumerate(report.departments)}
     items.sort(key=lambda r: (order.get(r.department, len(order)), r.index_no, r.title))
     now = report.now.astimezone(config.tz)
     return DashboardView(
         now=now.strftime("%Y-%m-%d %H:%M"),
         window=f"{report.window_start.isoformat()} 至 {report.window_end.isoformat()}",
-        labels=dict(LABELS), keys=COUNT_KEYS, totals=report.totals(),
+        labels=dict(STATE_LABELS), keys=COUNT_KEYS, totals=report.totals(),
         proposed_late=sum(report.proposed_late.values()), behind=tuple(report.behind()),
         departments=departments,
         categories=tuple((code, config.categories[code].name, counts) for code, counts in report.categories.items()),
@@ -153,14 +153,14 @@ def contribute(renderer, output, plan) -> None:
     report = assess(plan.config, plan.content, plan.now)
     published = {f for f, d in plan.decisions.items() if d.published}
     years = annual.years(plan.config, plan.content, plan.now)
-    links = tuple((year, annual.page_url(year)) for year in reversed(years))
+    links = tuple((year, annual.report_url(year)) for year in reversed(years))
     view = dashboard_view(report, plan.config, named=published.__contains__,
                           url=lambda a: renderer.catalogue.url(a.item), annual=links)
     renderer.put(output, DASHBOARD_URL, renderer.page("dashboard.html", DASHBOARD_URL, dashboard=view))
     register = registers.load(plan.config)       # read once; counted, never copied to the output
     for year in years:
         figures = annual.figures(plan.config, plan.content, plan.now, year, report, register)
-        page = annual.page_url(year)
+        page = annual.report_url(year)
         renderer.put(output, page, renderer.page("annual_report.html", page, report=annual.view(figures, plan.config)))
 
 
