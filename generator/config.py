@@ -6,6 +6,7 @@ Unknown keys and bad values are errors with their line (Zola's
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +24,11 @@ from .tomllines import key_lines, line_of
 from .urls import reserved_reason
 
 CONFIG_FILE = "site.toml"
-PROJECT_THEMES = Path(__file__).resolve().parent.parent / "themes"
+# The shipped themes: beside the package in a checkout (and an editable install), else where a plain
+# `pip install .` puts them (pyproject.toml: data-files).
+PROJECT_THEMES = next((p for p in (Path(__file__).resolve().parent.parent / "themes",
+                                   Path(sys.prefix) / "share" / "zwgk" / "themes") if (p / "default").is_dir()),
+                      Path(__file__).resolve().parent.parent / "themes")
 
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 BADGE_SUFFIXES = (".png", ".gif", ".jpg", ".jpeg", ".svg", ".webp")
