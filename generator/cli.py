@@ -198,6 +198,8 @@ def _parser() -> argparse.ArgumentParser:
     add_deploy_parsers(sub)        # deploy, rollback, releases (generator/deploy/)
     from .deploy.flow import add_parsers as add_flow_parsers
     add_flow_parsers(sub)          # bundle, apply, publish (generator/deploy/flow.py)
+    from .deploy.kiosk_sync import add_parser as add_kiosk_sync_parser
+    add_kiosk_sync_parser(sub)     # kiosk-sync (generator/deploy/kiosk_sync.py)
 
     # Further commands: each adds its parser here and its handler to HANDLERS below;
     # a handler's work lives in its own module, the CLI only parses and dispatches.
@@ -653,3 +655,11 @@ def _flow(name: str):
 
 
 HANDLERS.update({"bundle": _flow("bundle"), "apply": _flow("apply"), "publish": _flow("publish")})
+
+
+def _kiosk_sync(args) -> int:
+    from .deploy import kiosk_sync
+    return kiosk_sync.run(args)
+
+
+HANDLERS["kiosk-sync"] = _kiosk_sync

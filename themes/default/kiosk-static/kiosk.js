@@ -2,7 +2,8 @@
  *
  * - the toolbar: 返回 (history when there is one, else the parent page), 字号 (three sizes), 上翻/下翻;
  * - no text selection, context menu or dragging;
- * - after [kiosk] idle_seconds without a touch: back to the home screen, search and font size cleared.
+ * - after [kiosk] idle_seconds without a touch: back to the home screen, search and font size cleared;
+ *   a fresh load through the folder's `current`, so a release switched by kiosk-sync shows from then on.
  *   The time can be shortened for tests or trials: window.KIOSK_IDLE_SECONDS set before this script
  *   runs, or ?idle=N on any page's address (kept for the rest of the browser session);
  * - on the search screen: the on-screen keyboard, results updated at every key;
@@ -56,6 +57,11 @@
       if (timer) clearTimeout(timer);
       timer = setTimeout(idle, seconds * 1000);
     }
+    /* The kiosk opens DIR/current/index.html and `build.py kiosk-sync` may switch `current` to another
+       release meanwhile. The idle return is a fresh load of the home page through that same path
+       (location.replace: a new navigation, never the history or the back/forward cache), so it shows
+       the release `current` names now. The home screen itself, open for days, asks at each idle return
+       whether current's kiosk-config.js has changed and reloads only then. */
     function idle() {
       save(STORE.font, null);
       if (kind === "home") {
@@ -63,6 +69,7 @@
         setFont(0);
         window.scrollTo(0, 0);
         poke();
+        whenSwitched(root, function () { window.location.reload(); });
       } else {
         window.location.replace(home);
       }
@@ -111,6 +118,26 @@
 
     if (kind === "search") searchScreen(root);
     keepCurrent(home);
+  }
+
+  /* Calls `then` when the folder's static/kiosk-config.js (read anew: a unique query, no cache) is not
+     the one this page was built with: kiosk-sync has switched `current`. This page's settings stay. */
+  function whenSwitched(root, then) {
+    var mine = window.KIOSK_CONFIG || {};
+    var probe = document.createElement("script");
+    function done() {
+      var seen = window.KIOSK_CONFIG;
+      window.KIOSK_CONFIG = mine;
+      if (probe.parentNode) probe.parentNode.removeChild(probe);
+      return seen;
+    }
+    probe.onload = function () {
+      var seen = done();
+      if (seen && JSON.stringify(seen) !== JSON.stringify(mine)) then();
+    };
+    probe.onerror = done;
+    probe.src = root + "static/kiosk-config.js?release=" + Date.now() + "-" + Math.random().toString(36).slice(2);
+    document.head.appendChild(probe);
   }
 
   /* --- the build's version, staleness and expiry, on the kiosk's own clock --- */
