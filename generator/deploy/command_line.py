@@ -20,13 +20,18 @@ EXIT_OK, EXIT_REFUSED = 0, 1
 TARGETS = ("website", "intranet", "kiosk")
 
 
+def add_destination(p) -> None:
+    """--site, --to and the SSH options: every command that reaches a deploy folder (deploy, rollback,
+    releases, publish)."""
+    p.add_argument("--site", default=".", metavar="目录", help="站点根目录（含 site.toml，可在 [deploy] 中写默认设置），默认当前目录")
+    p.add_argument("--to", metavar="地址", help="部署文件夹：本机路径 /srv/www/gk，或 SSH 地址 用户@主机:/srv/www/gk、ssh://用户@主机:端口/路径")
+    p.add_argument("--identity", metavar="私钥", help="SSH 私钥文件（默认按 ~/.ssh/config）")
+    p.add_argument("--known-hosts", metavar="文件", help="核对主机密钥用的 known_hosts 文件（默认 ~/.ssh/known_hosts）")
+    p.add_argument("--ssh-config", metavar="文件", help="ssh 配置文件（默认 ~/.ssh/config）")
+
+
 def add_parsers(sub) -> None:
-    def where(p):
-        p.add_argument("--site", default=".", metavar="目录", help="站点根目录（含 site.toml，可在 [deploy] 中写默认设置），默认当前目录")
-        p.add_argument("--to", metavar="地址", help="部署文件夹：本机路径 /srv/www/gk，或 SSH 地址 用户@主机:/srv/www/gk、ssh://用户@主机:端口/路径")
-        p.add_argument("--identity", metavar="私钥", help="SSH 私钥文件（默认按 ~/.ssh/config）")
-        p.add_argument("--known-hosts", metavar="文件", help="核对主机密钥用的 known_hosts 文件（默认 ~/.ssh/known_hosts）")
-        p.add_argument("--ssh-config", metavar="文件", help="ssh 配置文件（默认 ~/.ssh/config）")
+    where = add_destination
 
     deploy = sub.add_parser("deploy", help="构建并部署到本局网站服务器（releases/ + current 原子切换）")
     where(deploy)

@@ -46,12 +46,8 @@ def add_parsers(sub) -> None:
     taken.add_argument("--check-only", action="store_true", help="只校验摆渡包，不安装")
 
     pub = sub.add_parser("publish", help="定时发布：git 更新、构建，输出有变化时才部署（供 systemd 定时器、cron、GitLab CI、Gitea Actions 使用）")
-    pub.add_argument("--site", default=".", metavar="目录", help="站点根目录（含 site.toml，可在 [deploy] 中写默认设置），默认当前目录")
-    pub.add_argument("--to", metavar="地址", help="部署文件夹：本机路径，或 SSH 地址 用户@主机:/srv/www/gk（默认 [deploy] to）")
+    command_line.add_destination(pub)
     pub.add_argument("--target", choices=TARGETS, help="载体，默认 website")
-    pub.add_argument("--identity", metavar="私钥", help="SSH 私钥文件（默认按 ~/.ssh/config）")
-    pub.add_argument("--known-hosts", metavar="文件", help="核对主机密钥用的 known_hosts 文件")
-    pub.add_argument("--ssh-config", metavar="文件", help="ssh 配置文件")
     pub.add_argument("--keep", type=int, metavar="个数", help="保留最新的几个版本，默认 5")
     pub.add_argument("--check-url", metavar="网址", help="切换后从此网址取回 .zwgk-release.json 核对，不符则切换回去")
     pub.add_argument("--state", metavar="文件", help="发布状态文件（与 schedule 命令同一格式）：提交未变且未到下次变化时刻时，连构建也跳过")

@@ -260,13 +260,18 @@ def _closed_and_result(row: dict, rel: str, line: int, problems: Problems, label
     return True, closed
 
 
+def _filled(row: dict, required: tuple, rel: str, line: int, problems: Problems) -> bool:
+    """Every required column of the row has a value; each empty one is an error at the row's line."""
+    empty = [name for name in required if not row.get(name)]
+    for name in empty:
+        problems.error(rel, line, name, f"{COLUMN_LABELS[name]}不能为空。", "请填写。")
+    return not empty
+
+
 def _application(row: dict, line: int, config: Config, seen: dict, problems: Problems) -> Optional[Application]:
     rel = APPLICATIONS
     before = len(problems.errors)
-    for name in APPLICATION_REQUIRED:
-        if not row.get(name):
-            problems.error(rel, line, name, f"{COLUMN_LABELS[name]}不能为空。", "请填写。")
-    if len(problems.errors) > before:
+    if not _filled(row, APPLICATION_REQUIRED, rel, line, problems):
         return None
     _unique(row["no"], seen, rel, line, problems)
     received = _date(row["received"], rel, line, "received", problems)
@@ -305,10 +310,7 @@ def _application(row: dict, line: int, config: Config, seen: dict, problems: Pro
 def _case(row: dict, line: int, config: Config, seen: dict, problems: Problems) -> Optional[Case]:
     rel = CASES
     before = len(problems.errors)
-    for name in CASE_REQUIRED:
-        if not row.get(name):
-            problems.error(rel, line, name, f"{COLUMN_LABELS[name]}不能为空。", "请填写。")
-    if len(problems.errors) > before:
+    if not _filled(row, CASE_REQUIRED, rel, line, problems):
         return None
     _unique(row["no"], seen, rel, line, problems)
     kind = dict((label, key) for key, label in CASE_KINDS).get(row["kind"]) or CASE_KIND_ALIASES.get(row["kind"])
