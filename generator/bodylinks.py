@@ -44,6 +44,33 @@ def _destination(text: str) -> str:
     return text[1:-1] if text.startswith("<") and text.endswith(">") else text
 
 
+# --- links by 索引号 -----------------------------------------------------------------------------------
+
+# [文字](索引号:014000184/2026-00001) (or 索引号： with the full-width colon an IME types, or index:)
+_INDEX_LINK = re.compile(r"(?:索引号|index)[:：]([A-Za-z0-9]+/\d{4}-\d{5})(#[^\s()]*)?$", re.IGNORECASE)
+
+
+def has_index_link(body: str) -> bool:
+    """Might the body link by 索引号? A few substring tests: what every body without such a link pays."""
+    return "索引号" in body or "index:" in body or "INDEX:" in body or "Index:" in body
+
+
+def index_target(destination: str) -> Optional[tuple[str, str]]:
+    """(索引号, "#fragment" as written, or "") of a destination "索引号:014000184/2026-00001" (or "index:…"), else None."""
+    found = _INDEX_LINK.match(unquote(destination).strip())
+    if found is None:
+        return None
+    return found.group(1), "#" + destination.split("#", 1)[1].strip() if "#" in destination else ""
+
+
+def index_links(body: str) -> tuple[str, ...]:
+    """The 索引号 a body links to, sorted, each once (() at once for a body without any)."""
+    if not has_index_link(body):
+        return ()
+    return tuple(sorted({found[0] for _, destination, image in body_links(body)
+                         if not image and (found := index_target(destination))}))
+
+
 def local_file(destination: str) -> Optional[str]:
     """A destination naming a file beside the record ("plan.png", "img/a b.png"), else None."""
     if not destination or destination.startswith(("/", "#", "?")) or ":" in destination.split("/")[0]:

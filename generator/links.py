@@ -15,6 +15,9 @@
   10,000 items; no Markdown parse), resolved against the record's address; a broken one is an error
   at the body's file and line. Images beside an item (`![](plan.png)`) are collected at load time
   (content.py, `body_images`) and copied like attachments; a missing one is a loading error.
+  A link by 索引号 (`[文字](索引号:014000184/2026-00001)`) survives moves: the renderer gives it the
+  item's current address on each target (render.py, markup.py); here an unknown 索引号 is an error and
+  one of an item not published (yet) a warning.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from pathlib import PurePosixPath
 from typing import Optional
 from urllib.parse import unquote, urlsplit
 
-from .bodylinks import body_links, local_file
+from .bodylinks import body_links, index_target, local_file
 from .catalogue import item_url, page_url
 from .content import read_body
 from .errors import Problems
@@ -258,6 +261,7 @@ def check_bodies(config, content, plans: dict, problems: Problems) -> None:
         dirs[f"/{category.path}/"] = None
     for url in redirects:
         dirs.setdefault(url, None)
+    by_index = {i.index_no: i for i in valid_items if i.index_no}
     base_path = urlsplit(config.base_url).path
     for record in valid_items + [p for p in content.pages if p.file not in content.invalid]:
         body = read_body(config, record) if hasattr(record, "index_no") else record.body
@@ -266,6 +270,10 @@ def check_bodies(config, content, plans: dict, problems: Problems) -> None:
         here = item_url(config, record) if hasattr(record, "index_no") else page_url(record)
         start = record.lines.get("_body", 1)
         for number, destination, image in body_links(body):
+            found = index_target(destination) if not image else None
+            if found is not None:          # [文字](索引号:…): the item wherever it lives now
+                _check_index_link(record.file, start + number, found[0], by_index, published, problems)
+                continue
             name = local_file(destination) if image else None
             if name is not None and ".." not in name.split("/") and not name.split("/")[-1].startswith("."):
                 continue                  # beside the record: checked (and copied) by content.py
@@ -294,6 +302,16 @@ def check_bodies(config, content, plans: dict, problems: Problems) -> None:
             if name is not None and (config.root / PurePosixPath(record.file).parent / name).is_file():
                 hint = f"文件“{name}”在条目旁边，但没有列入 attachments，不会被发布。请把它加入 attachments。"
             problems.error(record.file, line, "body", f"正文中的链接“{shown}”指向不存在的页面或文件（{path}）。", hint)
+
+
+def _check_index_link(file: str, line: int, number: str, by_index: dict, published: set, problems: Problems) -> None:
+    owner = by_index.get(number)
+    if owner is None:
+        problems.error(file, line, "body", f"正文中的链接指向索引号 {number}，但没有条目使用这个索引号。",
+                       "请核对索引号（在条目的 index_no 中），或改为链接到网址。")
+    elif owner.file not in published:
+        problems.warn(file, line, "body", f"链接“索引号:{number}”指向暂不公开的条目 {owner.file}，"
+                      "该条目公开前，链接只显示为文字。", "请确认该条目公开后再链接，或删去链接。")
 
 
 def _site_path(destination: str, here: str, base_url: str, base_path: str) -> Optional[str]:

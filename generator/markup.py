@@ -2,13 +2,20 @@
 
 Raw HTML in bodies is off (SPEC, guards): an editor's `<script>` is shown as
 text, never run. Tables get a scrolling wrapper and `scope="col"` headers.
+
+A link by 索引号 (`[文字](索引号:014000184/2026-00001)`, or `index:`) is given its address by the
+caller's `resolve` (索引号 -> href, or None when the item is not published here: the link becomes its
+words, a `<span class="unlinked">`). Bodies without the prefix take the plain path, unchanged.
 """
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Callable, Optional
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
+
+from .bodylinks import has_index_link, index_target
 
 
 @lru_cache(maxsize=1)
@@ -33,8 +40,33 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def to_html(markdown: str) -> str:
-    return _parser().render(markdown)
+def to_html(markdown: str, resolve: Optional[Callable[[str], Optional[str]]] = None) -> str:
+    if resolve is None or not has_index_link(markdown):
+        return _parser().render(markdown)
+    md, env = _parser(), {}
+    tokens = md.parse(markdown, env)
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            _resolve_links(token.children, resolve)
+    return md.renderer.render(tokens, md.options, env)
+
+
+def _resolve_links(children, resolve: Callable[[str], Optional[str]]) -> None:
+    """Links by 索引号 get the href `resolve` gives; one it has none for becomes a span of its words
+    (links do not nest, so the next link_close is its own)."""
+    unlinking = False
+    for token in children:
+        if token.type == "link_open":
+            found = index_target(str(token.attrs.get("href", "")))
+            if found is None:
+                continue
+            href = resolve(found[0])
+            if href is not None:
+                token.attrSet("href", href + found[1])
+            else:
+                token.tag, token.attrs, unlinking = "span", {"class": "unlinked"}, True
+        elif token.type == "link_close" and unlinking:
+            token.tag, unlinking = "span", False
 
 
 def plain_text(markdown: str) -> str:

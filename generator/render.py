@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Callable, Optional
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 from . import feeds
+from .bodylinks import index_links
 from .catalogue import Catalogue, page_url
 from .config import badge_url
+from .content import read_body
 from .errors import ConfigError, Problem
 from .inputs import REASONS, escape, real_folder
 from .output import Output, output_path, spill
@@ -94,6 +96,7 @@ class RenderCache:
         self.summaries: dict[str, tuple[str, str, object]] = {}   # file -> (digest, badge, ItemSummary)
         self.feed_memo: dict = {}                                 # item fragments of sitemap/catalogue.json
         self.feed_fields: dict = {}                               # file -> (item, url, what the feeds show of it)
+        self.index_links: dict = {}                               # file -> (record, the 索引号 its body links to)
 
     def start(self, chrome: str) -> None:
         if chrome != self.chrome:
@@ -174,6 +177,7 @@ class Renderer:
         self.spill_dir = spill_dir         # command-line builds: the staging folder pages go to at once
         self.meanwhile: list[Callable[[], None]] = []    # work of this process to do while workers render
         self._made: set = set()
+        self._by_index: Optional[dict[str, str]] = None     # 索引号 -> URL, for links by 索引号
         self.jobs: Optional[list] = None   # while render_all collects: pages still to render
         self.rendered = 0
         self.rendered_urls: list[str] = []
@@ -285,9 +289,12 @@ class Renderer:
             attachments = self._attachments(out, page, url)
             own = self.target.record_context(page, url)
             # bound now: the context is made later, after this loop has moved on (late binding)
-            self.cached(out, url, "page.html", (page.digest, tuple(attachments)) + ((repr(own),) if own else ()),
-                        lambda page=page, url=url, attachments=attachments, own=own:
-                        dict(page=page_view(page, url), attachments=attachments, **own))
+            refs = self._index_refs(page)
+            self.cached(out, url, "page.html", (page.digest, tuple(attachments)) + ((repr(own),) if own else ()) +
+                        ((refs,) if refs else ()),
+                        lambda page=page, url=url, attachments=attachments, own=own, refs=refs:
+                        dict(page=page_view(page, url, self._resolver(url) if refs else None),
+                             attachments=attachments, **own))
         # 政府信息公开专栏 (/zhuanlan/ and one page per entry), 网站地图, 联系我们: on the targets that write them
         columns, writes = column_views(self.config, cat.pages), self.target.writes
         extra = [(f"/{name}/", f"{name}.html", ()) for name in ("zhuanlan", "sitemap", "contact") if name in writes]
@@ -347,9 +354,44 @@ class Renderer:
         inputs = (item.digest, self.badges.get(item.file, ""), tuple(attachment_urls),
                   (newer.title, self.catalogue.url(newer)) if newer else None,
                   (older.title, self.catalogue.url(older)) if older else None) + ((repr(own),) if own else ())
+        refs = self._index_refs(item)
+        inputs += (refs,) if refs else ()       # a move of a linked item re-renders this page
         self.cached(out, url, "item.html", inputs, lambda: dict(item=item_view(
             item, self.catalogue, {a.name: u for a, u in zip(item.attachments, attachment_urls)},
-            self.badges.get(item.file, "")), **own))
+            self.badges.get(item.file, ""), self._resolver(url) if refs else None), **own))
+
+    def _index_refs(self, record) -> tuple:
+        """(("索引号", its address on this target or None), …) for the links by 索引号 of a record's body:
+        part of its page's key. () for a body without any — what almost every body costs is a substring
+        test (a detached body: its file's bytes, not decoded)."""
+        known = self.cache.index_links.get(record.file)
+        if known is None or known[0] is not record:
+            if getattr(record, "body_hash", ""):
+                try:
+                    raw = (self.config.root / record.file).read_bytes()
+                except OSError:
+                    raw = b""           # rendering reads it again and says what happened
+                found = "索引号".encode() in raw or b"index:" in raw.lower()
+                numbers = index_links(read_body(self.config, record)) if found else ()
+            else:
+                numbers = index_links(record.body)
+            known = self.cache.index_links[record.file] = (record, numbers)
+        if not known[1]:
+            return ()
+        urls = self._index_urls()
+        return tuple((number, urls.get(number)) for number in known[1])
+
+    def _index_urls(self) -> dict[str, str]:
+        """索引号 -> address of every item published on this target (made once, when a body needs it)."""
+        if self._by_index is None:
+            self._by_index = {i.index_no: self.catalogue.url(i) for i in self.catalogue.items if i.index_no}
+        return self._by_index
+
+    def _resolver(self, url: str) -> Callable[[str], Optional[str]]:
+        """索引号 -> a link from the page at `url` to that item (relative, like every link), or None when
+        the item is not published on this target (markup makes the link its words)."""
+        urls = self._index_urls()
+        return lambda number: relative(url, urls[number]) if number in urls else None
 
     def _attachments(self, out: Output, record, url: str) -> list[str]:
         """Copy a record's attachments beside its page; return their URLs. Images the body shows

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Optional
+from typing import Callable, Optional
 from urllib.parse import quote
 
 from .catalogue import Catalogue
@@ -196,7 +196,10 @@ def summary_of(item: Item, catalogue: Catalogue, badge: str = "") -> ItemSummary
                        item.audience == "internal", item.summary or "", badge=badge)
 
 
-def item_view(item: Item, catalogue: Catalogue, attachment_urls: dict[str, str], badge: str = "") -> ItemView:
+def item_view(item: Item, catalogue: Catalogue, attachment_urls: dict[str, str], badge: str = "",
+              resolve: Optional[Callable[[str], Optional[str]]] = None) -> ItemView:
+    """`resolve`: 索引号 -> the href of that item from this page, or None when it is not published here
+    (links by 索引号 in the body; see markup.to_html)."""
     config = catalogue.config
     base = summary_of(item, catalogue, badge)
     category = config.categories[item.category]
@@ -226,7 +229,7 @@ def item_view(item: Item, catalogue: Catalogue, attachment_urls: dict[str, str],
     attachments = tuple(AttachmentView(a.name.rsplit("/", 1)[-1], href(attachment_urls[a.name]), a.kind, fmt_size(a.size))
                         for a in item.attachments)
     crumbs = (Link("首页", "/"),) + tuple(Link(c.name, f"/{c.path}/") for c in config.lineage(category.code))
-    return ItemView(**vars(base), meta=meta, body_html=to_html(read_body(config, item)), keywords=item.keywords,
+    return ItemView(**vars(base), meta=meta, body_html=to_html(read_body(config, item), resolve), keywords=item.keywords,
                     attachments=attachments,
                     newer=Link(newer.title, catalogue.url(newer)) if newer else None,
                     older=Link(older.title, catalogue.url(older)) if older else None,
@@ -260,8 +263,8 @@ class PageView:
     summary: str
 
 
-def page_view(page: Page, url: str) -> PageView:
-    return PageView(page.title, url, to_html(page.body), page.summary or "")
+def page_view(page: Page, url: str, resolve: Optional[Callable[[str], Optional[str]]] = None) -> PageView:
+    return PageView(page.title, url, to_html(page.body, resolve), page.summary or "")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,13 @@ aliases, disappeared addresses reported with their reason, links and images in b
 import json
 from pathlib import Path
 
+from generator.catalogue import build_catalogue
+from generator.clock import parse_now
+from generator.config import load_config
+from generator.content import load_content
+from generator.pipeline import plan_target
+from generator.render import RenderCache, Renderer
+from generator.targets import for_plan
 from support import NOW
 
 ITEM = "content/fagui/xuke-2.md"
@@ -199,3 +206,94 @@ def test_a_fixed_page_keeps_its_old_address_too(golden_copy, tmp_path, cli):
     redirects = json.loads((out / "redirects.json").read_text(encoding="utf-8"))["redirects"]
     assert redirects == {"/apply/": "/yishenqing/", "/old-apply/": "/yishenqing/"}
     assert 'url=../yishenqing/' in (out / "apply/index.html").read_text(encoding="utf-8")
+
+
+# --- links by 索引号 ------------------------------------------------------------------------------------
+
+BY_INDEX = ("\n\n见[同类决定](索引号:014000184/2026-00001)与[其附件说明](index:014000184/2026-00001#fj)。\n\n"
+            "[即将发布的决定](索引号:014000184/2026-00007)，[内部通知](索引号:014000184/2026-00010)，"
+            "[全角冒号](索引号：014000184/2026-00001)。\n")
+
+
+def _append(site: Path, rel: str, text: str) -> None:
+    path = site / rel
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_a_link_by_index_no_gets_the_items_address_on_each_target(golden_copy, tmp_path, cli):
+    _append(golden_copy, ITEM, BY_INDEX)
+    _append(golden_copy, "content/pages/guide.md", "\n\n[许可决定](索引号:014000184/2026-00001)\n")
+    out = tmp_path / "out"
+    _build(cli, golden_copy, out)
+    page = (out / OLD / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../2026-00001/">同类决定</a>' in page
+    assert '<a href="../2026-00001/#fj">其附件说明</a>' in page
+    assert '<a href="../2026-00001/">全角冒号</a>' in page
+    # held back (future) and internal: their words, never a dead link, their address or their title
+    assert '<span class="unlinked">即将发布的决定</span>' in page
+    assert '<span class="unlinked">内部通知</span>' in page
+    assert "2026-00007/" not in page and "2026-00010/" not in page and "定时发布条目" not in page
+    assert "内部干部任免通知" not in page and "索引号:" not in page and "%E7%B4%A2" not in page
+    guide = (out / "guide/index.html").read_text(encoding="utf-8")
+    assert '<a href="../quanli/xuke/2026-00001/">许可决定</a>' in guide
+    intranet = tmp_path / "intranet"
+    _build(cli, golden_copy, intranet, "intranet")
+    page = (intranet / OLD / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../../neiwu/renmian/2026-00010/">内部通知</a>' in page
+    kiosk = tmp_path / "kiosk"
+    _build(cli, golden_copy, kiosk, "kiosk")
+    page = (kiosk / OLD / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../2026-00001/index.html">同类决定</a>' in page
+    assert '<a href="../2026-00001/index.html#fj">其附件说明</a>' in page
+    assert '<span class="unlinked">即将发布的决定</span>' in page and "2026-00007/" not in page
+
+
+def test_index_no_links_are_checked_at_their_line(golden_copy, cli):
+    _append(golden_copy, ITEM, BY_INDEX + "\n[写错的](索引号:014000184/2026-09999)\n")
+    run = cli("check", "--site", golden_copy, "--now", NOW)
+    assert run.code == 1
+    wrong = _line(golden_copy, ITEM, "[写错的]")
+    assert (f"{ITEM}:{wrong}: body: 正文中的链接指向索引号 014000184/2026-09999，但没有条目使用这个索引号。") in run.err
+    held = _line(golden_copy, ITEM, "[即将发布的决定]")
+    assert (f"警告：{ITEM}:{held}: body: 链接“索引号:014000184/2026-00007”指向暂不公开的条目 "
+            "content/fagui/future.md") in run.err
+    assert "2026-00001" not in run.err and "2026-00010" not in run.err     # published somewhere: fine
+    errors = [l for l in run.err.split("\n") if l.startswith(ITEM)]
+    assert len(errors) == 1, errors
+
+
+CHUFA = "content/fagui/chufa-1.md"                   # 0205: not a neighbour of ITEM (0204)
+MOVING = "\n\n见[处罚决定](索引号:014000184/2025-00011)。\n"
+
+
+def test_a_moved_item_renders_again_the_pages_linking_to_it_by_index_no(golden_copy, tmp_path, cli):
+    """The linking page's render key holds the linked item's address: a build reusing the previous
+    output (and the preview's cache) must not keep the old link. The linked item is in another
+    category: nothing else of the linking page (its neighbours) names it."""
+    _append(golden_copy, ITEM, MOVING)
+    out = tmp_path / "out"
+    _build(cli, golden_copy, out)
+    page = out / OLD / "index.html"
+    assert '<a href="../../xingzhengchufa/2025-00011/">处罚决定</a>' in page.read_text(encoding="utf-8")
+    _edit(golden_copy, CHUFA, "status: approved", "status: approved\nslug: dianqi")
+    _build(cli, golden_copy, out)
+    assert '<a href="../../xingzhengchufa/dianqi/">处罚决定</a>' in page.read_text(encoding="utf-8")
+    _edit(golden_copy, CHUFA, "status: approved", "status: withdrawn")
+    _build(cli, golden_copy, out)
+    assert '<span class="unlinked">处罚决定</span>' in page.read_text(encoding="utf-8")
+
+
+def test_the_preview_cache_follows_a_moved_item_too(golden_copy):
+    _append(golden_copy, ITEM, MOVING)
+    cache = RenderCache()
+
+    def render():
+        config = load_config(golden_copy)
+        plan = plan_target(config, load_content(config), "website", parse_now(NOW, config.tz))
+        catalogue = build_catalogue(config, "website", plan.published, plan.pages)
+        files = Renderer(catalogue, for_plan(plan), cache=cache).render_all().files
+        return files[f"{OLD}/index.html"].decode("utf-8")
+
+    assert '<a href="../../xingzhengchufa/2025-00011/">处罚决定</a>' in render()
+    _edit(golden_copy, CHUFA, "status: approved", "status: approved\nslug: dianqi")
+    assert '<a href="../../xingzhengchufa/dianqi/">处罚决定</a>' in render()
