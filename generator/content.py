@@ -22,7 +22,7 @@ from .errors import BuildAborted, Problem, Problems
 from .gitdates import FileDates, read_dates
 from .inputs import HINT, REASONS, escape, real_folder
 from .frontmatter_lines import FrontMatterError, parse, split
-from .bodylinks import body_links, local_file, normalise_alias
+from .bodylinks import body_links, index_links, local_file, normalise_alias
 from .messages import describe_schema_error, did_you_mean
 from .reuse import CODE_VERSION, cache_dir
 from .slugs import pinyin_slug
@@ -379,7 +379,7 @@ def _load_item(config: Config, path: Path, rel: str, parts: tuple, problems: Pro
         summary=fm.summary, keywords=tuple(fm.keywords),
         updated=fm.updated or dates.last_or_mtime(rel, path, config.tz), attachments=attachments,
         privacy_hits=hits, decision_count=fm.decision_count, fee_amount=fm.fee_amount,
-        aliases=aliases, body_images=images,
+        aliases=aliases, body_images=images, index_refs=index_links(parsed.body),
         lines=dict(parsed.lines) | {"_body": parsed.body_line},
     )
 
@@ -418,7 +418,7 @@ def _load_page(config: Config, path: Path, rel: str, problems: Problems, dates: 
                 summary=fm.summary, status=fm.status, order=fm.order,
                 updated=fm.updated or dates.last_or_mtime(rel, path, config.tz),
                 attachments=attachments, privacy_hits=privacy.scan_record(text, fm, parsed.lines, path.name),
-                aliases=aliases, body_images=images,
+                aliases=aliases, body_images=images, index_refs=index_links(parsed.body),
                 lines=dict(parsed.lines) | {"_body": parsed.body_line})
 
 

@@ -192,6 +192,7 @@ class Item:
     fee_amount: Optional[Decimal] = None         # 收费金额, yuan (annual report)
     aliases: tuple[str, ...] = ()                # old addresses ("/0204/old/") redirected here (links.py)
     body_images: tuple[Attachment, ...] = ()     # images beside the file the body shows, copied like attachments
+    index_refs: tuple[str, ...] = ()             # the 索引号 the body links to (links by 索引号)
     lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)   # field -> line
     digest: str = field(default="", compare=False, repr=False)   # hash of everything above: render-cache key
     # Command-line builds do not keep ten thousand bodies in memory: `body` is emptied after
@@ -219,5 +220,6 @@ class Page:
     privacy_hits: tuple[PrivacyHit, ...] = ()
     aliases: tuple[str, ...] = ()
     body_images: tuple[Attachment, ...] = ()
+    index_refs: tuple[str, ...] = ()
     lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     digest: str = field(default="", compare=False, repr=False)

@@ -16,10 +16,8 @@ from typing import TYPE_CHECKING, Callable, Optional
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 from . import feeds
-from .bodylinks import index_links
 from .catalogue import Catalogue, page_url
 from .config import badge_url
-from .content import read_body
 from .errors import ConfigError, Problem
 from .inputs import REASONS, escape, real_folder
 from .output import Output, output_path, spill
@@ -96,7 +94,6 @@ class RenderCache:
         self.summaries: dict[str, tuple[str, str, object]] = {}   # file -> (digest, badge, ItemSummary)
         self.feed_memo: dict = {}                                 # item fragments of sitemap/catalogue.json
         self.feed_fields: dict = {}                               # file -> (item, url, what the feeds show of it)
-        self.index_links: dict = {}                               # file -> (record, the 索引号 its body links to)
 
     def start(self, chrome: str) -> None:
         if chrome != self.chrome:
@@ -361,25 +358,12 @@ class Renderer:
             self.badges.get(item.file, ""), self._resolver(url) if refs else None), **own))
 
     def _index_refs(self, record) -> tuple:
-        """(("索引号", its address on this target or None), …) for the links by 索引号 of a record's body:
-        part of its page's key. () for a body without any — what almost every body costs is a substring
-        test (a detached body: its file's bytes, not decoded)."""
-        known = self.cache.index_links.get(record.file)
-        if known is None or known[0] is not record:
-            if getattr(record, "body_hash", ""):
-                try:
-                    raw = (self.config.root / record.file).read_bytes()
-                except OSError:
-                    raw = b""           # rendering reads it again and says what happened
-                found = "索引号".encode() in raw or b"index:" in raw.lower()
-                numbers = index_links(read_body(self.config, record)) if found else ()
-            else:
-                numbers = index_links(record.body)
-            known = self.cache.index_links[record.file] = (record, numbers)
-        if not known[1]:
+        """(("索引号", its address on this target or None), …) for the links by 索引号 of a record's body
+        (found when it was loaded): part of its page's key, so a move of a linked item re-renders it."""
+        if not record.index_refs:
             return ()
         urls = self._index_urls()
-        return tuple((number, urls.get(number)) for number in known[1])
+        return tuple((number, urls.get(number)) for number in record.index_refs)
 
     def _index_urls(self) -> dict[str, str]:
         """索引号 -> address of every item published on this target (made once, when a body needs it)."""
