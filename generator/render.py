@@ -380,6 +380,8 @@ class Renderer:
     def _attachments(self, out: Output, record, url: str) -> list[str]:
         """Copy a record's attachments beside its page; return their URLs. Images the body shows
         from beside the file (links.py) are copied too, but are not attachments."""
+        if not record.attachments and not record.body_images:
+            return []                       # most records: no path arithmetic at all
         source_dir = self.config.root / Path(record.file).parent
         for image in record.body_images:
             if self.target.copies(image):
@@ -388,7 +390,6 @@ class Renderer:
         if not record.attachments:
             return []
         urls = []
-        source_dir = self.config.root / Path(record.file).parent
         for attachment in record.attachments:
             target = url + attachment.name
             if self.target.copies(attachment):        # a kiosk hands out no documents
