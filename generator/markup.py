@@ -1,4 +1,5 @@
-"""Item bodies: Markdown -> HTML with markdown-it-py.
+"""Item bodies: Markdown -> HTML with markdown-it-py, and markdown-it-pyrs (its Rust port, ten times
+faster) as the fast path where its output is the same byte for byte.
 
 Raw HTML in bodies is off (SPEC, guards): an editor's `<script>` is shown as
 text, never run. Tables get a scrolling wrapper and `scope="col"` headers.
@@ -9,6 +10,7 @@ words, a `<span class="unlinked">`). Bodies without the prefix take the plain pa
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Callable, Optional
 
@@ -16,6 +18,19 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .bodylinks import has_index_link, index_target
+
+try:                      # the compiled fast path; markdown-it-py stays the reference and the fallback
+    import markdown_it_pyrs
+except ImportError:       # pragma: no cover - a platform without its wheel
+    markdown_it_pyrs = None
+
+# markdown-it-pyrs's rules that make up this project's dialect: commonmark WITHOUT html_block and
+# html_inline (raw HTML stays text: its commonmark preset would pass an editor's <script> through),
+# plus tables, strikethrough and footnotes.
+_FAST_RULES = ["blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+               "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
+               "strikethrough", "table", "footnote"]
+_TH = re.compile(r'<th((?: [a-z-]+="[^"]*")*)>')
 
 
 @lru_cache(maxsize=1)
@@ -40,9 +55,29 @@ def _parser() -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=1)
+def _fast():
+    return markdown_it_pyrs.MarkdownIt("zero").enable_many(_FAST_RULES) if markdown_it_pyrs else None
+
+
+def fast_html(markdown: str) -> Optional[str]:
+    """The fast path's HTML with this project's render rules, or None where it is not proven the same:
+    footnotes (it breaks a footnote's paragraph onto its own line) and a missing wheel.
+    tests/test_markup.py holds both renderers to the same bytes on every body it can find."""
+    fast = _fast()
+    if fast is None or "[^" in markdown:
+        return None
+    html = fast.render(markdown)
+    if "<table>" in html:
+        html = html.replace("<table>", '<div class="table-wrap">\n<table>').replace("</table>\n", "</table>\n</div>\n")
+        html = _TH.sub(r'<th\1 scope="col">', html)
+    return html
+
+
 def to_html(markdown: str, resolve: Optional[Callable[[str], Optional[str]]] = None) -> str:
     if resolve is None or not has_index_link(markdown):
-        return _parser().render(markdown)
+        html = fast_html(markdown)
+        return html if html is not None else _parser().render(markdown)
     md, env = _parser(), {}
     tokens = md.parse(markdown, env)
     for token in tokens:
