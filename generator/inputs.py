@@ -9,6 +9,7 @@ with its path, when its real path leaves its folder. Links to folders are not fo
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 import stat
 from pathlib import Path
 from typing import Optional
@@ -22,8 +23,10 @@ REASONS = {
 HINT = "请把文件本身（而不是链接）放进科室文件夹后再提交。"
 
 
+@lru_cache(maxsize=64)
 def real_folder(folder: Path) -> str:
-    """The folder's real path with a trailing separator: the `inside` of `escape`."""
+    """The folder's real path with a trailing separator: the `inside` of `escape` (asked for every file
+    loaded: resolved once per folder and process)."""
     return os.path.join(os.path.realpath(folder), "")
 
 
