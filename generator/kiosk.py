@@ -28,8 +28,9 @@ from urllib.parse import unquote
 
 
 from .catalogue import Catalogue
-from .config import PROJECT_THEMES, Category, Config
+from .config import Category, Config
 from .output import Output
+from .render import copy_theme_files
 from .views import fmt_date
 
 INDEX_URL = "/static/kiosk-index.js"      # generated: the search index
@@ -63,15 +64,9 @@ def contribute(renderer, output: Output, plan) -> None:
 
 
 def _static(output: Output, config: Config) -> None:
-    """The kiosk's own assets: from the site theme's kiosk-static/, else the default theme's. They live
+    """The kiosk's own assets (kiosk-static/ of the themes, the site's over the default's). They live
     outside static/ so that the website and intranet do not carry them."""
-    folder = config.theme_dir / STATIC_FOLDER
-    if not folder.is_dir():
-        folder = PROJECT_THEMES / "default" / STATIC_FOLDER
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            output.claim("static/" + path.relative_to(folder).as_posix(), "主题的 kiosk-static 文件夹")
-            output.copies["static/" + path.relative_to(folder).as_posix()] = path
+    copy_theme_files(output, config, STATIC_FOLDER, "主题的 kiosk-static 文件夹")
 
 
 def config_script(config: Config, now: datetime, catalogue: Catalogue) -> bytes:

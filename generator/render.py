@@ -418,20 +418,7 @@ class Renderer:
             self.cached(out, url, template, (summaries, len(items), pages, fixed), values)
 
     def _static(self, out: Output) -> None:
-        for theme_dir in reversed(self.config.theme_dirs):     # the site's own files replace the default's
-            static = theme_dir / "static"
-            if not static.is_dir():
-                continue
-            inside = real_folder(theme_dir)
-            for path in sorted(static.rglob("*")):
-                if path.is_file() or path.is_symlink():
-                    refused = escape(path, inside)
-                    if refused is not None:
-                        raise ConfigError([Problem(_shown(path, self.config.root), 0, "",
-                                                   f"主题文件{REASONS[refused].replace('content', '主题')}。",
-                                                   "请把文件本身放进主题的 static 文件夹。")])
-                    out.claim("static/" + path.relative_to(static).as_posix(), "主题的 static 文件夹")
-                    out.copies["static/" + path.relative_to(static).as_posix()] = path
+        copy_theme_files(out, self.config, "static", "主题的 static 文件夹")
         badge = self.config.site.footer.badge       # 党政机关网站标识, checked by config.py
         if badge:
             out.claim(badge_url(badge).lstrip("/"), "党政机关网站标识（site.toml [site.footer] badge）")
@@ -448,3 +435,24 @@ def _shown(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def copy_theme_files(out: Output, config, folder_name: str, owner: str) -> None:
+    """Every file of a theme folder (static/, the kiosk's kiosk-static/) into /static/: the default
+    theme's, then the site theme's over it one file at a time. A file linked out of its theme stops
+    the build (a link must not carry a file of the build machine into the output)."""
+    for theme_dir in reversed(config.theme_dirs):
+        folder = theme_dir / folder_name
+        if not folder.is_dir():
+            continue
+        inside = real_folder(theme_dir)
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() or path.is_symlink():
+                refused = escape(path, inside)
+                if refused is not None:
+                    raise ConfigError([Problem(_shown(path, config.root), 0, "",
+                                               f"主题文件{REASONS[refused].replace('content', '主题')}。",
+                                               f"请把文件本身放进主题的 {folder_name} 文件夹。")])
+                name = "static/" + path.relative_to(folder).as_posix()
+                out.claim(name, owner)
+                out.copies[name] = path

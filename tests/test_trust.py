@@ -289,3 +289,16 @@ def test_messages_never_quote_a_number_the_privacy_guard_would_stop(golden_copy,
     shown = run.out + run.err
     assert "content/fagui/hostile.md" in shown
     assert "13812345678" not in shown and "11010519491231002X" not in shown, shown
+
+
+def test_a_kiosk_theme_file_linked_out_of_the_theme_is_refused(golden_copy, tmp_path, cli):
+    from generator.config import PROJECT_THEMES
+    import shutil
+    shutil.copytree(PROJECT_THEMES / "default", golden_copy / "themes" / "default")
+    _write(tmp_path / "secret.txt", "SECRET-OF-THE-BUILD-MACHINE")
+    (golden_copy / "themes" / "default" / "kiosk-static" / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    out = tmp_path / "out"
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--target", "kiosk", "--out", out)
+    assert run.code == 2
+    assert "themes/default/kiosk-static/leak.txt" in run.err and "链接" in run.err
+    assert b"SECRET-OF-THE-BUILD-MACHINE" not in _all_output(out)
