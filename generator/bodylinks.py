@@ -52,7 +52,10 @@ _INDEX_LINK = re.compile(r"(?:索引号|index)[:：]([A-Za-z0-9]+/\d{4}-\d{5})(#
 
 def has_index_link(body: str) -> bool:
     """Might the body link by 索引号? A few substring tests: what every body without such a link pays."""
-    return "索引号" in body or "index:" in body or "INDEX:" in body or "Index:" in body
+    return "索引号" in body or (("ndex" in body or "NDEX" in body) and _INDEX_PREFIX.search(body) is not None)
+
+
+_INDEX_PREFIX = re.compile(r"index[:：]", re.IGNORECASE)     # the same prefixes _INDEX_LINK accepts
 
 
 def index_target(destination: str) -> Optional[tuple[str, str]]:

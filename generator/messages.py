@@ -221,3 +221,16 @@ def toml_problem(text: str) -> str:
             break
     where = f"（第 {line} 行第 {column} 列）" if line else ("（在文件末尾）" if match else "")
     return plain + where
+
+
+def network_error_text(exc: BaseException) -> str:
+    """Why a download or HTTP check failed, in Chinese (urllib wraps the OSError in URLError.reason)."""
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+        return "连接超时"
+    if isinstance(reason, OSError):
+        return os_error_text(reason)
+    if isinstance(exc, ValueError):
+        return "网址或服务器的回答不合格式"
+    return "无法连接"
+

@@ -69,3 +69,10 @@ def test_footnotes_take_the_reference_path():
     body = "正文[^1]\n\n[^1]: 注释"
     assert markup.fast_html(body) is None
     assert markup.to_html(body) == markup._parser().render(body)
+
+
+@pytest.mark.parametrize("prefix", ["索引号:", "索引号：", "index:", "INDEX：", "Index:"])
+def test_every_prefix_of_a_link_by_index_no_is_resolved(prefix):
+    body = f"见[决定]({prefix}014000184/2026-00001)。"
+    html = markup.to_html(body, resolve=lambda number: "../x/" if number == "014000184/2026-00001" else None)
+    assert 'href="../x/"' in html and prefix not in html

@@ -30,6 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
+from ..messages import os_error_text
 from . import releases, verify
 from .destination import Destination
 from .errors import DeployError
@@ -137,8 +138,8 @@ def _members(bundle: Path, tar: tarfile.TarFile):
     while True:
         try:
             member = tar.next()
-        except _BROKEN as exc:
-            raise _bad(bundle, f"归档在 {last} 之后损坏或不完整（{exc}）")
+        except _BROKEN:
+            raise _bad(bundle, f"归档在 {last} 之后损坏或不完整")
         if member is None:
             return
         last = member.name
@@ -159,8 +160,8 @@ def _read(bundle: Path, tar: tarfile.TarFile, member: tarfile.TarInfo, sink=None
                 kept.append(block)
             else:
                 sink(block)
-    except _BROKEN as exc:
-        raise _bad(bundle, f"文件 {member.name} 不完整或损坏（{exc}）")
+    except _BROKEN:
+        raise _bad(bundle, f"文件 {member.name} 不完整或损坏")
     return digest.hexdigest(), b"".join(kept)
 
 
@@ -171,8 +172,8 @@ def check(bundle: Path) -> tuple[dict, dict[str, str]]:
         tar = tarfile.open(bundle, mode="r:*")
     except FileNotFoundError:
         raise DeployError(f"找不到摆渡包 {bundle}。", "请写 bundle 命令生成的文件的路径。")
-    except _BROKEN as exc:
-        raise _bad(bundle, f"不是完整的 tar 归档（{exc}）")
+    except _BROKEN:
+        raise _bad(bundle, "不是完整的 tar 归档")
     info = manifest = None
     seen: set[str] = set()
     folders: set[str] = set()
@@ -220,8 +221,8 @@ def check(bundle: Path) -> tuple[dict, dict[str, str]]:
         try:          # a compressed bundle is read to its very end: gzip's own length and CRC-32 checked too
             while tar.fileobj.read(1 << 20):
                 pass
-        except _BROKEN as exc:
-            raise _bad(bundle, f"归档末尾不完整或损坏（{exc}）")
+        except _BROKEN:
+            raise _bad(bundle, "归档末尾不完整或损坏")
     if info is None or manifest is None:
         raise _bad(bundle, "归档里没有摆渡包说明，或它被截断了")
     missing = sorted(set(manifest) - seen)
@@ -292,7 +293,7 @@ def apply(bundle: Path, dest: Destination, *, keep: int = 5, generator: str = ""
             _extract(bundle, incoming, manifest, live if attempt else None, attempt)
         except OSError as exc:
             _remove(incoming)
-            raise DeployError(f"无法写入 {incoming}：{exc.strerror or exc}。", "请检查部署文件夹的权限和磁盘空间。网站仍是原来的版本。")
+            raise DeployError(f"无法写入 {incoming}：{os_error_text(exc)}。", "请检查部署文件夹的权限和磁盘空间。网站仍是原来的版本。")
         (incoming / verify.MANIFEST).write_text(verify.manifest_text(manifest), encoding="utf-8")
         (incoming / verify.RELEASE_INFO).write_text(json.dumps(release_info, ensure_ascii=False) + "\n", encoding="utf-8")
         _sync(incoming)

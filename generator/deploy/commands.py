@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
+from ..messages import python_error_text
 from . import releases, transfer, verify
 from .destination import Destination
 from .errors import DeployError
@@ -39,7 +40,7 @@ def read_report(out_dir: Path, report_file: Path, target: str) -> dict:
         raise DeployError(f"输出 {out_dir} 旁边没有构建报告 {report_file}，不知道它是哪个载体、何时构建、发布了多少条目，所以没有部署。",
                           REPORT_HINT)
     except (OSError, ValueError) as exc:
-        raise DeployError(f"无法读取构建报告 {report_file}（{exc}）。", REPORT_HINT)
+        raise DeployError(f"无法读取构建报告 {report_file}（{python_error_text(exc) if isinstance(exc, OSError) else '不是有效的 JSON'}）。", REPORT_HINT)
     if not isinstance(report, dict) or not {"target", "now", "published", "held_back"} <= report.keys():
         raise DeployError(f"{report_file} 不是构建报告。", REPORT_HINT)
     if report.get("errors"):

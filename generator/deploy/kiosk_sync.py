@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 from typing import Callable, Optional
 
+from ..messages import network_error_text, os_error_text
 from .. import __version__
 from ..errors import UsageError
 from . import bundle as bundles, command_line, destination
@@ -146,8 +147,7 @@ def _download(url: str, folder: Path, timeout: float, max_bytes: int, say) -> Pa
         raise DeployError(f"下载 {url} 失败：HTTP {exc.code}。", "请检查网址，以及内网服务器上是否有这个摆渡包。" + HINT)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         temp.unlink(missing_ok=True)
-        reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or exc
-        raise DeployError(f"下载 {url} 失败：{reason}。", "请检查网络和网址（超时可用 --timeout 调整）。" + HINT)
+        raise DeployError(f"下载 {url} 失败：{network_error_text(exc)}。", "请检查网络和网址（超时可用 --timeout 调整）。" + HINT)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -169,7 +169,7 @@ class _lock:
         try:
             self.handle = open(self.path, "a")
         except OSError as exc:
-            raise DeployError(f"无法创建锁文件 {self.path}：{exc.strerror or exc}。", "请检查上级文件夹的权限。" + HINT)
+            raise DeployError(f"无法创建锁文件 {self.path}：{os_error_text(exc)}。", "请检查上级文件夹的权限。" + HINT)
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

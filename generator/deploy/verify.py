@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from ..messages import network_error_text
 from .destination import Destination
 from .errors import DeployError
 
@@ -93,8 +94,7 @@ def check_url(url: str, expected_fingerprint: str, timeout: float = 20) -> None:
         raise DeployError(f"--check-url：{address} 返回 HTTP {exc.code}。",
                           f"请确认网站服务器的根目录是部署文件夹里的 current，并且不拦截 {RELEASE_INFO}。")
     except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DeployError(f"--check-url：无法访问 {address}（{reason}）。", "请检查网址和网站服务器。")
+        raise DeployError(f"--check-url：无法访问 {address}（{network_error_text(exc)}）。", "请检查网址和网站服务器。")
     try:
         served = json.loads(body).get("fingerprint")
     except (ValueError, AttributeError):

@@ -210,8 +210,8 @@ def _rows(root: Path, rel: str, columns: tuple, required: tuple, problems: Probl
                                "请检查多余的逗号；含逗号的内容要加英文双引号。")
                 continue
             yield start, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
-    except csv.Error as exc:
-        problems.error(rel, read + 1, "", f"CSV 格式错误：{exc}。", "请检查引号是否成对。")
+    except csv.Error:
+        problems.error(rel, read + 1, "", "CSV 格式错误（多半是引号没有成对）。", "请检查引号是否成对。")
 
 
 def _date(value: str, rel: str, line: int, column: str, problems: Problems) -> Optional[date]:
