@@ -70,11 +70,6 @@ def check_aliases(config, pages, items, problems: Problems) -> None:
 
 # --- the record of published URLs -------------------------------------------------------------------
 
-def _published(plan) -> list:
-    """The plan's published items, without assuming every item was decided (an invalid one is not)."""
-    return [i for i in plan.content.items if (d := plan.decisions.get(i.file)) is not None and d.published]
-
-
 def read_record(root, problems: Problems) -> dict:
     """{target: {url: {"index_no", "file"}}} from urls.lock.json; {} when the site has none."""
     path = root / RECORD_FILE
@@ -118,7 +113,7 @@ def updated_record(plans: dict, old: dict) -> dict:
     targets = {}
     for name, plan in plans.items():
         urls = {}
-        for item in _published(plan):
+        for item in plan.published:
             urls[item_url(plan.config, item)] = {"file": item.file, "index_no": item.index_no}
         for page in plan.pages:
             urls[page_url(page)] = {"file": page.file}
@@ -152,7 +147,7 @@ def plan_links(plan) -> None:
     """plan.redirects (old url -> (new url, title, from an alias)) and a warning for every recorded
     address of this target that is no longer made and has nowhere to go."""
     config, content = plan.config, plan.content
-    published = _published(plan)
+    published = plan.published
     made = {item_url(config, i) for i in published} | {page_url(p) for p in plan.pages}
     by_index = {i.index_no: i for i in published if i.index_no}
     by_file = {i.file: i for i in published} | {p.file: p for p in plan.pages}
@@ -248,7 +243,7 @@ def check_bodies(config, content, plans: dict, problems: Problems) -> None:
     published = set()
     redirects = set()
     for plan in plans.values():
-        published |= {i.file for i in _published(plan)}
+        published |= {i.file for i in plan.published}
         redirects |= set(getattr(plan, "redirects", {}))
     dirs: dict[str, Optional[object]] = {}
     files: dict[str, Optional[object]] = {}

@@ -59,7 +59,8 @@ class Plan:
 
     @property
     def published(self) -> list[Item]:
-        return [i for i in self.content.items if self.decisions[i.file].published]
+        # an invalid item (a duplicate 索引号 under --keep-going) has no decision and is not published
+        return [i for i in self.content.items if (d := self.decisions.get(i.file)) is not None and d.published]
 
     @property
     def pages(self):

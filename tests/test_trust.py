@@ -302,3 +302,11 @@ def test_a_kiosk_theme_file_linked_out_of_the_theme_is_refused(golden_copy, tmp_
     assert run.code == 2
     assert "themes/default/kiosk-static/leak.txt" in run.err and "链接" in run.err
     assert b"SECRET-OF-THE-BUILD-MACHINE" not in _all_output(out)
+
+
+def test_keep_going_with_a_duplicate_index_no_publishes_the_rest(golden_copy, tmp_path, cli):
+    source = golden_copy / "content" / "fagui" / "xuke-2.md"
+    (golden_copy / "content" / "fagui" / "xuke-2-copy.md").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", tmp_path / "out", "--keep-going")
+    assert run.code == 0 and "Traceback" not in run.err and "索引号 014000184/2026-00002 重复" in run.err   # as --keep-going promises
+    assert (tmp_path / "out" / "quanli" / "xuke" / "2026-00001" / "index.html").is_file()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..messages import python_error_text
+from ..views import fmt_size
 from . import releases, transfer, verify
 from .destination import Destination
 from .errors import DeployError
@@ -114,7 +115,7 @@ def deploy(dest: Destination, out_dir: Path, report: dict, *, keep: int = 5, che
     state.current = name
     gone = releases.prune(dest, state, keep)
     say(f"已部署 {target} 到 {dest.where()}：版本 {name}（发布 {info['published']} 个条目，{info['files']} 个文件；"
-        f"上传 {stats.transferred} 个文件，传输 {_size(stats.sent)}，用时 {stats.seconds:.1f} 秒）。")
+        f"上传 {stats.transferred} 个文件，传输 {fmt_size(stats.sent)}，用时 {stats.seconds:.1f} 秒）。")
     say(f"current → releases/{name}" + (f"；已删除旧版本 {'、'.join(gone)}" if gone else "") + "。")
     return name
 
@@ -208,5 +209,3 @@ def _remember_manifest(dest: Destination, fingerprint: str, manifest: str) -> No
         pass          # only the next deploy's list of files costs more
 
 
-def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.1f} KB"
