@@ -27,7 +27,8 @@ from . import schedule
 from .scaffold import new_item
 from .workers import default_workers
 from .sections import changed_files, check_codeowners, repo_layout, write_codeowners
-from .pipeline import Progress, build_site, plan_target, privacy_errors, report
+from .pipeline import build_site, plan_target, privacy_errors, report
+from .progress import Progress
 from .reports import registers
 from .visibility import REASON_LABELS as VISIBILITY_LABELS, TARGETS, decide
 
@@ -145,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", metavar="目录", help="输出文件夹，默认 <站点>/dist/<target>")
     build.add_argument("--report", metavar="文件", help="把构建报告（JSON）写到此文件")
     build.add_argument("--keep-going", action="store_true", help="有错误的条目暂不公开，其余照常发布")
-    build.add_argument("-q", "--quiet", action="store_true", help="只输出错误")
+    build.add_argument("-q", "--quiet", action="store_true", help="不显示进度和构建摘要，只输出错误和警告")
     build.add_argument("--jobs", type=int, default=0, metavar="个数", help="并行渲染的进程数，默认为 CPU 核数")
     build.add_argument("--no-cache", action="store_true", help="不复用上次构建的页面（全部重新渲染）")
 
@@ -274,9 +275,15 @@ def _build(args) -> int:
         write_beside(report_file, (json.dumps(report(plan), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         reported.append(report_file)
 
-    result = build_site(root, args.target, now, out_dir, keep_going=args.keep_going,
-                        progress=Progress(enabled=not args.quiet), workers=args.jobs or default_workers(),
-                        reuse=not args.no_cache, before_swap=write_report if report_file else None)
+    # a bar on a terminal, phase lines elsewhere, nothing with --quiet (progress.py); closed before
+    # anything else is printed, errors and warnings included, whatever happened
+    progress = Progress(enabled=not args.quiet)
+    try:
+        result = build_site(root, args.target, now, out_dir, keep_going=args.keep_going,
+                            progress=progress, workers=args.jobs or default_workers(),
+                            reuse=not args.no_cache, before_swap=write_report if report_file else None)
+    finally:
+        progress.close()
     plan = result.plan
     _print_problems(plan.problems)
     if report_file is not None and not reported:

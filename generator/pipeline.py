@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 import hashlib
-import sys
-import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -26,20 +24,9 @@ from .targets import for_plan
 from .urls import check_claims
 from . import links
 from .output import Output
+from .progress import Progress      # phase messages, bars and phase lines (progress.py); the CLI makes one
 from .render import Renderer
 from .visibility import Visibility, decide, next_change
-
-
-class Progress:
-    """Phase messages on stderr, shown only once a build has run for a second."""
-
-    def __init__(self, enabled: bool = True, stream=None):
-        self.enabled, self.stream, self.start = enabled, stream or sys.stderr, time.monotonic()
-
-    def __call__(self, message: str) -> None:
-        elapsed = time.monotonic() - self.start
-        if self.enabled and elapsed >= 1.0:
-            print(f"[{elapsed:5.1f}s] {message}", file=self.stream, flush=True)
 
 
 @dataclass
@@ -142,7 +129,8 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     if write and out_dir is not None:
         out_dir = prepare_destination(out_dir, root, config.theme_dir)   # the real path; stale staging removed
     load_cache = LoadCache.open(config) if reuse else None
-    content = load_content(config, cache=load_cache, workers=workers, detach_bodies=True)
+    with progress.task("读取", unit="个文件"):        # parallel_map reports the files parsed
+        content = load_content(config, cache=load_cache, workers=workers, detach_bodies=True)
     progress(f"已读取 {len(content.items)} 个条目、{len(content.pages)} 个固定页面")
     plan = plan_target(config, content, target, now)
     plan.workers, plan.reuse = workers, reuse
@@ -156,15 +144,19 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     staging = new_staging(out_dir) if write and out_dir is not None else None
     try:
         own = for_plan(plan)          # what this target adds: its pages, page filter, finisher
-        renderer = Renderer(catalogue, own, store=store, workers=workers, progress=progress, spill_dir=staging)
-        if load_cache is not None:      # written while the workers render (this process mostly waits then)
-            renderer.meanwhile.append(load_cache.save)
-        output = renderer.render_all()
-        own.extra_pages(renderer, output, plan)
-        links.write_redirects(renderer, output, plan)     # old addresses (after every page has claimed its own)
+        # the pages rendered: counts from parallel_map, the renderer's own words (--jobs 1) otherwise
+        with progress.task("渲染", unit="个页面") as rendering:
+            renderer = Renderer(catalogue, own, store=store, workers=workers, progress=rendering, spill_dir=staging)
+            if load_cache is not None:      # written while the workers render (this process mostly waits then)
+                renderer.meanwhile.append(load_cache.save)
+            output = renderer.render_all()
+            own.extra_pages(renderer, output, plan)
+            links.write_redirects(renderer, output, plan)     # old addresses (after every page has claimed its own)
         progress(f"已生成 {len(output.files)} 个文件")
         if staging is not None:
-            wrote = publish(output, out_dir, finish=own.finisher(plan, progress), store=store,
+            # the finisher of the searchable targets is the search index: its copies, then Pagefind's parts
+            finish = progress.around("搜索索引", own.finisher(plan, progress), unit="个页面")
+            wrote = publish(output, out_dir, finish=finish, store=store,
                             staging=staging, before_swap=(lambda: before_swap(plan)) if before_swap else None)
             progress(f"已写入 {out_dir}" if wrote else f"输出与上次完全相同，未改动 {out_dir}")
     except BaseException:

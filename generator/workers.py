@@ -13,9 +13,12 @@ import multiprocessing
 import os
 from typing import Callable, Optional
 
+from .progress import current
+
 _ACTIVE: Optional[tuple] = None        # (do_one, jobs) inherited by forked workers
 CHUNK = 64
 MIN_PARALLEL = 4 * CHUNK      # fewer jobs than this render faster in one process than forked
+SERIAL_REPORT = 16            # in one process, the phase under way learns the count every this many jobs
 
 
 def default_workers() -> int:
@@ -30,7 +33,12 @@ def _chunk(bounds: tuple[int, int]) -> list:
 def parallel_map(jobs: list, do_one: Callable, workers: int, progress: Optional[Callable[[int], None]] = None,
                  meanwhile: Optional[Callable[[], None]] = None) -> list:
     """do_one(job) for every job, results in order; across `workers` processes when it pays.
-    `meanwhile()` is other work of this process, done while the workers run."""
+    `meanwhile()` is other work of this process, done while the workers run.
+
+    `progress(done)` is called every 500 jobs or so; the build's phase under way (progress.current(),
+    a bar or phase lines) learns done/total as the jobs come back, so loading, rendering and the
+    search index's copies show how far they are without their callers passing anything."""
+    task = current()
     if workers <= 1 or len(jobs) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         if meanwhile is not None:
             meanwhile()
@@ -39,6 +47,10 @@ def parallel_map(jobs: list, do_one: Callable, workers: int, progress: Optional[
             results.append(do_one(job))
             if progress and i % 500 == 499:
                 progress(i + 1)
+            if task and i % SERIAL_REPORT == 0:
+                task.update(i + 1, len(jobs))
+        if task and jobs:
+            task.update(len(jobs), len(jobs))
         return results
     global _ACTIVE
     _ACTIVE = (do_one, jobs)
@@ -56,6 +68,8 @@ def parallel_map(jobs: list, do_one: Callable, workers: int, progress: Optional[
                 results.extend(part)
                 if progress and len(results) % 512 < CHUNK:
                     progress(len(results))
+                if task:
+                    task.update(len(results), len(jobs))
         return results
     finally:
         _ACTIVE = None

@@ -88,15 +88,42 @@ def run_pagefind(executable: Path, copies: Path, bundle: Path, expected: int) ->
         (bundle / name).unlink(missing_ok=True)
 
 
-def run_parts(executable: Path, runs: list[tuple[Path, Path, int]], workers: int) -> None:
-    """run_pagefind for each (copies, bundle, expected) of `runs`, up to `workers` at a time."""
-    if len(runs) == 1 or workers <= 1:
-        for run in runs:
-            run_pagefind(executable, *run)
-        return
-    with ThreadPoolExecutor(max_workers=min(workers, len(runs))) as pool:
-        for future in [pool.submit(run_pagefind, executable, *run) for run in runs]:
-            future.result()
+def run_parts(executable: Path, runs: list[tuple[Path, Path, int]], workers: int, progress=None) -> None:
+    """run_pagefind for each (copies, bundle, expected) of `runs`, up to `workers` at a time.
+
+    `progress` (a generator.progress Task; by default the build's phase under way, progress.current(),
+    which is nothing outside a command-line build) is told the parts: a step "Pagefind" of len(runs)
+    parts, which ones are running, each one's start and end; its bar keeps ticking while Pagefind,
+    which prints nothing, runs."""
+    import threading
+    import time
+    from ..progress import current
+    task = progress if progress is not None else current()
+    task.stage("Pagefind", total=len(runs), unit="部分")
+    running: list[int] = []
+    lock = threading.Lock()
+
+    def one(number: int, run: tuple[Path, Path, int]) -> None:
+        with lock:
+            running.append(number)
+            task.note(f"运行中：第 {'、'.join(map(str, sorted(running)))} 部分")
+        task.event(f"第 {number} 部分开始（{run[2]} 个页面）")
+        started = time.monotonic()
+        run_pagefind(executable, *run)
+        with lock:
+            running.remove(number)
+            task.note(f"运行中：第 {'、'.join(map(str, sorted(running)))} 部分" if running else "")
+        task.advance()
+        task.event(f"第 {number} 部分完成（用时 {time.monotonic() - started:.1f} 秒）")
+
+    with task.ticking():
+        if len(runs) == 1 or workers <= 1:
+            for number, run in enumerate(runs, 1):
+                one(number, run)
+            return
+        with ThreadPoolExecutor(max_workers=min(workers, len(runs))) as pool:
+            for future in [pool.submit(one, number, run) for number, run in enumerate(runs, 1)]:
+                future.result()
 
 
 def part_path(k: int) -> str:
