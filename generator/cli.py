@@ -149,6 +149,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="不显示进度和构建摘要，只输出错误和警告")
     build.add_argument("--jobs", type=int, default=0, metavar="个数", help="并行渲染的进程数，默认为 CPU 核数")
     build.add_argument("--no-cache", action="store_true", help="不复用上次构建的页面（全部重新渲染）")
+    build.add_argument("--no-search-index", action="store_true",
+                       help="不生成搜索索引，之后用 search-index 命令生成（大规模站点可分片并行，见管理员手册）")
 
     check = sub.add_parser("check", help="只检查内容，不输出网站（拉取请求的把关）")
     common(check)
@@ -201,6 +203,8 @@ def _parser() -> argparse.ArgumentParser:
     add_flow_parsers(sub)          # bundle, apply, publish (generator/deploy/flow.py)
     from .deploy.kiosk_sync import add_parser as add_kiosk_sync_parser
     add_kiosk_sync_parser(sub)     # kiosk-sync (generator/deploy/kiosk_sync.py)
+    from .search.command_line import add_parser as add_search_index_parser
+    add_search_index_parser(sub)   # search-index (generator/search/command_line.py)
 
     # Further commands: each adds its parser here and its handler to HANDLERS below;
     # a handler's work lives in its own module, the CLI only parses and dispatches.
@@ -281,7 +285,8 @@ def _build(args) -> int:
     try:
         result = build_site(root, args.target, now, out_dir, keep_going=args.keep_going,
                             progress=progress, workers=args.jobs or default_workers(),
-                            reuse=not args.no_cache, before_swap=write_report if report_file else None)
+                            reuse=not args.no_cache, before_swap=write_report if report_file else None,
+                            search_index=not getattr(args, "no_search_index", False))
     finally:
         progress.close()
     plan = result.plan
@@ -670,3 +675,11 @@ def _kiosk_sync(args) -> int:
 
 
 HANDLERS["kiosk-sync"] = _kiosk_sync
+
+
+def _search_index(args) -> int:
+    from .search import command_line
+    return command_line.run(args)
+
+
+HANDLERS["search-index"] = _search_index

@@ -42,6 +42,7 @@ class Plan:
     next_change: Optional[datetime] = None
     workers: int = 1             # processes a finisher may use (--jobs)
     reuse: bool = False          # may a finisher take unchanged work from the previous output (not with --no-cache)
+    search_index: bool = True    # the searchable targets' index (not with --no-search-index: made by `search-index`)
     redirects: dict = field(default_factory=dict)   # old url -> (new url, title, from an alias): links.py
 
     @property
@@ -117,11 +118,12 @@ def privacy_errors(problems: Problems, record) -> None:
 def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] = None,
                keep_going: bool = False, write: bool = True, progress: Optional[Progress] = None,
                workers: int = 1, reuse: bool = False,
-               before_swap: Optional[Callable[[Plan], None]] = None) -> BuildResult:
+               before_swap: Optional[Callable[[Plan], None]] = None, search_index: bool = True) -> BuildResult:
     """Load, decide, render and (unless errors) publish one target. BuildAborted (and ConfigError) escape.
 
     `workers` > 1 renders in that many processes; `reuse` takes unchanged pages
     from the previous output (see reuse.py). Neither changes a byte of the output.
+    `search_index=False` leaves the search index out (search/command_line.py makes it later).
     `before_swap(plan)` runs just before the new output replaces the previous one (the
     CLI writes the build report there): if it fails, the output is left as it was."""
     progress = progress or Progress(enabled=False)
@@ -133,7 +135,7 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
         content = load_content(config, cache=load_cache, workers=workers, detach_bodies=True)
     progress(f"已读取 {len(content.items)} 个条目、{len(content.pages)} 个固定页面")
     plan = plan_target(config, content, target, now)
-    plan.workers, plan.reuse = workers, reuse
+    plan.workers, plan.reuse, plan.search_index = workers, reuse, search_index
     if plan.problems.errors and not keep_going:
         if load_cache is not None:
             load_cache.save()

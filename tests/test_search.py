@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator.search import bundle as search_bundle, htmlscan, index as search_index, text as search_text
+from generator.search import bundle as search_bundle, htmlscan, index as search_index, parts as search_parts, text as search_text
 from support import GOLDEN_SITE, NOW, tree_bytes
 from test_leaks import HELD_INDEX, HELD_TITLES, MARKERS
 
@@ -104,7 +104,7 @@ def test_exact_keys():
 
 def test_kiosk_gets_no_pagefind_index():
     from generator.targets import TARGETS
-    plan = SimpleNamespace(target="kiosk", workers=1, reuse=False)
+    plan = SimpleNamespace(target="kiosk", workers=1, reuse=False, search_index=True)
     assert TARGETS["kiosk"](plan).finisher(plan, None) is None
     assert TARGETS["intranet"](plan).finisher(plan, None) is not None
     assert TARGETS["website"](plan).finisher(plan, None) is not None
@@ -145,8 +145,7 @@ def test_indexing_copy_carries_the_keys_in_metadata():
 
 @pytest.mark.parametrize("target, parts", [("website", 1), ("intranet", 1), ("website", 3)])
 def test_index_holds_exactly_the_published_items_and_nothing_held_back(target, parts, tmp_path, cli, monkeypatch):
-    monkeypatch.setattr(search_index, "PARTS_FROM", 1)
-    monkeypatch.setattr(search_index, "PARTS", parts)
+    monkeypatch.setattr(search_parts, "part_count", lambda pages: parts)
     out, report = tmp_path / target, tmp_path / "report.json"
     build(cli, out, target, report=report)
     published = {e["url"] for e in json.loads(report.read_text())["published"]}
@@ -173,9 +172,11 @@ def test_bundle_is_byte_for_byte_reproducible(tmp_path, cli):
 
 
 def test_bundle_in_parts_is_reproducible_and_split_by_date(tmp_path, cli, monkeypatch):
-    """From PARTS_FROM pages on: PARTS bundles, each a whole Pagefind bundle, the newest pages first."""
-    assert search_index.part_count(search_index.PARTS_FROM - 1) == 1 and search_index.part_count(search_index.PARTS_FROM) == search_index.PARTS == 2
-    monkeypatch.setattr(search_index, "PARTS_FROM", 1)
+    """Parts of at most PART_PAGES pages, each a whole Pagefind bundle, the newest pages first."""
+    size = search_parts.PART_PAGES
+    assert [search_parts.part_count(n) for n in (0, 1, size, size + 1, 10 * size, 30_000, 40_000, 100_000)] == \
+        [1, 1, 1, 2, 10, 10, 10, 25]
+    monkeypatch.setattr(search_parts, "part_count", lambda pages: 2)
     build(cli, tmp_path / "a")
     build(cli, tmp_path / "b")
     a, b = tree_bytes(tmp_path / "a" / "pagefind"), tree_bytes(tmp_path / "b" / "pagefind")
@@ -188,7 +189,7 @@ def test_bundle_in_parts_is_reproducible_and_split_by_date(tmp_path, cli, monkey
         dates.append([json.loads(gzip.decompress(f.read_bytes())[len("pagefind_dcd"):])["meta"]["date"]
                       for f in (part / "fragment").iterdir()])
     assert abs(len(dates[0]) - len(dates[1])) <= 1 and min(dates[0]) >= max(dates[1])
-    assert search_index.split_parts([("b", "2026-01-02"), ("a", "2026-01-02"), ("c", "2025-12-31"), ("d", "")], 3) == \
+    assert search_parts.split_parts([("b", "2026-01-02"), ("a", "2026-01-02"), ("c", "2025-12-31"), ("d", "")], 3) == \
         [["a", "b"], ["c"], ["d"]]
 
 
@@ -241,7 +242,7 @@ def test_failed_index_leaves_previous_output_with_a_clear_error(case, tmp_path, 
                     encoding="utf-8")
     if case == "exit":
         fake = _fake_pagefind(tmp_path, 'echo "Error: disk full" >&2; exit 3')
-        monkeypatch.setattr(search_index, "pagefind_executable", lambda: fake)
+        monkeypatch.setattr(search_parts, "pagefind_executable", lambda: fake)
     elif case == "missing":
         import pagefind_bin_extended
 

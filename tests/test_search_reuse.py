@@ -13,7 +13,7 @@ import stat
 import pytest
 
 from generator import reuse as reuse_module
-from generator.search import bundle as search_bundle, index as search_index
+from generator.search import bundle as search_bundle, index as search_index, parts as search_parts
 from support import NOW, tree_bytes
 
 
@@ -25,7 +25,7 @@ def runs(tmp_path, monkeypatch):
     wrapper = tmp_path / "pagefind-counting"
     wrapper.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{real}" "$@"\n')
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setattr(search_index, "pagefind_executable", lambda: wrapper)
+    monkeypatch.setattr(search_parts, "pagefind_executable", lambda: wrapper)
     return lambda: len(log.read_text().splitlines()) if log.exists() else 0
 
 
@@ -88,7 +88,7 @@ def test_a_changed_item_page_is_indexed_again(tmp_path, cli, golden_copy, runs):
 @pytest.mark.parametrize("parts", [1, 2])
 def test_an_item_that_leaves_or_joins_is_indexed_again(parts, tmp_path, cli, golden_copy, runs, monkeypatch):
     if parts == 2:
-        monkeypatch.setattr(search_index, "PARTS_FROM", 1)
+        monkeypatch.setattr(search_parts, "part_count", lambda pages: 2)
     out = tmp_path / "w"
     build(cli, golden_copy, out)
     assert runs() == parts
@@ -161,7 +161,7 @@ def test_a_failed_index_after_a_change_keeps_the_previous_output_and_its_reuse(t
     assert run.code == 2 and "生成搜索索引失败" in run.err
     assert tree_bytes(out) == before
     monkeypatch.undo()
-    monkeypatch.setattr(search_index, "pagefind_executable", lambda: (_ for _ in ()).throw(AssertionError("ran")))
+    monkeypatch.setattr(search_parts, "pagefind_executable", lambda: (_ for _ in ()).throw(AssertionError("ran")))
     edit(golden_copy / "content/fagui/xuke-3.md", "第三批办理结果（更正）见下表。", "第三批办理结果见下表。")
     edit(golden_copy / "content/pages/guide.md", "通过门户网站", "通过政府门户网站")
     build(cli, golden_copy, out)            # back to the indexed pages of the output: its bundle serves
@@ -178,9 +178,9 @@ def test_the_preview_folder_is_indexed_without_a_manifest(tmp_path, cli, golden_
 
 
 def test_only_the_part_of_a_changed_item_is_indexed_again(tmp_path, cli, golden_copy, runs, monkeypatch):
-    """In parts (PARTS_FROM pages on), a change indexes its own part again; the other part keeps
+    """In parts, a change indexes its own part again; the other part keeps
     its files, and the bundle is the one indexing afresh makes."""
-    monkeypatch.setattr(search_index, "PARTS_FROM", 1)
+    monkeypatch.setattr(search_parts, "part_count", lambda pages: 2)
     out = tmp_path / "w"
     build(cli, golden_copy, out)
     assert runs() == 2                                    # one Pagefind run per part
@@ -207,13 +207,13 @@ def test_only_the_part_of_a_changed_item_is_indexed_again(tmp_path, cli, golden_
 
 def test_parts_end_at_month_boundaries_so_a_new_item_changes_one_part():
     dated = [(f"p{n:03}", f"2025-{1 + n // 10:02}-{1 + n % 10:02}") for n in range(95)]    # ten pages a month
-    parts = search_index.split_parts(dated, 2)
+    parts = search_parts.split_parts(dated, 2)
     months = [{search_date[:7] for rel, search_date in dated if rel in part} for part in parts]
     assert not months[0] & months[1] and min(months[0]) > max(months[1])
-    grown = search_index.split_parts(dated + [("new", "2025-12-31")], 2)
+    grown = search_parts.split_parts(dated + [("new", "2025-12-31")], 2)
     assert grown[1] == parts[1] and grown[0] == ["new"] + parts[0]
     lopsided = [("p0", "2026-06-01"), ("p1", "2026-06-02"), ("p2", "2026-06-03")] + \
         [(f"n{n}", "2026-05-01") for n in range(6)] + [("o", "2026-04-01")]
-    assert [len(part) for part in search_index.split_parts(lopsided, 2)] == [3, 7]     # May to the older part: nearer
+    assert [len(part) for part in search_parts.split_parts(lopsided, 2)] == [3, 7]     # May to the older part: nearer
     same_month = [(f"q{n}", "2026-03-01") for n in range(5)]
-    assert search_index.split_parts(same_month, 2) == [["q0", "q1", "q2"], ["q3", "q4"]]    # no boundary: equal sizes
+    assert search_parts.split_parts(same_month, 2) == [["q0", "q1", "q2"], ["q3", "q4"]]    # no boundary: equal sizes

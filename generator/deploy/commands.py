@@ -56,6 +56,10 @@ def read_report(out_dir: Path, report_file: Path, target: str) -> dict:
         if not page.is_file():
             raise DeployError(f"构建报告 {report_file} 与输出 {out_dir} 不符（报告中的 /{url} 不在输出里）。",
                               "请重新构建，使报告与输出出自同一次构建。")
+    if report["published"] and (out_dir / "search" / "zh-t2s.json").is_file() \
+            and not (out_dir / "pagefind" / "parts.json").is_file():
+        raise DeployError(f"输出 {out_dir} 没有搜索索引（用 --no-search-index 构建后还没有生成或合并索引），部署后搜索页不能用。",
+                          f"请先运行 build.py search-index {out_dir}（或合并各分片：--assemble），再部署。")
     return report
 
 

@@ -46,7 +46,7 @@ UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui
 # would only cost time. The search page keeps its own lang; the bundle holds this one index.
 INDEX_LANGUAGE = "und"
 MANIFEST = "search-manifest.json"
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 
 
 def failure(message: str) -> BuildAborted:
@@ -284,7 +284,8 @@ def recipe() -> str:
     return h.hexdigest()
 
 
-def _identity(path: Path) -> list:
+def file_identity(path: Path) -> list:
+    """What tells that a file is the very one recorded: inode, size, modification time."""
     stat = path.stat()
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
@@ -302,7 +303,7 @@ def part_files(bundle: Path, k: int) -> dict[str, list]:
         if k == 0 and (rel == "parts.json" or _PART_DIR.fullmatch(rel.split("/", 1)[0])):
             continue
         if path.is_file():
-            found[rel] = _identity(path)
+            found[rel] = file_identity(path)
     return found
 
 
@@ -323,36 +324,8 @@ class BundleStore:
         if isinstance(data, dict) and data.get("version") == MANIFEST_VERSION and data.get("out") == str(self.out_dir) \
                 and all(isinstance(data.get(k), t) for k, t in shape.items()) \
                 and all(isinstance(part, dict) and isinstance(part.get("pages"), list)
-                        and isinstance(part.get("files"), dict) for part in data["parts"]):
+                        and isinstance(part.get("files"), dict) and isinstance(part.get("indexed"), int) for part in data["parts"]):
             self.manifest = data          # else a manifest of another version, or damaged: not used
-
-    def marked_pages(self, staging: Path, files: list[str], mark: bytes) -> dict[str, str]:
-        """{path: sha1} of the pages of the staging folder that hold `mark` (the pages that may be
-        indexed). A page that is the very file (a hard link) whose hash the manifest recorded is
-        not read again."""
-        recorded = self.manifest.get("files", {})
-        pages = {}
-        for rel in files:
-            path = staging / rel
-            entry = recorded.get(rel)
-            if isinstance(entry, list) and len(entry) == 2:
-                try:
-                    if _identity(path) == entry[1]:
-                        pages[rel] = entry[0]
-                        continue
-                except OSError:
-                    pass
-            data = path.read_bytes()
-            if mark in data:
-                pages[rel] = hashlib.sha1(data).hexdigest()
-        return pages
-
-    def known(self, marked: dict[str, str]) -> dict[str, Optional[str]]:
-        """For the pages of `marked` whose bytes the manifest knows: their sort date, or None
-        for a page that holds the mark but was not indexed."""
-        pages, dates = self.manifest.get("pages", {}), self.manifest.get("dates", {})
-        return {rel: dates.get(rel) if isinstance(dates.get(rel), str) else None
-                for rel, sha in marked.items() if pages.get(rel) == sha}
 
     def reusable_part(self, k: int, pages: list[str], marked: dict[str, str], key: str) -> Optional[Path]:
         """The previous bundle's part k, if it was made from exactly `pages` with the bytes of
@@ -369,25 +342,29 @@ class BundleStore:
             return None
         return bundle
 
-    def record(self, staging: Path, marked: dict[str, str], dates: dict[str, str], parts: list[list[str]],
-               key: str) -> None:
-        """Remember what the staging folder's bundle was made from (its files keep their
-        identity when the staging folder becomes the output). A manifest that cannot be
-        written only costs the next build its reuse."""
+    def record(self, staging: Path, layout, key: str, indexed: dict[int, int]) -> None:
+        """Remember what the staging folder's bundle was made from (parts.Layout; its files keep
+        their identity when the staging folder becomes the output) and the pages each part
+        indexed. A manifest that cannot be written only costs the next build its reuse."""
         if self.out_dir is None:
             return
         try:
-            files = {rel: [sha, _identity(staging / rel)] for rel, sha in marked.items()}
+            files = {rel: [sha, file_identity(staging / rel)] for rel, sha in layout.pages.items()}
             bundle = staging / PAGEFIND_DIR
-            data = {"version": MANIFEST_VERSION, "out": str(self.out_dir), "recipe": key, "pages": marked,
-                    "dates": dates, "files": files,
-                    "parts": [{"pages": part, "files": part_files(bundle, k)} for k, part in enumerate(parts)]}
+            data = {"version": MANIFEST_VERSION, "out": str(self.out_dir), "recipe": key, "pages": layout.pages,
+                    "dates": layout.dates, "files": files,
+                    "parts": [{"pages": part, "files": part_files(bundle, k), "indexed": indexed[k]}
+                              for k, part in enumerate(layout.parts)]}
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temp = self.path.with_name(f"{MANIFEST}.{os.getpid()}.tmp")
             temp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
             os.replace(temp, self.path)
         except OSError:
             pass
+
+    def indexed(self, k: int) -> int:
+        """The pages part k of the previous bundle indexed."""
+        return int(self.manifest["parts"][k].get("indexed", 0))
 
 
 def link_part(previous: Path, k: int, bundle: Path) -> None:

@@ -12,13 +12,12 @@ from support import NOW, ROOT, screenshot
 def builds(tmp_path_factory):
     """The website's index in three parts (as a large site's is made; search.js searches them
     together, by date across parts), the intranet's in one."""
-    from generator.search import index as search_index
+    from generator.search import parts as search_parts
     from generator.cli import main
     out = tmp_path_factory.mktemp("search-page")
     for target, parts in (("website", 3), ("intranet", 1)):
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(search_index, "PARTS_FROM", 1)
-            mp.setattr(search_index, "PARTS", parts)
+            mp.setattr(search_parts, "part_count", lambda pages, parts=parts: parts)
             assert main(["build", "--site", str(ROOT), "--target", target, "--now", NOW, "--out", str(out / target),
                          "--quiet"]) == 0
         assert json.loads((out / target / "pagefind" / "parts.json").read_text())["parts"] == \

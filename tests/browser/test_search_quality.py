@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import pytest
 
-from generator.search import index as search_index
+from generator.search import parts as search_parts
 from support import ARTIFACTS, NOW, ROOT
 
 QUERIES = ROOT / "tests" / "search_queries.toml"
@@ -128,11 +128,11 @@ def example_website(tmp_path_factory):
     from generator.cli import main
     out = tmp_path_factory.mktemp("search-quality") / "website"
     with pytest.MonkeyPatch.context() as mp:        # in two parts, as a large site's index is made
-        mp.setattr(search_index, "PARTS_FROM", 1)
+        mp.setattr(search_parts, "part_count", lambda pages: 2)
         assert main(["build", "--site", str(ROOT), "--now", NOW, "--out", str(out), "--quiet"]) == 0
     assert (out / "pagefind" / "part1" / "pagefind.js").is_file()
     # for comparison: plain extended Pagefind over the same item pages, as written
-    subprocess.run([str(search_index.pagefind_executable()), "--site", str(out), "--output-path",
+    subprocess.run([str(search_parts.pagefind_executable()), "--site", str(out), "--output-path",
                     str(out / "pagefind-plain"), "--quiet"], check=True, capture_output=True)
     return out
 

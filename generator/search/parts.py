@@ -1,0 +1,218 @@
+"""The parts of the search bundle: which pages each part holds, making parts, and putting them together.
+
+A bundle is made in parts of about PART_PAGES pages, cut by date (split_parts): one Pagefind run
+per part, so that Pagefind's memory stays bounded (about 0.5 MB a page) at any size of site, an
+edit indexes one part again, and the parts of a large site can be made by separate jobs of a CI
+matrix (index_shard on each, assemble at the end). Which pages go where depends on the pages'
+bytes only — the pages that hold the mark and their sort dates —, so every job computes the same
+layout from the same output folder, and a bundle assembled from shards is byte-for-byte the one a
+single build makes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..errors import BuildAborted, Problem
+from ..workers import parallel_map
+from .bundle import PAGEFIND_DIR, BundleStore, file_identity, part_path, pagefind_executable, recipe, run_parts, write_parts
+from .htmlscan import BODY_MARK
+
+# The size of the parts (cuts fall on month boundaries, so sizes are about these). A search loads every
+# part: each costs the browser about 11 requests and 200 KB more, and up to 10 parts the first query
+# is no slower (bench/search_parts.py; development.md, Search parts). Smaller parts make an edit's
+# re-index cheaper; Pagefind's memory goes with a part's pages.
+PART_PAGES = 2000           # pages per part, up to MAX_PARTS parts …
+MAX_PARTS = 10              # … then the parts grow …
+MAX_PART_PAGES = 4000       # … up to this, and their number grows again (province scale)
+PAGE_MEMORY = 500 * 1024    # Pagefind's peak memory per page of a run (measured: 0.48 GB at 1,000 pages)
+PAGEFIND_MEMORY = 2 << 30   # for the Pagefind runs side by side: a 4,000-page part runs alone
+_MARK = BODY_MARK.encode()
+_SORT_DATE = re.compile(rb'data-pagefind-sort="date:([^"]*)"')
+SHARD_FILE = "part{k}.json"
+
+
+def part_count(pages: int) -> int:
+    """How many parts `pages` marked pages are made in (a function of the pages only, so that the
+    bundle does not depend on the machine): 1–10 parts of 2,000 pages up to 20,000 pages, 10 parts
+    up to 40,000, then parts of 4,000."""
+    size = min(MAX_PART_PAGES, max(PART_PAGES, -(-pages // MAX_PARTS)))
+    return max(1, -(-pages // size))
+
+
+def runs_at_once(pages: list[int], workers: int) -> int:
+    """How many Pagefind runs side by side: one per worker, as memory allows for the largest part."""
+    return max(1, min(workers, PAGEFIND_MEMORY // (max(pages, default=1) * PAGE_MEMORY)))
+
+
+def split_parts(dated: list[tuple[str, str]], parts: int) -> list[list[str]]:
+    """The pages ((path, date) pairs) in `parts` parts by date, newest first (then by path): a
+    search sorted by date lists part 0's results, then part 1's…
+
+    Parts end at month boundaries near the equal-size cuts — the month of the page at each cut
+    goes wholly to the newer or the older part, whichever leaves the sizes nearer —, so that a new
+    item, or an edited one, changes one part only and the others keep their bundle
+    (bundle.BundleStore). Where that leaves a part empty (pages of a few months only), the
+    cuts fall at equal sizes."""
+    ordered = sorted(sorted(dated), key=lambda page: page[1], reverse=True)
+    months = [date[:7] for _, date in ordered]
+    bounds = []                 # a page goes to the part numbered by how many bounds its month is below
+    for k in range(1, parts):
+        cut = (k * len(ordered)) // parts
+        month = months[min(len(ordered) - 1, cut)]
+        newer = sum(m >= month for m in months)          # the month in the newer part …
+        older = sum(m > month for m in months)           # … or in the older one ("~" sorts after digits)
+        bounds.append(month if abs(newer - cut) <= abs(older - cut) else month + "~")
+    out: list[list[str]] = [[] for _ in range(parts)]
+    for (rel, _), month in zip(ordered, months):
+        out[sum(month < bound for bound in bounds)].append(rel)
+    if all(out):
+        return out
+    size, extra = divmod(len(ordered), parts)
+    out, start = [], 0
+    for k in range(parts):
+        end = start + size + (k < extra)
+        out.append([rel for rel, _ in ordered[start:end]])
+        start = end
+    return out
+
+
+@dataclass
+class Layout:
+    """The pages of a folder that hold the mark, their hashes and sort dates, and the parts."""
+    pages: dict[str, str]           # path -> sha1 of its bytes
+    dates: dict[str, str]           # path -> sort date ("" without)
+    parts: list[list[str]]
+
+    def shard_record(self, k: int, key: str, indexed: int) -> dict:
+        return {"recipe": key, "part": k, "parts": len(self.parts), "indexed": indexed,
+                "pages": {rel: self.pages[rel] for rel in self.parts[k]}}
+
+
+def html_files(folder: Path) -> list[str]:
+    """The HTML files of an output or staging folder (not of a pagefind/ folder in it), sorted."""
+    found = []
+    for here, dirs, files in os.walk(folder):
+        if here == str(folder):
+            dirs[:] = [d for d in dirs if d != PAGEFIND_DIR]
+            prefix = ""
+        else:
+            prefix = Path(here).relative_to(folder).as_posix() + "/"
+        found += [prefix + name for name in files if name.endswith(".html")]
+    return sorted(found)
+
+
+def scan(folder: Path, store: Optional[BundleStore] = None) -> Layout:
+    """The layout of a folder's pages. With `store`, a page that is the very file (a hard link) the
+    previous build's manifest recorded is not read again."""
+    recorded = store.manifest.get("files", {}) if store is not None else {}
+    known_dates = store.manifest.get("dates", {}) if store is not None else {}
+    pages, dates = {}, {}
+    for rel in html_files(folder):
+        path = folder / rel
+        entry = recorded.get(rel)
+        if isinstance(entry, list) and len(entry) == 2 and isinstance(known_dates.get(rel), str):
+            try:
+                if file_identity(path) == entry[1]:
+                    pages[rel], dates[rel] = entry[0], known_dates[rel]
+                    continue
+            except OSError:
+                pass
+        data = path.read_bytes()
+        if _MARK in data:
+            pages[rel] = hashlib.sha1(data).hexdigest()
+            date = _SORT_DATE.search(data)
+            dates[rel] = date.group(1).decode("utf-8") if date else ""
+    parts = split_parts(sorted(dates.items()), part_count(len(pages))) if pages else []
+    return Layout(pages, dates, parts)
+
+
+def make_parts(folder: Path, layout: Layout, ks: list[int], dest: Callable[[int], Path], tmp: Path,
+               workers: int, prepare: Callable, progress=None) -> dict[int, int]:
+    """Index parts `ks` of the layout, each into dest(k) (a Pagefind bundle of its own). Returns the
+    pages indexed per part (a marked page without a data-pagefind-body element is not indexed).
+    `prepare` writes a page's indexing copy (index._prepare, in worker processes)."""
+    jobs = [(folder, tmp / f"part{k}", rel) for k in ks for rel in layout.parts[k]]
+    done = parallel_map(jobs, prepare, workers) if jobs else []
+    indexed = {k: 0 for k in ks}
+    part_of = {rel: k for k in ks for rel in layout.parts[k]}
+    for rel, _, is_indexed, _ in done:
+        indexed[part_of[rel]] += bool(is_indexed)
+    if progress:
+        progress(f"搜索索引：准备了 {len(jobs)} 个条目页，开始索引 {len(ks)} 部分")
+    runs = [(tmp / f"part{k}", dest(k), indexed[k]) for k in ks if indexed[k]]
+    if runs:
+        run_parts(pagefind_executable(), runs, runs_at_once([run[2] for run in runs], workers))
+    return indexed
+
+
+# ---------------------------------------------------------------- parts made by separate jobs
+
+def _problem(message: str, hint: str) -> BuildAborted:
+    return BuildAborted([Problem("search-index", 0, "search", message, hint)])
+
+
+def index_shard(folder: Path, shard: int, shards: int, into: Path, workers: int, prepare: Callable,
+                progress=None) -> list[int]:
+    """Index the parts k with k % shards == shard - 1 of an output folder built without its search
+    index, each into into/part<k>/, with into/part<k>.json naming what it was made from. Returns
+    the parts made (none when the site has fewer parts than shards)."""
+    layout = scan(folder)
+    key = recipe()
+    ks = [k for k in range(len(layout.parts)) if k % shards == shard - 1]
+    into.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="search-shard-") as tmp:
+        indexed = make_parts(folder, layout, ks, lambda k: into / f"part{k}", Path(tmp), workers, prepare, progress)
+    for k in ks:
+        record = layout.shard_record(k, key, indexed[k])
+        (into / SHARD_FILE.format(k=k)).write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    return ks
+
+
+def assemble(folder: Path, sources: list[Path]) -> int:
+    """Put the parts made by index_shard (in any of `sources`) into folder/pagefind/, after checking
+    that together they are every part of the folder's layout, made from these very pages by this
+    generator. Returns the pages indexed."""
+    layout = scan(folder)
+    key = recipe()
+    found: dict[int, tuple[Path, dict]] = {}
+    for source in sources:
+        for record_path in sorted(source.glob("part*.json")):
+            try:
+                record = json.loads(record_path.read_text(encoding="utf-8"))
+                k = int(record["part"])
+            except (OSError, ValueError, KeyError, TypeError):
+                raise _problem(f"无法读取搜索索引分片 {record_path}。", "请重新运行生成该分片的作业。")
+            if record.get("recipe") != key:
+                raise _problem(f"搜索索引分片 {record_path} 由另一版本的生成器或依赖生成。",
+                               "所有作业须使用同一提交和同一 requirements.txt；请重新运行全部分片作业。")
+            if record.get("parts") != len(layout.parts) or k >= len(layout.parts) \
+                    or record.get("pages") != {rel: layout.pages[rel] for rel in layout.parts[k]}:
+                raise _problem(f"搜索索引分片 {record_path} 不是由这个输出文件夹的页面生成的（页面已改变）。",
+                               "请先构建，再对同一份构建输出运行全部分片作业，最后合并。")
+            if k in found:
+                raise _problem(f"搜索索引第 {k} 部分出现了两次：{found[k][0]} 和 {record_path}。", "每个分片只应合并一次。")
+            found[k] = (record_path, record)
+    missing = [k for k in range(len(layout.parts)) if k not in found]
+    if missing:
+        raise _problem(f"缺少搜索索引的第 {'、'.join(map(str, missing))} 部分（共 {len(layout.parts)} 部分）。",
+                       "请确认每个分片作业都已完成，并把它们的输出都交给合并命令。")
+    bundle = folder / PAGEFIND_DIR
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    with tempfile.TemporaryDirectory(prefix="search-assemble-", dir=folder) as tmp:
+        for k, (record_path, _) in sorted(found.items()):
+            part = record_path.parent / f"part{k}"
+            shutil.copytree(part, Path(tmp) / f"part{k}")
+        os.rename(Path(tmp) / "part0", bundle)
+        for k in range(1, len(layout.parts)):
+            os.rename(Path(tmp) / f"part{k}", bundle / part_path(k))
+    write_parts(bundle, len(layout.parts))
+    return sum(record["indexed"] for _, record in found.values())
