@@ -1,8 +1,9 @@
 """The text of search: Simplified normalisation (OpenCC's table, one character for one), pinyin
-runs and keys (pypinyin), exact-match keys (FNV-1a) and the spacing of indexed Han text.
+runs and keys (pypinyin), exact-match keys (FNV-1a), the prefixes of short names and the spacing
+of indexed Han text.
 
-static/search.js repeats normalise (from /search/zh-t2s.json), fnv_key and the reading of
-space_han's text: a change here is a change there."""
+static/search.js repeats normalise (from /search/zh-t2s.json), fnv_key, title_form (TITLE_NOISE,
+TITLE_NOTE) and the reading of space_han's text: a change here is a change there."""
 from __future__ import annotations
 
 import json
@@ -108,6 +109,61 @@ def pinyin_keys(runs: list[list[str]]) -> set[str]:
             keys.add("".join(run[i:])[:PINYIN_CAP])
             keys.add("".join(s[0] for s in run[i:])[:PINYIN_CAP])
     return keys
+
+
+# ---------------------------------------------------------------- short names (简称)
+# 计量法 is the short name of 中华人民共和国计量法: a title less a common prefix. search.js ranks the
+# title whose short name is the query (or reads so in pinyin) right after exact matches, before
+# 中华人民共和国计量法实施细则; the prefixes come with the /search/ page (page.py).
+
+TITLE_NOISE = re.compile(r"[\s《》〈〉]+")          # book-title marks and spaces: not part of a name
+TITLE_NOTE = re.compile(r"[(（][^()（）]*[)）]$")   # a trailing note: （2017年修订）, （试行）
+COUNTRY = "中华人民共和国"
+PROVINCES = ("北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省",
+             "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省",
+             "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区",
+             "广西壮族自治区", "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区", "香港特别行政区",
+             "澳门特别行政区")
+_CITY = re.compile(f"[{HAN_RANGES}]{{1,7}}?市(?!场)")                 # 泰州市, not 国家市(场监督…)
+_COUNTY = re.compile(f"[{HAN_RANGES}]{{1,7}}?(?:自治县|自治旗|县|区|旗)")  # 海陵区
+
+
+def title_form(text: str) -> str:
+    """A title or query as short names are compared: normalised, lower case, without 《》〈〉 and spaces."""
+    return TITLE_NOISE.sub("", normalise(text)).lower()
+
+
+def title_forms(title: str) -> list[str]:
+    """The forms a title's short names are cut from: title_form, and that without a trailing note."""
+    bare = title_form(title)
+    core = TITLE_NOTE.sub("", bare)
+    return [bare, core] if core and core != bare else [bare]
+
+
+def place_names(name: str) -> list[str]:
+    """The province, city and county a name begins with (江苏省泰州市海陵区… -> 江苏省, 泰州市, 海陵区)."""
+    places, rest = [], title_form(name)
+    province = next((p for p in PROVINCES if rest.startswith(p)), "")
+    if province:
+        places.append(province)
+        rest = rest[len(province):]
+    for pattern in (_CITY, _COUNTY):
+        found = pattern.match(rest)
+        if found:
+            places.append(found.group())
+            rest = rest[found.end():]
+    return places
+
+
+def title_prefixes(names: list[str]) -> list[str]:
+    """The prefixes a title may carry before its short name: 中华人民共和国, the provinces, and the site's
+    own names (site title, publishers): each whole, each of its words, the places it begins with.
+    Longest first, in title_form."""
+    found = {COUNTRY, *PROVINCES}
+    for name in names:
+        found.update(title_form(word) for word in [name] + name.split())
+        found.update(place_names(name))
+    return sorted((p for p in found if len(p) >= 2), key=lambda p: (-len(p), p))
 
 
 # ---------------------------------------------------------------- spacing of indexed text

@@ -1,10 +1,11 @@
 /* 站内搜索 — window.siteSearch(query, options) on the Pagefind index, and the UI of /search/.
  *
- * The index (see generator/search.py) holds every Han character of an item page as a word, the
+ * The index (see generator/search/) holds every Han character of an item page as a word, the
  * Simplified forms of its Traditional characters ("tchars"), pinyin keys ("pykeys") and exact-match
  * keys ("keys"). This file turns a query into the same words, asks Pagefind for the candidate
  * pages, checks each candidate's text really holds the query, and ranks: an exact title, 索引号 or
- * 文号 first, then pages whose title holds the query, then Pagefind's score.
+ * 文号 first, then the title whose short name is the query (计量法: 中华人民共和国计量法, not its
+ * 实施细则; in characters or pinyin), then pages whose title holds the query, then Pagefind's score.
  *
  * siteSearch(query, {filters: {category, department, year}, sort: "relevance"|"date", offset, limit})
  *   -> Promise of an array of {url, title, date, category, categories, department, year, index_no,
@@ -24,21 +25,24 @@
   var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]+/gu;
   var FACETS = ["category", "department", "year"];
   // The stored text has a space on each side of every Han character and U+2060 for each space of the
-  // page (generator/search.py, space_han): drop the first, turn the second back into one space.
+  // page (generator/search/text.py, space_han): drop the first, turn the second back into one space.
   var BESIDE_HAN = /(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]) | (?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}])/gu;
   var INTERNAL_META = ["tchars", "pinyin", "cpinyin", "pykeys", "keys"];
+  var TITLE_NOISE = /[\s《》〈〉]+/g, TITLE_NOTE = /[(（][^()（）]*[)）]$/;     // text.py's, for short names
+  var LEADING_WORD = /^[0-9a-z]/, NOT_WORD = /[^\p{L}\p{N}\p{M}_]/gu;
 
   function pageConfig() {
     var el = document.getElementById("search");
     try { return el ? JSON.parse(el.dataset.config) : {}; } catch (e) { return {}; }
   }
   var CONFIG = pageConfig();
+  var PREFIXES = CONFIG.prefixes || [];     // text.title_prefixes: 中华人民共和国, provinces, the site's names
 
   // ------------------------------------------------------------ loading
 
   var pagefindPromise = null, mapPromise = null;
 
-  /** The bundle is made in parts (pagefind/parts.json; generator/search.py): one Pagefind module per
+  /** The bundle is made in parts (pagefind/parts.json; generator/search/): one Pagefind module per
    *  part, searched together. A search sorted by date lists part 0's results first (the parts hold
    *  the pages by date, newest first); otherwise the results are merged by score. */
   function loadPart(path) {
@@ -103,7 +107,7 @@
     return mapPromise;
   }
 
-  // ------------------------------------------------------------ the same keys as generator/search.py
+  // ------------------------------------------------------------ the same keys as generator/search/text.py
 
   function normalise(text, map) {
     var out = "";
@@ -121,7 +125,9 @@
     return out;
   }
 
-  /** Pagefind words for one term: each Han character (the index's words), other text as it is. */
+  /** Pagefind words for one term: each Han character (the index's words), and each stretch of other
+   *  text without its punctuation, as Pagefind keeps a whole word (〔2025〕12 -> 202512; Pagefind would
+   *  split the query at the punctuation into words that are not in the index). */
   function termKeys(term) {
     var keys = [], last = 0;
     for (var m of term.matchAll(HAN_RUN)) {
@@ -130,15 +136,32 @@
       last = m.index + m[0].length;
     }
     if (last < term.length) keys.push(term.slice(last));
-    return keys.filter(function (k) { return /[\p{L}\p{N}]/u.test(k); });
+    return keys.map(function (k) { return k.replace(NOT_WORD, ""); }).filter(Boolean);
   }
+
+  /** Keys for a term that may begin inside a word of the text (6次会议通过 in 第1506次会议通过, SO9001 in
+   *  ISO9001): Pagefind matches a word from its start, so the term's leading letters or digits are left
+   *  to judge(). A term without Han keeps the later parts of its word that Pagefind indexes on their
+   *  own (two characters or more: 9001 of ISO9001), or, as a last resort, its last part. */
+  function looseKeys(term, lastResort) {
+    if (!LEADING_WORD.test(term)) return termKeys(term);
+    var han = term.search(HAN_RUN);
+    if (han >= 0) return termKeys(term.slice(han));
+    var parts = (term.match(/[a-z]+|[0-9]+/g) || []).slice(1);
+    var long = parts.filter(function (part) { return part.length > 1; });
+    return long.length || !lastResort ? long : parts.slice(-1);
+  }
+
+  function titleForm(text) { return text.replace(TITLE_NOISE, ""); }
+
+  function hanCount(text) { return (text.match(HAN_RUN) || []).join("").length; }
 
   function parseQuery(raw, map) {
     var text = normalise(String(raw || "").replace(/[\u200b\u2060]/g, ""), map).trim().replace(/\s+/g, " ").toLowerCase();
     var terms = text ? text.split(" ") : [];
     var letterForm = text.replace(/ü/g, "v");
     var pinyin = /^[a-z' ]+$/.test(letterForm) ? letterForm.replace(/[ ']/g, "") : "";
-    return { text: text, terms: terms, pinyin: pinyin };
+    return { text: text, terms: terms, pinyin: pinyin, form: titleForm(text) };
   }
 
   // ------------------------------------------------------------ checking and ranking candidates
@@ -158,6 +181,29 @@
     });
   }
 
+  /** The short names of a title (text.py, title_forms and title_prefixes): its form, and that without a
+   *  trailing note, less any chain of prefixes; each with the syllables of the title it reads as. */
+  function shortNames(normTitle, titleRuns) {
+    var bare = titleForm(normTitle), core = bare.replace(TITLE_NOTE, "");
+    var syllables = [].concat.apply([], titleRuns);
+    var aligned = syllables.length === hanCount(normTitle);      // one syllable per Han character
+    var names = [], seen = new Set();
+    (core && core !== bare ? [bare, core] : [bare]).forEach(function (form) {
+      var end = hanCount(form), queue = [[form, 0]];
+      while (queue.length) {
+        var name = queue.shift(), text = name[0];
+        if (seen.has(text)) continue;
+        seen.add(text);
+        var tail = aligned ? syllables.slice(name[1], end) : [];
+        names.push({ text: text, pinyin: tail.join(""), initials: tail.map(function (s) { return s[0]; }).join("") });
+        PREFIXES.forEach(function (prefix) {
+          if (text.length > prefix.length && text.startsWith(prefix)) queue.push([text.slice(prefix.length), name[1] + hanCount(prefix)]);
+        });
+      }
+    });
+    return names;
+  }
+
   /** A candidate's data, with what checking and display need computed once. */
   function prepare(data, map) {
     var meta = data.meta || {};
@@ -172,13 +218,15 @@
     offsets.push(chars.length);
     var filters = data.filters || {};
     var categories = filters.category || [];
+    var normTitle = normalise(meta.title || "", map).toLowerCase();
+    var titleRuns = syllableRuns(meta.pinyin);
     return {
       url: data.url, meta: meta, chars: chars, norm: norm, offsets: offsets,
       title: meta.title || "",
-      normTitle: normalise(meta.title || "", map).toLowerCase(),
+      normTitle: normTitle, shortNames: shortNames(normTitle, titleRuns),
       normIndex: normalise(meta.index_no || "", map).toLowerCase(),
       normDoc: normalise(meta.doc_no || "", map).toLowerCase(),
-      titleRuns: syllableRuns(meta.pinyin), categoryRuns: syllableRuns(meta.cpinyin),
+      titleRuns: titleRuns, categoryRuns: syllableRuns(meta.cpinyin),
       filters: { category: categories, department: filters.department || [], year: filters.year || [] },
     };
   }
@@ -191,8 +239,11 @@
     var inTitle = query.terms.length > 0 && query.terms.every(function (t) { return item.normTitle.includes(t); });
     var byTitlePinyin = !!query.pinyin && readsAs(item.titleRuns, query.pinyin);
     var byCategoryPinyin = !!query.pinyin && readsAs(item.categoryRuns, query.pinyin);
-    if (!(exact || inText || byTitlePinyin || byCategoryPinyin)) return null;
-    return exact ? 0 : (inTitle || byTitlePinyin) ? 1 : 2;
+    var shortName = !!query.form && item.shortNames.some(function (n) {
+      return n.text === query.form || (!!query.pinyin && (n.pinyin === query.pinyin || n.initials === query.pinyin));
+    });
+    if (!(exact || inText || shortName || byTitlePinyin || byCategoryPinyin)) return null;
+    return exact ? 0 : shortName ? 1 : (inTitle || byTitlePinyin) ? 2 : 3;
   }
 
   function escapeHtml(s) {
@@ -314,20 +365,19 @@
       var q = parseQuery(query, map);
       if (!q.text) return browse(pf, map, q, wanted, offset, limit);
       var textKeys = [].concat.apply([], q.terms.map(termKeys));
+      var loose = [].concat.apply([], q.terms.map(function (t) { return looseKeys(t, false); }));
+      if (!loose.length) loose = [].concat.apply([], q.terms.map(function (t) { return looseKeys(t, true); }));
+      loose = loose.join(" ");
       var searches = [
         textKeys.length ? pf.search(textKeys.join(" ")) : null,
         q.pinyin ? pf.search(q.pinyin.slice(0, PINYIN_CAP)) : null,
         pf.search(fnvKey(q.text)),
+        loose && loose !== textKeys.join(" ") ? pf.search(loose) : null,
       ];
       return Promise.all(searches).then(function (found) {
-        var candidates = new Map();
-        found.forEach(function (search) {
-          (search ? search.results : []).forEach(function (r) {
-            var had = candidates.get(r.id);
-            if (!had || had.score < r.score) candidates.set(r.id, r);
-          });
-        });
-        var list = Array.from(candidates.values()).sort(function (a, b) { return b.score - a.score; });
+        var list = merged(found);
+        // the loose keys' candidates (a superset) only while all can be checked; else the words as typed
+        if (list.length > FULL_LIMIT && found[3]) list = merged(found.slice(0, 3));
         if (list.length > FULL_LIMIT) return large(pf, map, q, wanted, sort, offset, limit, textKeys, found[2]);
         return Promise.all(list.map(function (r) { return r.data(); })).then(function (datas) {
           var checked = [];
@@ -345,27 +395,51 @@
     });
   }
 
+  /** The results of several searches, each page once (its best score), best first. */
+  function merged(found) {
+    var candidates = new Map();
+    found.forEach(function (search) {
+      (search ? search.results : []).forEach(function (r) {
+        var had = candidates.get(r.id);
+        if (!had || had.score < r.score) candidates.set(r.id, r);
+      });
+    });
+    return Array.from(candidates.values()).sort(function (a, b) { return b.score - a.score; });
+  }
+
+  /** The exact-title keys of the titles whose short name a query may be (prefix + query). */
+  function shortNameKeys(q) {
+    if (!q.form || q.pinyin) return [];
+    var keys = new Set([""].concat(PREFIXES).map(function (prefix) { return fnvKey(prefix + q.form); }));
+    keys.delete(fnvKey(q.text));
+    return Array.from(keys);
+  }
+
   /** No query: the pages of the chosen filters, newest first (Pagefind's counts are exact here). */
   function browse(pf, map, q, wanted, offset, limit) {
     if (!Object.keys(wanted).length) return finish([], 0, limit, 0, null, false);
     return pf.search(null, { filters: pagefindFilters(wanted), sort: { date: "desc" } }).then(function (search) {
       var slice = search.results.slice(offset, limit === Infinity ? undefined : offset + limit);
       return Promise.all(slice.map(function (r) { return r.data(); })).then(function (datas) {
-        var results = datas.map(function (d) { return publicResult(prepare(d, map), q, 0, 2); });
+        var results = datas.map(function (d) { return publicResult(prepare(d, map), q, 0, 3); });
         var out = finish(results, 0, Infinity, search.results.length, search.filters, false);
         return out;
       });
     });
   }
 
-  /** Too many candidates to check each: Pagefind filters and sorts; the shown slice is checked. */
+  /** Too many candidates to check each: Pagefind filters and sorts; the shown slice is checked. Exact
+   *  titles, 索引号, 文号 come first, then the titles of which the query is the short name. */
   function large(pf, map, q, wanted, sort, offset, limit, textKeys, exactSearch) {
     var opts = { filters: pagefindFilters(wanted) };
     if (sort === "date") opts.sort = { date: "desc" };
     var main = textKeys.length ? textKeys.join(" ") : q.pinyin.slice(0, PINYIN_CAP);
-    return pf.search(main, opts).then(function (search) {
-      var exactIds = new Set(exactSearch.results.map(function (r) { return r.id; }));
-      var ordered = exactSearch.results.concat(search.results.filter(function (r) { return !exactIds.has(r.id); }));
+    var searches = [pf.search(main, opts)].concat(shortNameKeys(q).map(function (key) { return pf.search(key); }));
+    return Promise.all(searches).then(function (found) {
+      var search = found[0], ordered = [], ids = new Set();
+      [exactSearch].concat(found.slice(1), [search]).forEach(function (s) {
+        s.results.forEach(function (r) { if (!ids.has(r.id)) { ids.add(r.id); ordered.push(r); } });
+      });
       var end = limit === Infinity ? Math.min(ordered.length, offset + 50) : offset + limit;
       var slice = ordered.slice(offset, end);
       return Promise.all(slice.map(function (r) { return r.data(); })).then(function (datas) {
