@@ -18,7 +18,7 @@ from typing import Optional
 
 import pytest
 
-from generator.search import htmlscan, index as search_index, text as search_text
+from generator.search import htmlscan, index as search_index, parts as search_parts, text as search_text
 from support import GOLDEN_SITE, NOW, ROOT
 
 # ---------------------------------------------------------------- the reference (first implementation)
@@ -414,7 +414,7 @@ def test_copies_made_in_worker_processes_are_the_same(tmp_path, cli):
         target = staging / f"{n:03d}" / rel
         target.parent.mkdir(parents=True)
         target.write_text(html, encoding="utf-8")
-    files = search_index._html_files(staging)
+    files = search_parts.html_files(staging)
     results = {}
     for workers in (1, 2):
         copies = tmp_path / f"copies-{workers}"

@@ -29,11 +29,12 @@ single characters. So Pagefind reads each item page from a private *indexing cop
 
 The copies are made in one pass over each page (htmlscan.read_and_space, a tokenizer that follows only
 the elements with data-pagefind attributes; tests/test_search_copies.py holds it to the
-html.parser reading it replaced), in worker processes. From PARTS_FROM indexed pages on, the
-bundle is made in PARTS parts (pages split by date, newest first), each indexed by its own
-Pagefind run, side by side: Pagefind uses about one core. pagefind/ is part 0, pagefind/part1/
-… the others, pagefind/parts.json lists them; search.js searches them together. Running
-Pagefind, making its bundle reproducible and reusing the previous one are bundle.py's.
+html.parser reading it replaced), in worker processes. The
+bundle is made in parts of about 2,000 pages (pages split by date, newest first; parts.py), each
+indexed by its own Pagefind run, side by side as memory allows: Pagefind uses about one core.
+pagefind/ is part 0, pagefind/part1/ … the others, pagefind/parts.json lists them; search.js
+searches them together. Running Pagefind, making its bundle reproducible and reusing the previous
+one are bundle.py's; the parts, and making them apart (CI shards), parts.py's and command_line.py's.
 
 Visitors read the original pages (Traditional stays Traditional); the index and the queries are
 normalised with the same character table, which the build writes beside the search page as
@@ -43,7 +44,9 @@ The modules, one job each (each imports only modules above it here: no circles):
 - text.py      normalisation (t2s table), pinyin runs and keys, exact-match keys, Han spacing
 - htmlscan.py  reading a rendered page: its indexed text, title, metadata, category filters
 - bundle.py    running Pagefind, a reproducible bundle, reusing the previous output's parts
-- index.py     the indexing copies, the parts, index_site and the FINISHERS entry `indexer`
+- parts.py     which pages each part holds, making parts, shards and assembling them
+- index.py     the indexing copies, index_site and the FINISHERS entry `indexer`
+- command_line.py  the search-index command (build --no-search-index, then shards, assemble)
 - page.py      the /search/ page (the CONTRIBUTORS entry `search_page`) and /search/zh-t2s.json
 This package exports what other modules of the generator use; tests import the modules.
 """
