@@ -40,22 +40,27 @@ def split(text: str) -> tuple[str, str]:
 
 
 def parse(text: str) -> Parsed:
-    if not _HANDLER.detect(text):
+    # the two fences as split() finds them (FM_BOUNDARY.split(text, 2), without scanning the body twice)
+    fences = _HANDLER.FM_BOUNDARY.finditer(text)
+    first = next(fences, None)
+    if first is None or first.start() != 0:          # what _HANDLER.detect asks: a fence on the first line
         raise FrontMatterError(1, "文件开头没有 front matter。",
                                "第一行应为 ---，随后是 title、category 等字段，再以 --- 结束。")
-    try:
-        fm_text, body = split(text)
-    except ValueError:
+    second = next(fences, None)
+    if second is None:
         raise FrontMatterError(1, "front matter 没有结束的 --- 行。", "请在字段之后单独一行写 ---。")
-    fences = list(_HANDLER.FM_BOUNDARY.finditer(text, 0))[:2]
+    fm_text, body = text[first.end():second.start()], text[second.end():]
     # The fence pattern may swallow blank lines, so count lines from where it stopped.
-    base = text[:fences[0].end()].count("\n") + 1     # file line of fm_text's first line
-    body_line = text[:fences[1].end()].count("\n") + 1
+    base = text.count("\n", 0, first.end()) + 1     # file line of fm_text's first line
+    body_line = text.count("\n", 0, second.end()) + 1
     control = _CONTROL.search(fm_text)
     if control:
         line = fm_text.count("\n", 0, control.start())
         raise FrontMatterError(base + line, f"含有控制字符 U+{ord(control.group()):04X}（看不见，会破坏网页和订阅源）。",
                                "请删除该字符；它常随从其他系统复制的文字混入。", field=_field_at(fm_text, line))
+    quick = _plain_lines(fm_text, base, body, body_line)
+    if quick is not None:
+        return quick
     try:
         try:
             return _compose(fm_text, base, body, body_line, _LOADER)
@@ -105,6 +110,142 @@ def _compose(fm_text: str, base: int, body: str, body_line: int, loader_class) -
         return Parsed(data, lines, body, body_line)
     finally:
         loader.dispose()
+
+
+# The quick path: front matter written as most is — one `field: value` per line, values plain, quoted
+# or a one-line [list] — is read without composing YAML nodes, with PyYAML's own resolver and constructors,
+# so the values are exactly those of the full path. Anything else (block lists and text, comments after a
+# value, escapes, tabs, anchors, tags, a field written twice, a key YAML reads as no text, a value it cannot
+# construct …) goes the full way, which also words every error.
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,63}):(?: +(.*))?")
+_QUOTED = re.compile(r'"([^"\\]*)"|\'([^\']*)\'')
+# a plain value: no indicator first, no comment, no brackets, no ": " (a mapping), not ending in ":"
+_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#\[\]{}]*")
+_FLOW_ITEM = re.compile(r' *(?:"([^"\\]*)"|\'([^\']*)\'|([^\s\-?:,\[\]{}#&*!|>\'"%@`][^,\[\]{}#:\'"]*?)) *(,|$)')
+# what YAML reads as a line break or refuses, and what PyYAML and libyaml might read differently
+_UNUSUAL = re.compile("[\t\r\x80-\x9f\u2028\u2029\ufeff]")
+_STR_TAG = "tag:yaml.org,2002:str"
+_SCALARS = {tag: yaml.constructor.SafeConstructor.yaml_constructors[tag] for tag in (
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")}
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_RESOLVERS = _LOADER.yaml_implicit_resolvers
+_TEXT_KEYS: dict[str, bool] = {}      # key -> does YAML read it as text (not `null`, `yes`, `on` …)
+
+
+def _resolve(value: str) -> str:
+    """The tag YAML gives a plain scalar (Resolver.resolve, without its path resolvers, which SafeLoader has none of)."""
+    for tag, pattern in _RESOLVERS.get(value[:1], []) + _RESOLVERS.get(None, []):
+        if pattern.match(value):
+            return tag
+    return _STR_TAG
+
+
+class _Unusual(Exception):
+    pass
+
+
+_VALUES: dict = {}      # plain scalar -> its value (dates, `approved` … repeat across ten thousand files)
+_NO_VALUE = object()
+
+
+def _plain_value(text: str):
+    """The value YAML makes of a plain scalar; _Unusual when it would do anything but make a value.
+    The values are immutable (text, numbers, dates, None), so one object may serve many files."""
+    value = _VALUES.get(text, _NO_VALUE)
+    if value is _NO_VALUE:
+        tag = _resolve(text)
+        make = _SCALARS.get(tag)
+        if tag == _STR_TAG:
+            value = text
+        elif make is None:
+            value = _Unusual
+        else:
+            try:
+                value = make(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+            except Exception:       # 2026-13-01: the full path names its line
+                value = _Unusual
+        if len(_VALUES) > 100_000:  # a long preview session: keep it bounded
+            _VALUES.clear()
+        _VALUES[text] = value
+    if value is _Unusual:
+        raise _Unusual
+    return value
+
+
+def _flow_list(key: str, inner: str) -> list:
+    """The items of a one-line [a, "b", 'c']; _Unusual for anything else."""
+    items: list = []
+    if not inner.strip(" "):
+        return items
+    position, end = 0, len(inner)
+    while position < end:
+        item = _FLOW_ITEM.match(inner, position)
+        if item is None or item.end() == position:
+            raise _Unusual
+        double, single, plain, comma = item.groups()
+        if plain is not None:
+            one = _plain_value(plain)
+            # a text field written as 0204 stays as written (_keep_text)
+            items.append(plain if key in STRING_LIST_FIELDS and not isinstance(one, str)
+                         and plain not in ("~", "null") else one)
+        else:
+            items.append(double if double is not None else single)
+        position = item.end()
+        if comma and not inner[position:].strip(" "):
+            raise _Unusual                                  # [a, ] or [a,]: the full path decides
+    return items
+
+
+def _plain_lines(fm_text: str, base: int, body: str, body_line: int):
+    """Parsed, or None for the full path. Every text value is a piece of `fm_text`, which holds no
+    control character (parse checked), so _check_escaped_controls has nothing to find here."""
+    if _UNUSUAL.search(fm_text):
+        return None
+    data: dict = {}
+    lines: dict = {}
+    key_line, text_keys = _KEY_LINE.fullmatch, _TEXT_KEYS
+    try:
+        for number, line in enumerate(fm_text.split("\n")):
+            match = key_line(line)
+            if match is None:
+                if not line.strip(" ") or line[:1] == "#":
+                    continue                              # a blank line, a comment of its own
+                return None
+            key, value = match.groups()
+            text_key = text_keys.get(key)
+            if text_key is None:
+                text_key = text_keys[key] = _resolve(key) == _STR_TAG
+            if not text_key or key in data:
+                return None
+            at = lines[key] = base + number
+            value = value.rstrip(" ") if value else ""
+            first = value[:1]
+            if not first:
+                data[key] = None                          # `key:` is null
+            elif first == '"' or first == "'":
+                quoted = _QUOTED.fullmatch(value)
+                if quoted is None:
+                    return None
+                double, single = quoted.groups()
+                data[key] = double if double is not None else single
+            elif first == "[":
+                if value[-1] != "]":
+                    return None
+                items = data[key] = _flow_list(key, value[1:-1])
+                for i in range(len(items)):
+                    lines[(key, i)] = at
+            else:
+                if _PLAIN.fullmatch(value) is None or ": " in value or value[-1] == ":":
+                    return None
+                one = _plain_value(value)
+                data[key] = value if key in STRING_FIELDS and not isinstance(one, str) and \
+                    value not in ("~", "null") else one
+    except _Unusual:
+        return None
+    if not data:
+        return None
+    return Parsed(data, lines, body, body_line)
 
 
 # C0 controls but tab and line feed, DEL, U+FFFE/U+FFFF, lone surrogates: never typed on purpose, break every output
