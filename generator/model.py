@@ -6,6 +6,8 @@ phase reads. Nothing changes an Item after loading.
 """
 from __future__ import annotations
 
+import hashlib
+import operator
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -135,11 +137,13 @@ STRING_FIELDS = {"title", "category", "index_no", "reviewer", "doc_no", "publish
 STRING_LIST_FIELDS = {"keywords", "privacy_allow", "attachments", "aliases"}
 
 
-def with_digest(record):
-    """The record with `digest` set: a stable hash of its fields (the repr is deterministic).
+def with_digest(record, body_hash: str):
+    """The record with `digest` set: a stable hash of its fields (their reprs are deterministic), the
+    body standing as `body_hash` (the loader hashes it anyway; the repr of a long text is slow).
     Set in place (the loader's fresh record, not yet shared): a copy costs 10 % of loading."""
-    import hashlib
-    object.__setattr__(record, "digest", hashlib.sha1(repr(record).encode("utf-8")).hexdigest())
+    values = _DIGESTED[type(record)](record)
+    text = f"{type(record).__name__}{values!r}{body_hash}"
+    object.__setattr__(record, "digest", hashlib.sha1(text.encode("utf-8")).hexdigest())
     return record
 
 
@@ -199,6 +203,9 @@ class Item:
     # loading and read again from the file when the page is rendered (content.read_body),
     # which checks it against this hash of the body that was loaded.
     body_hash: str = field(default="", repr=False)
+    # where the body's bytes start in the file (-1: not known, the file is split again): the body is then
+    # the file's bytes from there, when they still hash to body_hash
+    body_at: int = field(default=-1, repr=False, compare=False)
 
     def line(self, name: str) -> int:
         return self.lines.get(name, 1)
@@ -244,3 +251,7 @@ def _quick_pickling(cls):
 
 for _record in (Attachment, PrivacyHit, Item, Page):
     _quick_pickling(_record)
+
+# what a record's digest covers: every field its repr shows but the body (hashed apart)
+_DIGESTED = {cls: operator.attrgetter(*(f.name for f in fields(cls) if f.repr and f.name != "body"))
+             for cls in (Item, Page)}
