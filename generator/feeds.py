@@ -54,11 +54,23 @@ def website_files(cat: Catalogue, memo: dict | None = None) -> dict[str, bytes]:
             "catalogue.json": catalogue_json(cat, memo), "robots.txt": robots(cat)}
 
 
-def _fragment(memo: dict, kind: str, item, cat: Catalogue, make) -> str:
-    key = (kind, feed_fields(item), cat.url(item))
-    text = memo.get(key)
-    if text is None:
-        text = memo[key] = make()
+def _fragment(memo: dict, kind: str, item, cat: Catalogue, make) -> bytes:
+    """An item's fragment, encoded, made again only when what it shows changed: the same record (the
+    preview keeps unchanged records), or one with the same fields, at the same URL."""
+    key = (kind, item.file)
+    url = cat.url(item)
+    known = memo.get(key)
+    if known is not None and known[1] == url:
+        if known[0] is item:
+            return known[3]
+        fields = feed_fields(item)
+        if known[2] == fields:
+            memo[key] = (item, url, fields, known[3])
+            return known[3]
+    else:
+        fields = feed_fields(item)
+    text = make().encode("utf-8")
+    memo[key] = (item, url, fields, text)
     return text
 
 
@@ -104,16 +116,21 @@ def _sitemap_line(cat: Catalogue, url: str, lastmod: str) -> str:
 
 def sitemap(cat: Catalogue, memo: dict | None = None) -> bytes:
     config, memo = cat.config, ({} if memo is None else memo)
-    lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-             _sitemap_line(cat, "/", "")]
-    lines += [_sitemap_line(cat, f"/{c.path}/", "") for c in cat.shown_categories()]
-    lines += [_fragment(memo, "sitemap", item, cat, lambda item=item: _sitemap_line(
+    head = ['<?xml version="1.0" encoding="utf-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+            _sitemap_line(cat, "/", "")]
+    head += [_sitemap_line(cat, f"/{c.path}/", "") for c in cat.shown_categories()]
+    items = [_fragment(memo, "sitemap", item, cat, lambda item=item: _sitemap_line(
         cat, cat.url(item), fmt_date(item.updated or item.pub_date, config))) for item in cat.items]
-    lines.append(_sitemap_line(cat, "/departments/", ""))
-    lines += [_sitemap_line(cat, f"/departments/{folder}/", "") for folder in config.sections]
-    lines += [_sitemap_line(cat, page_url(p), fmt_date(p.updated, config)) for p in cat.pages]
-    lines.append("</urlset>\n")
+    tail = [_sitemap_line(cat, "/departments/", "")]
+    tail += [_sitemap_line(cat, f"/departments/{folder}/", "") for folder in config.sections]
+    tail += [_sitemap_line(cat, page_url(p), fmt_date(p.updated, config)) for p in cat.pages]
+    tail.append("</urlset>\n")
+    # the lines joined as text and encoded, the items' lines kept encoded
+    return b"\n".join([_encoded(head)] + items + [_encoded(tail)])
+
+
+def _encoded(lines: list[str]) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
@@ -130,7 +147,30 @@ def _record(cat: Catalogue, item) -> str:
         "path": cat.url(item), "url": _abs(cat, cat.url(item)),
     }
     # indented as json.dumps(document, indent=1) would place it, two levels down
-    return "\n".join("  " + line for line in json.dumps(record, ensure_ascii=False, indent=1).splitlines())
+    lines = ["  {"]
+    for name, value in record.items():
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            lines.append(f'   {_STRING(name)}: [')
+            lines.append(",\n".join(f"    {_STRING(v)}" for v in value))
+            lines.append("   ],")
+        else:
+            lines.append(f"   {_STRING(name)}: {_json_value(value)},")
+    lines[-1] = lines[-1][:-1]
+    lines.append("  }")
+    return "\n".join(lines)
+
+
+# json.dumps(…, ensure_ascii=False) of a text, in C; the slow general path (indent) is only for the rest
+_STRING = json.encoder.encode_basestring
+
+
+def _json_value(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _STRING(value)
+    return "\n".join(("   " + line) if i else line
+                     for i, line in enumerate(json.dumps(value, ensure_ascii=False, indent=1).splitlines()))
 
 
 def catalogue_json(cat: Catalogue, memo: dict | None = None) -> bytes:
@@ -140,8 +180,8 @@ def catalogue_json(cat: Catalogue, memo: dict | None = None) -> bytes:
     head = {"site": config.site.title, "publisher": config.site.publisher,
             "base_url": config.base_url, "count": len(records)}
     text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]          # without the closing "\n}"
-    items = "[\n" + ",\n".join(records) + "\n ]" if records else "[]"
-    return (text + ',\n "items": ' + items + "\n}\n").encode("utf-8")
+    items = b"[\n" + b",\n".join(records) + b"\n ]" if records else b"[]"
+    return (text + ',\n "items": ').encode("utf-8") + items + b"\n}\n"
 
 
 def robots(cat: Catalogue) -> bytes:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from markupsafe import Markup
 
 from . import feeds
 from .catalogue import Catalogue, page_url
@@ -30,9 +31,18 @@ if TYPE_CHECKING:               # the renderer asks its target; targets build on
     from .targets.base import Target
 
 
+_LAST_FOLDER: tuple = ("", [])      # (page, its folder's parts): a page asks for several links in a row
+
+
 def relative(from_url: str, to_url: str, explicit_index: bool = False) -> str:
     """A link from one page to another that works under any base path and from file://."""
-    here = [p for p in (from_url if from_url.endswith("/") else from_url.rsplit("/", 1)[0] + "/").split("/") if p]
+    global _LAST_FOLDER
+    last = _LAST_FOLDER
+    if last[0] == from_url:
+        here = last[1]
+    else:
+        here = [p for p in (from_url if from_url.endswith("/") else from_url.rsplit("/", 1)[0] + "/").split("/") if p]
+        _LAST_FOLDER = (from_url, here)
     there = to_url.lstrip("/").split("/")          # last part is a file name, or "" for a folder
     common = 0
     while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
@@ -41,6 +51,115 @@ def relative(from_url: str, to_url: str, explicit_index: bool = False) -> str:
     if explicit_index and (link == "" or link.endswith("/")):
         link += "index.html"
     return link or "./"
+
+
+class Place:
+    """Where a page stands, as a chrome fragment (`chrome(name)` in base.html) may ask: `here.url(path)`
+    (also plain `url(path)`) links to another page from it, `here.at(path)` is it that page,
+    `here.within(path)` is it that page or below it, `here.at_any(paths)` is it one of them. It does not
+    tell the page's own address: a fragment that only asks these questions is the same for every page
+    that gets the same answers, which is what lets one rendering serve a whole folder of pages."""
+
+    __slots__ = ("_where", "_link", "links", "asked")
+
+    def __init__(self, page_url: str, link: Callable[[str], str]):
+        self._where, self._link = page_url, link
+        self.links: list[str] = []      # the paths linked to
+        self.asked: list[tuple] = []    # (question, path(s), answer)
+
+    def url(self, to: str) -> str:
+        self.links.append(to)
+        return self._link(to)
+
+    def at(self, path: str) -> bool:
+        answer = self._where == path
+        self.asked.append((_at, path, answer))
+        return answer
+
+    def within(self, path: str) -> bool:
+        answer = self._where.startswith(path)
+        self.asked.append((_within, path, answer))
+        return answer
+
+    def at_any(self, paths) -> bool:
+        paths = tuple(paths)
+        answer = self._where in paths
+        self.asked.append((_at_any, paths, answer))
+        return answer
+
+
+def _at(where: str, path: str) -> bool:
+    return where == path
+
+
+def _within(where: str, path: str) -> bool:
+    return where.startswith(path)
+
+
+def _at_any(where: str, paths: tuple) -> bool:
+    return where in paths
+
+
+class Chrome:
+    """`chrome(name)` in a template: the fragment `name` (the header, the navigation, the footer),
+    rendered once for all the pages that would get the same bytes, not once per page.
+
+    A fragment receives only `site`, `nav`, `fixed_pages` and `here` (a Place; `url` is `here.url`):
+    no `page_url`, nothing of the page. Its bytes are therefore a function of the page only through
+    the answers `here` gave, and a rendering is reused for another page exactly when every one of
+    those answers would be the same there:
+    - `at`, `within`, `at_any`: asked again (string comparisons);
+    - `url(path)`: a relative link depends on the page's folder. Pages of one parent folder at one
+      depth (every item of a category: /a/b/<slug>/) get the same link to `path` unless `path` lies
+      inside the page's own folder; the segments where that happens are kept with the rendering, and
+      a page whose folder is one of them (or the rendering's own page, when it was) is rendered anew.
+    Absolute links (the website's 404 page) and the target's index.html setting are part of the key.
+    """
+
+    MAX_VARIANTS = 16       # renderings kept per (fragment, folder): pages that keep differing
+
+    def __init__(self, renderer: "Renderer"):
+        self.renderer = renderer
+        self.kept: dict[tuple, list] = {}
+        self.place: tuple = ("", None)          # (page_url, absolute) -> (folder key, segment) of the last page
+        self.rendered = 0
+
+    def folder(self, page_url: str, absolute: bool) -> tuple:
+        if self.place[0] == (page_url, absolute):
+            return self.place[1]
+        folder = page_url if page_url.endswith("/") else page_url.rsplit("/", 1)[0] + "/"
+        here = [p for p in folder.split("/") if p]
+        found = ((tuple(here[:-1]), len(here), absolute), here[-1] if here else None)
+        self.place = ((page_url, absolute), found)
+        return found
+
+    def __call__(self, ctx, name: str) -> Markup:
+        page_url, absolute = ctx["page_url"], ctx["absolute_links"]
+        key, segment = self.folder(page_url, absolute)
+        variants = self.kept.setdefault((name, key), [])
+        for own, outside, asked, html in variants:
+            if (segment == own or (segment not in outside and own not in outside)) and \
+                    all(question(page_url, path) == answer for question, path, answer in asked):
+                return html
+        renderer = self.renderer
+        if absolute:
+            link = lambda to: renderer.site.base_url + to.lstrip("/")      # noqa: E731
+        else:
+            explicit = renderer.explicit_index
+            link = lambda to: relative(page_url, to, explicit)            # noqa: E731
+        place = Place(page_url, link)
+        html = Markup(renderer.env.get_template(name).render(
+            site=renderer.site, nav=renderer.nav, fixed_pages=renderer.fixed_pages, here=place, url=place.url))
+        self.rendered += 1
+        if len(variants) < self.MAX_VARIANTS:
+            parent, depth = key[0], key[1]
+            outside = set()             # segments of this folder level holding a linked path
+            for to in place.links:
+                there = to.lstrip("/").split("/")
+                if depth and len(there) > depth and tuple(there[:depth - 1]) == parent:
+                    outside.add(there[depth - 1])
+            variants.append((segment, frozenset(outside), tuple(place.asked), html))
+        return html
 
 
 def make_environment(theme_dirs: tuple[Path, ...], target: str = "website", auto_reload: bool = True) -> Environment:
@@ -122,9 +241,14 @@ def theme_digest(theme_dirs: tuple[Path, ...]) -> str:
 def _render(renderer: "Renderer", template: str, url: str, absolute_links: bool, context: dict) -> bytes:
     """The one place a template becomes bytes: the names every page gets, then its own, then the
     target's filter (the kiosk's offline links)."""
-    html = renderer.env.get_template(template).render(
+    found = renderer.templates.get(template)
+    if found is None:
+        found = renderer.env.get_template(template)
+        if not renderer.env.auto_reload:      # a single build reads each template once
+            renderer.templates[template] = found
+    html = found.render(
         site=renderer.site, nav=renderer.nav, fixed_pages=renderer.fixed_pages, page_url=url,
-        absolute_links=absolute_links, explicit_index=renderer.explicit_index, **context)
+        absolute_links=absolute_links, explicit_index=renderer.explicit_index, chrome=renderer.chrome, **context)
     if renderer.page_filter is not None:
         html = renderer.page_filter(html, url)
     return html.encode("utf-8")
@@ -166,6 +290,8 @@ class Renderer:
         self.nav = tuple(Link(c.name, f"/{c.path}/") for c in catalogue.children(None))
         self.fixed_pages = tuple(Link(p.title, page_url(p)) for p in catalogue.pages)
         self.explicit_index = target.explicit_index
+        self.chrome = pass_context(Chrome(self))    # the page frame's fragments, rendered once per folder
+        self.templates: dict = {}
         self.page_filter = target.page_filter(catalogue)    # (html, url) -> html, on every page of the target
         self.badges = badges or {}
         self.store = store                 # the previous output, for command-line builds
@@ -265,19 +391,12 @@ class Renderer:
         out = Output()
         self.jobs = []
         cat = self.catalogue
-        latest = tuple(self.summary(i) for i in cat.items[:self.config.site.latest])
-        home_tree = tree(cat)
-        self.cached(out, "/", "home.html", (home_tree, latest, len(cat.items)),
-                    lambda: dict(tree=home_tree, latest=latest, total=len(cat.items)))
+        home_tree = self._home(out)
         for category in cat.shown_categories():
-            crumbs = (Link("首页", "/"),) + tuple(Link(c.name, f"/{c.path}/") for c in self.config.lineage(category.code))
-            children = tuple(category_link(c, cat) for c in cat.children(category.code))
-            self._listing(out, f"/{category.path}/", "category.html", cat.by_category[category.code],
-                          category=category_link(category, cat), breadcrumbs=crumbs, children=children)
+            self._category(out, category)
         for item in cat.items:
             self.item(out, item)
-        departments = tuple(Link(s.department, f"/departments/{s.folder}/", len(cat.by_department[s.folder]))
-                            for s in self.config.sections.values())
+        departments = self._departments()
         self.cached(out, "/departments/", "departments.html", departments, lambda: dict(departments=departments))
         for section, link in zip(self.config.sections.values(), departments):
             self._listing(out, link.url, "department.html", cat.by_department[section.folder], department=link)
@@ -306,6 +425,60 @@ class Renderer:
         self._flush(out, meanwhile=lambda: [work() for work in meanwhile])
         self._static(out)
         return out
+
+    def _home(self, out: Output) -> tuple:
+        cat = self.catalogue
+        latest = tuple(self.summary(i) for i in cat.items[:self.config.site.latest])
+        home_tree = tree(cat)
+        self.cached(out, "/", "home.html", (home_tree, latest, len(cat.items)),
+                    lambda: dict(tree=home_tree, latest=latest, total=len(cat.items)))
+        return home_tree
+
+    def _category(self, out: Output, category, only: Optional[set] = None) -> None:
+        cat = self.catalogue
+        crumbs = (Link("首页", "/"),) + tuple(Link(c.name, f"/{c.path}/") for c in self.config.lineage(category.code))
+        children = tuple(category_link(c, cat) for c in cat.children(category.code))
+        self._listing(out, f"/{category.path}/", "category.html", cat.by_category[category.code], only=only,
+                      category=category_link(category, cat), breadcrumbs=crumbs, children=children)
+
+    def _departments(self) -> tuple:
+        cat = self.catalogue
+        return tuple(Link(s.department, f"/departments/{s.folder}/", len(cat.by_department[s.folder]))
+                     for s in self.config.sections.values())
+
+    def render_edits(self, out: Output, records) -> None:
+        """After an edit that leaves the catalogue as it was — the same items in the same order at the
+        same URLs, every decision, badge, attachment and problem the same (the preview's PreviewSite._edit
+        checks it) — evaluate again only the pages that can show what changed in `records` (items of
+        this catalogue): their own pages, their neighbours' (上一篇/下一篇 show titles), the home page
+        and the category and department listings that list them, the feeds. The inputs of every other
+        page of render_all are unchanged: a page kind added there that shows items must be added here.
+        `out` holds the previous output; pages are rendered at once (no workers)."""
+        cat = self.catalogue
+        self._home(out)
+        codes, sections, items = {}, {}, {}
+        listed = {id(record) for record in records}      # the listings' other pages do not show them
+        for record in records:
+            items[record.file] = record
+            for neighbour in cat.neighbours.get(record.file, ()):
+                if neighbour is not None:
+                    items.setdefault(neighbour.file, neighbour)
+            code = record.category
+            while code:
+                codes[code] = None
+                code = code[:-2]
+            sections[record.section] = None
+        for category in cat.shown_categories():
+            if category.code in codes:
+                self._category(out, category, listed)
+        for item in items.values():
+            self.item(out, item)
+        for section, link in zip(self.config.sections.values(), self._departments()):
+            if section.folder in sections:
+                self._listing(out, link.url, "department.html", cat.by_department[section.folder], only=listed,
+                              department=link)
+        if self.target.feeds:
+            self._feeds(out)
 
     def _feeds(self, out: Output) -> None:
         """feed.xml, sitemap.xml, catalogue.json, robots.txt: made again only when what they show changed."""
@@ -398,11 +571,15 @@ class Renderer:
             urls.append(target)
         return urls
 
-    def _listing(self, out: Output, base: str, template: str, items, **context) -> None:
+    def _listing(self, out: Output, base: str, template: str, items, *, only: Optional[set] = None,
+                 **context) -> None:
+        """Every page of a listing; `only` (ids of items): just the pages that list one of them."""
         per_page = self.config.site.per_page
         pages = max(1, math.ceil(len(items) / per_page))
         fixed = tuple(sorted(context.items()))            # Links and tuples of Links: compare by value
-        for number in range(1, pages + 1):
+        numbers = range(1, pages + 1) if only is None else \
+            sorted({i // per_page + 1 for i, item in enumerate(items) if id(item) in only})
+        for number in numbers:
             url = base if number == 1 else f"{base}page/{number}/"
             summaries = tuple(self.summary(i) for i in items[(number - 1) * per_page: number * per_page])
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable, Optional
-from urllib.parse import quote
 
 from .catalogue import Catalogue
 from .config import Category, Column, Config, badge_url
@@ -53,9 +52,13 @@ class ColumnNav:
             return pages[0].url
         return self.url
 
+    def urls(self, fixed_pages) -> tuple:
+        """Its landing page and its pages: where the entry is the current one (`here.at_any(...)`)."""
+        return (self.url,) + tuple(link.url for link in self.pages(fixed_pages))
+
     def current(self, page_url: str, fixed_pages) -> bool:
         """Is `page_url` this entry's landing page or one of its pages?"""
-        return page_url == self.url or any(link.url == page_url for link in self.pages(fixed_pages))
+        return page_url in self.urls(fixed_pages)
 
 
 def match_pages(patterns, slugs) -> list[str]:
@@ -150,10 +153,20 @@ def fmt_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+# urllib.parse.quote(text, safe="/") one byte at a time, by table (quote runs a Python loop per byte)
+_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~/")
+_QUOTED = tuple(chr(b) if b in _SAFE else f"%{b:02X}" for b in range(256))
+
+
+def quote(text: str) -> str:
+    """urllib.parse.quote(text) (UTF-8; unreserved characters and "/" kept), by table."""
+    return "".join(map(_QUOTED.__getitem__, text.encode("utf-8")))
+
+
 def href(path: str) -> str:
     """A path in the output as an href: every character but the unreserved ones and "/" percent-encoded
     (UTF-8), so that a file named "a#1.pdf", "a b.pdf", "100%.pdf" or "中文.pdf" is what the link asks for."""
-    return quote(path, safe="/")
+    return quote(path)
 
 
 BEIAN = "https://beian.mps.gov.cn/#/query/webSearch?code="   # 全国互联网安全管理服务平台: a 公安备案's register

@@ -63,3 +63,51 @@ def test_pager_links_stay_few_on_long_listings():
     numbers = [n for n, _ in pager_links("/a/", 50, 2693)]
     assert numbers == [1, 2, None, 47, 48, 49, 50, 51, 52, 53, None, 2692, 2693]
     assert all(len(pager_links("/a/", n, 5000)) <= 13 for n in (1, 2500, 5000))
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("target", ["website", "intranet", "kiosk"])
+def test_chrome_fragments_rendered_once_per_folder_are_the_page_by_page_bytes(tmp_path, cli, golden_copy,
+                                                                               monkeypatch, target):
+    """A site theme's fragment asking every question `here` answers, linking into folders of pages (where a
+    rendering must not be reused for the folder's own page): the same bytes as rendering it for each page."""
+    from generator import render
+    templates = golden_copy / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "_footer.html").write_text(
+        (render.Path(render.__file__).parent.parent / "themes/default/templates/_footer.html").read_text() +
+        '<p>{{ url("/quanli/xuke/") }} {{ url("/quanli/xuke/2026-00001/") }} {{ url("/departments/fagui/") }}'
+        ' {{ here.at("/") }} {{ here.within("/quanli/") }} {{ here.at_any(["/404.html", "/search/"]) }}</p>\n',
+        encoding="utf-8")
+    made = []
+    original = render.Chrome.__call__
+
+    def counted(self, ctx, name):
+        made.append(self.rendered)
+        return original(self, ctx, name)
+    monkeypatch.setattr(render.Chrome, "__call__", counted)
+    args = ("build", "--site", golden_copy, "--now", NOW, "--target", target, "--quiet", "--no-cache", "--jobs", "1")
+    assert cli(*args, "--out", tmp_path / "once").code == 0
+    if target == "kiosk":
+        assert not made                     # the kiosk's own frame renders everything per page
+    else:
+        assert made[-1] < len(made) * 0.8    # renderings < calls, even on this small site
+    monkeypatch.setattr(render.Chrome, "MAX_VARIANTS", 0)       # nothing kept: every page renders its own
+    assert cli(*args, "--out", tmp_path / "each").code == 0
+    once, each = _tree(tmp_path / "once"), _tree(tmp_path / "each")
+    assert once.keys() == each.keys()
+    assert [p for p in once if once[p] != each[p]] == []
+    if target != "kiosk":
+        page = once["quanli/xuke/2026-00002/index.html"].decode()
+        assert "<p>../ ../2026-00001/ ../../../departments/fagui/ False True False</p>" in page
+
+
+def test_a_chrome_fragment_cannot_see_the_page_url(tmp_path, cli, golden_copy):
+    templates = golden_copy / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "_footer.html").write_text("<footer>{{ page_url }}</footer>\n", encoding="utf-8")
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", tmp_path / "o", "--quiet", "--jobs", "1")
+    assert run.code != 0 and "page_url" in run.err
