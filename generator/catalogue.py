@@ -6,7 +6,7 @@ sitemap all read from here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from .config import Category, Config
 from .model import Item, Page
 from .visibility import AUDIENCES
@@ -82,3 +82,32 @@ def build_catalogue(config: Config, target: str, published: list[Item], pages: l
         urls={item.file: item_url(config, item) for item in ordered},
         neighbours=neighbours,
     )
+
+
+def with_records(catalogue: Catalogue, records: list) -> Catalogue:
+    """The catalogue with some of its items replaced by other records of the same files that sort, list
+    and link exactly as they do (the preview's body edits): [(its item, the record now)].
+    Only the tuples that hold them are copied; order, URLs and neighbours stay as they were."""
+    if not records:
+        return catalogue
+    new = {id(item): record for item, record in records}
+    swap = lambda items: tuple(new.get(id(i), i) for i in items)          # noqa: E731
+    codes, sections = set(), set()
+    for item, _ in records:
+        code = item.category
+        while code:
+            codes.add(code)
+            code = code[:-2]
+        sections.add(item.section)
+    neighbours = dict(catalogue.neighbours)
+    for item, _ in records:
+        if item.file not in neighbours:
+            continue
+        for file in (item.file,) + tuple(n.file for n in neighbours[item.file] if n is not None):
+            newer, older = neighbours[file]
+            neighbours[file] = (new.get(id(newer), newer) if newer is not None else None,
+                                new.get(id(older), older) if older is not None else None)
+    return replace(catalogue, items=swap(catalogue.items),
+                   by_category={k: swap(v) if k in codes else v for k, v in catalogue.by_category.items()},
+                   by_department={k: swap(v) if k in sections else v for k, v in catalogue.by_department.items()},
+                   neighbours=neighbours)

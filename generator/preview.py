@@ -18,19 +18,20 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from .catalogue import build_catalogue
+from .catalogue import Catalogue, build_catalogue, with_records
 from .config import Config, load_config
-from .content import LoadCache, load_content
+from .content import Content, LoadCache, load_content, reload_files
 from .errors import BuildAborted, Problem
 from .gitdates import FileDates, read_dates
-from .pipeline import Plan, plan_target
+from .model import Item
+from .pipeline import Plan, _no_updates_from_the_future, plan_target
 from .targets import TARGETS, for_plan
-from .output import Output, output_path
+from .output import Output, PageFiles, output_path
 from .render import RenderCache, Renderer
 from .visibility import REASON_LABELS
 
@@ -53,6 +54,37 @@ class RebuildStats:
     urls: tuple = ()       # … and which
     seconds: float = 0.0
     ok: bool = True
+
+
+# What an edit may change of an item and leave the catalogue as it was: what pages show of it (its own
+# page, its neighbours', the listings and the home page, the feeds: Renderer.render_edits renders those
+# again; the target's own pages are made again anyway). Every other field decides where the item goes,
+# whether and how it is shown (order, URLs, decision, badge, attachments, redirects) or a problem's line.
+_SHOWN_ONLY = frozenset({"body", "digest", "body_hash", "body_at", "index_refs", "title", "summary", "keywords",
+                         "doc_no", "doc_date", "formed_date", "proposed_date", "publisher", "updated",
+                         "decision_count", "fee_amount"})
+_PLACING = tuple(f.name for f in fields(Item) if f.name not in _SHOWN_ONLY)
+
+
+def placing(item: Item) -> tuple:
+    """The fields of an item that place it in the catalogue (see _SHOWN_ONLY)."""
+    return tuple(getattr(item, name) for name in _PLACING)
+
+
+@dataclass
+class LastBuild:
+    """What the last good rebuild was made of, for the next edit to start from when it can."""
+
+    content: Content
+    plan: Plan
+    catalogue: Catalogue
+    badges: dict
+    output: Output
+    errors: list
+    warnings: list
+    positions: dict = field(default_factory=dict)     # item file -> its index in content.items
+    horizon: Optional[datetime] = None                # the first item date after plan.now (made when asked)
+    horizon_known: bool = False
 
 
 def badge_for(reason: str, until: Optional[datetime], item, config: Config) -> str:
@@ -81,6 +113,7 @@ class PreviewSite:
         self.snapshot = Snapshot()
         self.changed = threading.Condition()
         self.after_build: list[Callable[[Snapshot], None]] = []   # e.g. the background search indexer
+        self.last: Optional[LastBuild] = None    # the last good rebuild, while an edit can start from it
         self.last_stats = RebuildStats()
         self.building = threading.Lock()     # one rebuild at a time: the caches are shared
         self.session = os.urandom(6).hex()   # tells the page a restarted server from a new build
@@ -99,6 +132,7 @@ class PreviewSite:
             except Exception as exc:
                 # the caches may hold half of a build: start the next one afresh
                 self.config, self.load_cache, self.render_cache = None, LoadCache(), RenderCache()
+                self.last = None
                 return self._failed([unexpected_problem(exc, self.root, changed)], [], stats, started)
 
     def _rebuild(self, config_changed: bool, changed: Optional[set[str]], stats: RebuildStats,
@@ -108,18 +142,30 @@ class PreviewSite:
                 self.config = load_config(self.root)
                 self.load_cache = LoadCache()
                 self.dates = read_dates(self.root, self.config.tz)    # once: later edits are dirty files anyway
+                self.last = None
             config = self.config
+            last, self.last = self.last, None      # set again only by a good rebuild
+            if changed and last is not None:
+                found = reload_files(config, self.dates, self.load_cache, changed)
+                if found is not None:
+                    stats.reloaded = sum(before is not now for _, before, now in found)
+                    if self._edit(config, last, found, stats):
+                        stats.seconds = time.perf_counter() - started
+                        self.last_stats = stats
+                        return stats
             content = load_content(config, self.dates, self.load_cache, changed)
-            stats.reloaded = content.reloaded
+            stats.reloaded += content.reloaded
             now = self.fixed_now or self.clock(config)
             plan = plan_target(config, content, self.target, now, with_next_change=False)
             blocking = [p for p in content.problems.sorted_errors()]
             if blocking:
                 return self._failed(blocking, plan.problems.sorted_warnings(), stats, started)
-            output, urls = self._render(config, plan)
+            output, urls, catalogue, badges = self._render(config, plan)
             stats.rendered, stats.urls = len(urls), tuple(urls)
             # privacy hits do not stop the preview: the item shows its badge, the overlay lists them
-            self._publish(output, plan.problems.sorted_errors(), plan.problems.sorted_warnings())
+            errors, warnings = plan.problems.sorted_errors(), plan.problems.sorted_warnings()
+            self._publish(output, errors, warnings)
+            self.last = LastBuild(content, plan, catalogue, badges, output, errors, warnings)
         except BuildAborted as exc:
             self.config = None
             return self._failed(exc.problems, [], stats, started)
@@ -127,7 +173,57 @@ class PreviewSite:
         self.last_stats = stats
         return stats
 
-    def _render(self, config: Config, plan: Plan) -> tuple[Output, list[str]]:
+    def _edit(self, config: Config, last: LastBuild, found: list, stats: RebuildStats) -> bool:
+        """The rebuild of an edit that leaves the catalogue as it was: only item files changed, each
+        keeps every field that places it (see _SHOWN_ONLY) and its problems, and no item's date has
+        passed since the last rebuild (so every decision stands). Its output is then exactly a full
+        rebuild's: the last output, with the pages that show the edited items evaluated again
+        (Renderer.render_edits) and the target's own pages made as always. False: a full rebuild."""
+        edited = []
+        for rel, before, now in found:
+            if before is now:
+                continue
+            if before is None or not isinstance(before[1], Item) or not isinstance(now[1], Item) or \
+                    before[2] != now[2] or placing(before[1]) != placing(now[1]):
+                return False
+            edited.append(now[1])
+        moment = self.fixed_now or self.clock(config)
+        previous = last.plan.now
+        if moment != previous:
+            if moment < previous or moment.astimezone(config.tz).date() != previous.astimezone(config.tz).date():
+                return False      # 更新日期 is clamped to the build's day
+            if not last.horizon_known:
+                dates = (m for i in last.content.items for m in (i.pub_date, i.expiry_date) if m is not None)
+                last.horizon, last.horizon_known = min((m for m in dates if m > previous), default=None), True
+            if last.horizon is not None and moment >= last.horizon:
+                return False      # an item appears or goes since the last rebuild
+        if not last.positions:
+            last.positions = {item.file: i for i, item in enumerate(last.content.items)}
+        clamped = Content(items=edited)
+        _no_updates_from_the_future(clamped, moment.astimezone(config.tz).date())   # as plan_target does
+        items, swapped = list(last.content.items), []
+        for record in clamped.items:
+            at = last.positions.get(record.file)
+            if at is None:
+                return False
+            swapped.append((items[at], record))
+            items[at] = record
+        content = replace(last.content, items=items, reloaded=stats.reloaded)
+        plan = replace(last.plan, content=content, now=moment)
+        shown = [(old, new) for old, new in swapped if old.file in last.catalogue.urls]
+        catalogue = with_records(last.catalogue, shown)
+        own = for_plan(plan)
+        renderer = Renderer(catalogue, own, cache=self.render_cache, badges=last.badges)
+        output = _copy(last.output)
+        renderer.render_edits(output, [record for _, record in shown])
+        own.extra_pages(renderer, output, plan)
+        stats.rendered, stats.urls = len(renderer.rendered_urls), tuple(renderer.rendered_urls)
+        self._publish(output, last.errors, last.warnings)
+        self.last = LastBuild(content, plan, catalogue, last.badges, output, last.errors, last.warnings,
+                              last.positions, last.horizon, last.horizon_known)
+        return True
+
+    def _render(self, config: Config, plan: Plan) -> tuple:
         valid = [i for i in plan.content.items if i.file not in plan.content.invalid]
         if self.as_published:
             shown, badges = plan.published, {}
@@ -144,7 +240,7 @@ class PreviewSite:
             live = set(output.files)
             for url in [u for u in self.render_cache.pages if not u.startswith("<") and output_path(u) not in live]:
                 del self.render_cache.pages[url]
-        return output, renderer.rendered_urls
+        return output, renderer.rendered_urls, catalogue, badges
 
     def _publish(self, output: Output, errors: list[Problem], warnings: list[Problem]) -> None:
         with self.changed:
@@ -158,6 +254,7 @@ class PreviewSite:
 
     def _failed(self, errors: list[Problem], warnings: list[Problem], stats: RebuildStats, started: float):
         """Keep the last good output; report the problems (the overlay)."""
+        self.last = None
         with self.changed:
             old = self.snapshot
             self.snapshot = Snapshot(old.output, errors, warnings, old.version + 1, old.built_at)
@@ -172,6 +269,13 @@ class PreviewSite:
         return {"session": self.session, "version": snap.version, "ok": not snap.problems,
                 "errors": [p.as_json() | {"text": p.text()} for p in snap.problems],
                 "warnings": [p.as_json() | {"text": p.text()} for p in snap.warnings]}
+
+
+def _copy(output: Output) -> Output:
+    """A new Output holding what `output` holds (the snapshot being served is never changed)."""
+    files = PageFiles(output.files.spill_dir)
+    files.memory, files.on_disk = dict(output.files.memory), dict(output.files.on_disk)
+    return Output(files, dict(output.copies), dict(output.reused), dict(output.keys), dict(output.owners))
 
 
 def unexpected_problem(exc: BaseException, root: Path, changed: Optional[set[str]] = None) -> Problem:

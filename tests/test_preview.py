@@ -663,3 +663,119 @@ def test_stopping_during_search_indexing_leaves_no_files_and_no_processes(golden
     assert run.leftovers() == []
     time.sleep(0.2)
     assert _processes_naming(str(run.tmp)) == []
+
+
+# --- edits the watcher names: only the pages that show what changed are evaluated again --------------------
+
+STEADY = 1767225600     # every content file's mtime: 更新日期 falls back to it (the fixture has no git)
+
+
+@pytest.fixture
+def steady(golden_copy):
+    for path in (golden_copy / "content").rglob("*"):
+        os.utime(path, (STEADY, STEADY))
+    preview = PreviewSite(golden_copy, "website", MOMENT)
+    assert preview.rebuild().ok
+    return preview
+
+
+def save(path: Path, old: str, new: str) -> set[str]:
+    """An editor's save, as the watcher reports it (the file's date kept)."""
+    edit(path, old, new)
+    os.utime(path, (STEADY, STEADY))
+    return {str(path.resolve())}
+
+
+def full_passes(monkeypatch) -> list:
+    from generator.render import Renderer
+    calls = []
+    original = Renderer.render_all
+    monkeypatch.setattr(Renderer, "render_all", lambda self: calls.append(1) or original(self))
+    return calls
+
+
+def assert_as_fresh(preview: PreviewSite, root: Path, **options) -> None:
+    """The preview shows exactly what a new preview of the same files shows."""
+    fresh = PreviewSite(root, "website", **({"now": MOMENT} | options))
+    fresh.rebuild()
+    mine, theirs = preview.snapshot, fresh.snapshot
+    assert mine.output.files.keys() == theirs.output.files.keys()
+    assert [p for p in theirs.output.files if mine.output.files[p] != theirs.output.files[p]] == []
+    assert mine.output.copies == theirs.output.copies
+    assert [p.text() for p in mine.problems + mine.warnings] == [p.text() for p in theirs.problems + theirs.warnings]
+
+
+def test_watched_body_edit_renders_its_page_without_a_pass_over_every_item(steady, golden_copy, monkeypatch):
+    passes = full_passes(monkeypatch)
+    changed = save(golden_copy / "content/fagui/xuke-3.md", "第三批办理结果见下表。", "第三批办理结果（已更正）见下表。")
+    stats = steady.rebuild(changed=changed)
+    assert (stats.reloaded, stats.rendered, passes) == (1, 1, [])
+    assert "已更正" in steady.snapshot.output.files["quanli/xuke/2026-00003/index.html"].decode()
+    assert_as_fresh(steady, golden_copy)
+
+
+def test_watched_title_edit_renders_the_pages_that_show_the_title(steady, golden_copy, monkeypatch):
+    passes = full_passes(monkeypatch)
+    changed = save(golden_copy / "content/fagui/xuke-3.md", "行政许可事项办理结果公示（第三批）",
+                   "行政许可事项办理结果公示（第三批·更正）")
+    stats = steady.rebuild(changed=changed)
+    assert passes == []
+    assert sorted(stats.urls) == sorted([
+        "/quanli/xuke/2026-00003/", "/quanli/xuke/2026-00007/", "/quanli/xuke/2026-00002/", "/",
+        "/quanli/xuke/", "/quanli/", "/departments/fagui/"])
+    assert_as_fresh(steady, golden_copy)
+
+
+@pytest.mark.parametrize("old, new", [
+    ("pub_date: 2026-06-01T08:00:00Z", "pub_date: 2026-06-02T08:00:00Z"),     # moves in the listings
+    ("category: \"0204\"", "category: \"0205\""),                              # moves to another address
+    ("status: approved", "status: draft"),                                     # held back now
+    ("第三批办理结果见下表。", "联系人 13812345678。"),                           # a privacy hit: badge, overlay
+])
+def test_watched_edits_that_move_or_hold_back_an_item_rebuild_everything(steady, golden_copy, monkeypatch, old, new):
+    passes = full_passes(monkeypatch)
+    steady.rebuild(changed=save(golden_copy / "content/fagui/xuke-3.md", old, new))
+    assert passes == [1]
+    assert_as_fresh(steady, golden_copy)
+
+
+def test_the_clock_passing_an_items_date_rebuilds_everything(golden_copy, monkeypatch):
+    for path in (golden_copy / "content").rglob("*"):
+        os.utime(path, (STEADY, STEADY))
+    clock = [MOMENT]
+    preview = PreviewSite(golden_copy, "website", clock=lambda config: clock[0])
+    future = golden_copy / "content/fagui/future.md"
+    save(future, "pub_date: 2026-12-01", "pub_date: 2026-11-26T12:00:00+08:00")
+    assert preview.rebuild().ok
+    assert "正式构建不会发布此条目（定时发布" in preview.snapshot.output.files["quanli/xuke/2026-00007/index.html"].decode()
+    passes = full_passes(monkeypatch)
+    clock[0] = MOMENT.replace(hour=13)          # the same day, past the item's moment
+    preview.rebuild(changed=save(golden_copy / "content/fagui/xuke-3.md", "第三批办理结果见下表。", "见下表。"))
+    assert passes == [1]
+    assert "正式构建不会发布此条目" not in preview.snapshot.output.files["quanli/xuke/2026-00007/index.html"].decode()
+    assert_as_fresh(preview, golden_copy, now=clock[0])
+
+
+def test_watched_edits_of_every_kind_show_what_a_fresh_preview_shows(steady, golden_copy):
+    import random
+    import re
+    rng = random.Random(20261126)
+    files = sorted(p for p in (golden_copy / "content").rglob("*.md") if "pages" not in p.parts)
+    edits = [(None, "\n新增一段。\n"), ("title", "改过的标题"), ("summary", "新的概述"), ("keywords", "[词一, 词二]"),
+             ("doc_no", "示例〔2026〕9号"), ("updated", "2026-03-04"), ("publisher", "另一机构"),
+             ("pub_date", "2026-02-03"), ("status", "draft"), ("status", "approved"), (None, "\n见[另一条](索引号:014000184/2026-00001)。\n")]
+    for n in range(30):
+        paths = rng.sample(files, rng.choice([1, 1, 2]))
+        field, value = rng.choice(edits)
+        for path in paths:
+            text = path.read_text(encoding="utf-8")
+            if field is None:
+                text += value
+            elif re.search(rf"^{field}:", text, re.M):
+                text = re.sub(rf"^{field}:.*$", f"{field}: {value}", text, count=1, flags=re.M)
+            else:
+                text = text.replace("---\n", f"---\n{field}: {value}\n", 1)
+            path.write_text(text, encoding="utf-8")
+            os.utime(path, (STEADY, STEADY))
+        assert steady.rebuild(changed={str(p.resolve()) for p in paths}).ok
+        assert_as_fresh(steady, golden_copy)
