@@ -105,15 +105,15 @@ class FrontMatter(BaseModel):
     period: Optional[Period] = None
     channels: Optional[list[Channel]] = None
     summary: Optional[str] = Field(default=None, max_length=100)
-    keywords: list[Text] = []
+    keywords: list[Text] = Field(default_factory=list)
     updated: Optional[Day] = None
     slug: Optional[str] = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-    attachments: list[Text] = []
-    privacy_allow: list[Text] = []
+    attachments: list[Text] = Field(default_factory=list)
+    privacy_allow: list[Text] = Field(default_factory=list)
     # the annual report (年度报告): how many decisions the record stands for (default 1), the fees it reports
     decision_count: Optional[Annotated[int, Field(strict=True, ge=0)]] = None
     fee_amount: Optional[Annotated[Decimal, Field(ge=0, decimal_places=2, allow_inf_nan=False)]] = None
-    aliases: list[Text] = []          # old addresses (site paths) that redirect here (links.py)
+    aliases: list[Text] = Field(default_factory=list)          # old addresses (site paths) that redirect here (links.py)
 
 
 class PageMatter(BaseModel):
@@ -126,11 +126,11 @@ class PageMatter(BaseModel):
     slug: Optional[str] = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     status: Optional[Status] = None
     updated: Optional[Day] = None
-    keywords: list[Text] = []
-    attachments: list[Text] = []
-    privacy_allow: list[Text] = []
+    keywords: list[Text] = Field(default_factory=list)
+    attachments: list[Text] = Field(default_factory=list)
+    privacy_allow: list[Text] = Field(default_factory=list)
     order: int = 0
-    aliases: list[Text] = []
+    aliases: list[Text] = Field(default_factory=list)
 
 
 STRING_FIELDS = {"title", "category", "index_no", "reviewer", "doc_no", "publisher", "summary", "slug"}

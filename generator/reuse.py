@@ -70,10 +70,11 @@ class OutputStore:
 def write_manifest(out_dir: Path, keys: dict[str, str]) -> None:
     """Record the keys of the files now in `out_dir` (after the swap)."""
     out_dir = out_dir.absolute()
+    root = str(out_dir)
     files = {}
     for path, key in keys.items():
         try:
-            stat = (out_dir / path).stat()
+            stat = os.stat(os.path.join(root, path))      # plain strings: ten thousand files
         except OSError:
             continue
         files[path] = [key, stat.st_size, stat.st_mtime_ns]
