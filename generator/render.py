@@ -254,15 +254,22 @@ def _render(renderer: "Renderer", template: str, url: str, absolute_links: bool,
     return html.encode("utf-8")
 
 
-def _make(renderer: "Renderer", job) -> Optional[bytes]:
+def page_key(chrome_key: str, url: str, key: tuple) -> str:
+    """The key a page's file is recorded with in the build manifest (reuse.py): a hash of its inputs."""
+    return hashlib.sha1(repr((chrome_key, url, key)).encode("utf-8")).hexdigest()
+
+
+def _make(renderer: "Renderer", job) -> tuple:
     """One page job, in this process or a forked worker (which has its own copy of the renderer and
-    so of `_made`): with a spill folder the page is written there and nothing is sent back."""
-    path, url, key, template, absolute_links, make_context = job
+    so of `_made`): (the bytes, or None when a spill folder holds them, and the page's key when the
+    job asks for it: made here, so that workers hash the pages' inputs in parallel)."""
+    path, url, key, template, absolute_links, make_context, keyed = job
     data = _render(renderer, template, url, absolute_links, make_context())
+    made_key = page_key(renderer.chrome_key, url, key) if keyed else None
     if renderer.spill_dir is None:
-        return data
+        return data, made_key
     spill(renderer.spill_dir, path, data, renderer._made)
-    return None
+    return None, made_key
 
 
 class Renderer:
@@ -331,24 +338,31 @@ class Renderer:
             out.files[path] = data
             out.reused.pop(path, None)
             return
+        keyed = False
         if self.store is not None:
-            digest = hashlib.sha1(repr((self.chrome_key, url, key)).encode("utf-8")).hexdigest()
-            out.keys[path] = digest
-            previous = self.store.reusable(path, digest)
-            if previous is not None:
-                out.reused[path] = previous
-                out.files.pop(path, None)
-                return
-        job = (path, url, key, template, absolute_links, make_context)
+            if path in self.store.entries:      # the previous build made it: is it the same page?
+                digest = page_key(self.chrome_key, url, key)
+                out.keys[path] = digest
+                previous = self.store.reusable(path, digest)
+                if previous is not None:
+                    out.reused[path] = previous
+                    out.files.pop(path, None)
+                    return
+            else:
+                keyed = True                    # nothing to compare with: its key is made with the page
+        job = (path, url, key, template, absolute_links, make_context, keyed)
         out.reused.pop(path, None)
         if self.jobs is not None:
             self.jobs.append(job)
         else:
             self._deliver(out, job, _make(self, job))
 
-    def _deliver(self, out: Output, job, data: Optional[bytes]) -> None:
+    def _deliver(self, out: Output, job, made: tuple) -> None:
         """Record a rendered job: spilled to disk (None), or bytes kept (and cached for the preview)."""
         path, url, key = job[:3]
+        data, made_key = made
+        if made_key is not None:
+            out.keys[path] = made_key
         self.rendered += 1
         self.rendered_urls.append(url)
         if data is None:

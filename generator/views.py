@@ -5,7 +5,7 @@ template ever sees the raw settings or an Item.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Callable, Optional
 
@@ -108,6 +108,16 @@ class ItemSummary:
     internal: bool          # 内部 badge (intranet)
     summary: str
     badge: str = field(default="", kw_only=True)   # preview only: why the real build holds it back
+
+    def __repr__(self) -> str:
+        """As the dataclass writes it, made once: it is part of the key of every listing page that
+        shows the item (four or five of them)."""
+        known = self.__dict__.get("_repr")
+        if known is None:
+            known = f"{type(self).__qualname__}(" + ", ".join(
+                f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr) + ")"
+            object.__setattr__(self, "_repr", known)
+        return known
 
 
 @dataclass(frozen=True)
