@@ -65,15 +65,15 @@ class SourcePage:
     traditional: bool
 
 
-@lru_cache(maxsize=1)
-def source_pages() -> tuple[SourcePage, ...]:
-    """The example site's published website items, read from content/ through the generator."""
+@lru_cache(maxsize=2)
+def source_pages(site=ROOT) -> tuple[SourcePage, ...]:
+    """A site's published website items (the example site's by default), read from content/ through the generator."""
     from generator.catalogue import build_catalogue
     from generator.config import load_config
     from generator.content import load_content
     from generator.markup import to_html
     from generator.pipeline import plan_target
-    config = load_config(ROOT)
+    config = load_config(site)
     plan = plan_target(config, load_content(config), "website", datetime.fromisoformat(NOW))
     catalogue = build_catalogue(config, "website", plan.published, plan.pages)
     pages = []

@@ -13,19 +13,15 @@ as in test_search_quality.py.
 """
 from __future__ import annotations
 
-import html
 import re
 import shutil
-from datetime import datetime
-from functools import lru_cache
 
 import pytest
 
-from browser.test_search_quality import SourcePage, _opencc, readings, reads_as, simplified
+from browser.test_search_quality import SourcePage, reads_as, simplified, source_pages as quality_source_pages
 from support import NOW, SITES
 
 LAWS = SITES / "laws"
-BLOCK = re.compile(r"</?(p|h[1-6]|li|ul|ol|table|thead|tbody|tr|td|th|blockquote|pre|div|br)\b[^>]*>", re.I)
 
 # (query, the title that must come first)
 SHORT_NAMES = [
@@ -66,25 +62,8 @@ RUN = """async (queries) => {
 }"""
 
 
-@lru_cache(maxsize=2)
 def source_pages(site=LAWS) -> tuple[SourcePage, ...]:
-    """The site's published website items, read from content/ through the generator."""
-    from generator.catalogue import build_catalogue
-    from generator.config import load_config
-    from generator.content import load_content
-    from generator.markup import to_html
-    from generator.pipeline import plan_target
-    config = load_config(site)
-    plan = plan_target(config, load_content(config), "website", datetime.fromisoformat(NOW))
-    catalogue = build_catalogue(config, "website", plan.published, plan.pages)
-    pages = []
-    for item in catalogue.items:
-        body = html.unescape(re.sub(r"<[^>]+>", "", BLOCK.sub("\n", to_html(item.body))))
-        text = "\n".join([item.title, item.summary or "", body, item.index_no or "", item.doc_no or ""])
-        runs = readings(item.title) + [r for c in config.lineage(item.category) for r in readings(c.name)]
-        pages.append(SourcePage(catalogue.url(item), item.title, simplified(text), runs,
-                                _opencc().convert(item.title + body) != item.title + body))
-    return tuple(pages)
+    return quality_source_pages(site)
 
 
 def truth(query: str, site=LAWS) -> set[str]:
