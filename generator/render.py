@@ -8,6 +8,7 @@ typo in a theme fails the build instead of printing nothing.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 from pathlib import Path
@@ -402,6 +403,15 @@ class Renderer:
         return summary
 
     def render_all(self) -> Output:
+        # what exists now (the content, the catalogue) outlives rendering: left out of the garbage
+        # collector's full passes, which otherwise walk ten thousand records several times
+        gc.freeze()
+        try:
+            return self._render_all()
+        finally:
+            gc.unfreeze()
+
+    def _render_all(self) -> Output:
         out = Output()
         self.jobs = []
         cat = self.catalogue
