@@ -440,7 +440,10 @@ class Serve:
         env = dict(os.environ, TMPDIR=str(self.tmp), PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site_dir),
                                       "--now", NOW, *map(str, args)], cwd=str(tmp), env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     # a suite started in the background (`make test &`) ignores SIGINT, and so
+                                     # would the server (Python installs its Ctrl-C handler only where it is not)
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.lines = []
 
     def wait_url(self, timeout=30) -> int:
