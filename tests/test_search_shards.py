@@ -90,6 +90,10 @@ def test_search_index_needs_a_searchable_output(tmp_path, cli, golden_copy):
     assert run.code != 0 and "没有搜索页" in run.err
     run = cli("search-index", kiosk, "--shard", "3/2", "--into", tmp_path / "s")
     assert run.code != 0
+    website = tmp_path / "website"
+    build(cli, golden_copy, website, "--no-search-index")
+    inside = cli("search-index", website, "--shard", "1/1", "--into", website / "shard")
+    assert inside.code != 0 and "会被一同发布" in inside.err and not (website / "shard").exists()
 
 
 def test_parts_are_bounded_in_pages(monkeypatch):
@@ -113,3 +117,21 @@ def test_deploy_refuses_an_output_whose_index_is_not_made_yet(tmp_path, cli, gol
         commands.read_report(apart, tmp_path / "apart.report.json", "website")
     assert cli("search-index", apart, "--quiet").code == 0
     assert commands.read_report(apart, tmp_path / "apart.report.json", "website")["target"] == "website"
+
+
+def test_a_shard_holding_a_link_or_lacking_its_folder_is_refused(tmp_path, cli, golden_copy, in_parts):
+    """A symlink in a shard's folder would copy whatever it points at into the published index."""
+    apart = tmp_path / "apart"
+    build(cli, golden_copy, apart, "--no-search-index")
+    assert cli("search-index", apart, "--shard", "1/1", "--into", tmp_path / "s", "--quiet").code == 0
+    secret = tmp_path / "secret.txt"
+    secret.write_text("build machine's private file")
+    (tmp_path / "s" / "part1" / "fragment" / "leak.pf_fragment").symlink_to(secret)
+    linked = cli("search-index", apart, "--assemble", tmp_path / "s")
+    assert linked.code != 0 and "符号链接" in linked.err and "Traceback" not in linked.err
+    assert not (apart / "pagefind").exists()
+    (tmp_path / "s" / "part1" / "fragment" / "leak.pf_fragment").unlink()
+    import shutil
+    shutil.rmtree(tmp_path / "s" / "part2")
+    lacking = cli("search-index", apart, "--assemble", tmp_path / "s")
+    assert lacking.code != 0 and "不完整" in lacking.err and "Traceback" not in lacking.err

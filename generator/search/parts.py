@@ -190,6 +190,13 @@ def assemble(folder: Path, sources: list[Path]) -> int:
                 k = int(record["part"])
             except (OSError, ValueError, KeyError, TypeError):
                 raise _problem(f"无法读取搜索索引分片 {record_path}。", "请重新运行生成该分片的作业。")
+            if not isinstance(record.get("indexed"), int) or not (record_path.parent / f"part{k}").is_dir():
+                raise _problem(f"搜索索引分片 {record_path} 不完整（缺少索引文件夹 part{k} 或页面数）。",
+                               "请重新运行生成该分片的作业。")
+            linked = [p for p in (record_path.parent / f"part{k}").rglob("*") if p.is_symlink() or not (p.is_dir() or p.is_file())]
+            if linked:       # a link in a shard would publish whatever it points at
+                raise _problem(f"搜索索引分片里有符号链接或特殊文件：{linked[0]}。",
+                               "分片只应含有 search-index --shard 生成的普通文件；请重新运行该分片作业。")
             if record.get("recipe") != key:
                 raise _problem(f"搜索索引分片 {record_path} 由另一版本的生成器或依赖生成。",
                                "所有作业须使用同一提交和同一 requirements.txt；请重新运行全部分片作业。")
