@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator.search import bundle as search_bundle, htmlscan, index as search_index, parts as search_parts, text as search_text
+from generator.search import bundle as search_bundle, copies as search_copies, htmlscan, index as search_index, parts as search_parts, text as search_text
 from support import GOLDEN_SITE, NOW, tree_bytes
 from test_leaks import HELD_INDEX, HELD_TITLES, MARKERS
 
@@ -33,9 +33,9 @@ def bundle_texts(out):
             data = path.read_bytes()
             if data[:2] == b"\x1f\x8b":
                 data = gzip.decompress(data)
-            # the stored text has a space beside every Han character, U+2060 for the page's spaces
-            # (text.space_han): drop them, or a leak would hide
-            text = data.decode("utf-8", errors="replace").replace("\u2060", "")
+            # what Pagefind indexed has a space beside every Han character (copies.copy_html): drop
+            # them, or a leak would hide
+            text = data.decode("utf-8", errors="replace")
             texts[path.relative_to(out).as_posix()] = BESIDE_HAN.sub("", text)
     return texts
 
@@ -66,24 +66,22 @@ def test_t2s_json_is_the_same_table_sorted():
     assert table["許"] == "许" and table["處"] == "处"
 
 
-def test_indexed_text_has_a_space_between_han_characters():
+def test_the_copy_holds_each_character_once_less_the_stop_characters():
     html = ('<!DOCTYPE html><html><head><title>标题</title></head><body><nav>导航文字</nav>'
             '<article data-pagefind-body data-pagefind-meta="date:2026-01-01"><h1>许可a决定</h1>'
             '<table data-pagefind-ignore><tr><td>忽略</td></tr></table><p data-pagefind-meta="doc_no">泰质监</p>'
-            '<p>1&lt;2 的“许可”<br>证书</p><script>var a = "中文<b>";</script></article><!-- 注释 --></body></html>')
-    out = htmlscan.read_and_space(html, " ")[1]
-    assert "<h1>许 可a决 定</h1>" in out and "1&lt;2 的“许 可”<br>证 书" in out
-    # the build's spacing: every Han character a word, the text's spaces U+2060 words, U+2060 at a block's end
-    built = htmlscan.read_and_space(html)[1]
-    assert "<h1> 许  可 a 决  定 \u2060</h1>" in built and "<p>1&lt;2 \u2060  的 “ 许  可 ”<br> 证  书 \u2060</p>" in built
-    assert built.replace("<h1> 许  可 a 决  定 \u2060</h1>", "<h1>许 可a决 定</h1>").replace(
-        "1&lt;2 \u2060  的 “ 许  可 ”<br> 证  书 \u2060", "1&lt;2 的“许 可”<br>证 书") == out
-    assert search_text.space_han("见 附，2019年3月ISO 9001") == " 见  \u2060  附 ，2019 年 3 月 ISO \u2060 9001"
-    for kept in ("<nav>导航文字</nav>", "<td>忽略</td>", ">泰质监</p>", 'var a = "中文<b>";', "<!-- 注释 -->",
-                 "<!DOCTYPE html>", "<title>标题</title>"):
-        assert kept in out, kept
-    assert search_text.changed_forms("許可證 乾 abc") == {"许", "证", "干"}
-    assert search_text.changed_forms("许可证") == set()
+            '<p>1&lt;2 的“許可”<br>证书，的确ISO 9001</p><script>var a = "中文<b>";</script></article><!-- 注释 --></body></html>')
+    page = htmlscan.read_page(html)
+    assert search_copies.page_text(page) == "许可a决定 泰质监 1<2 的“許可”证书，的确ISO 9001"
+    words = search_copies.page_words(page)
+    assert words.title == "许 可 a 决 定" and words.chars == "".join(sorted("许可决定泰质监的证书确")) and words.words == "a 1<2 ISO 9001"
+    copy = search_copies.copy_html(words, frozenset("的可"), 3)
+    body = copy[copy.index("<main"):]
+    assert "<h1>许 可 a 决 定</h1>" in body and f"<p>{' '.join(sorted('许决定泰质监证书确'))}</p>" in body and "<p>a 1&lt;2 ISO 9001</p>" in body
+    for outside in ("导航", "忽略", "中文", "注释", "标题"):
+        assert outside not in copy, outside
+    assert '<span data-pagefind-sort="n">000003</span>' in copy and 'data-pagefind-meta="date[content]" content="2026-01-01"' in copy
+    assert copy.index('<span data-pagefind-sort="n">') < copy.index("<main")          # keys outside the indexed body
 
 
 def test_pinyin_is_phrase_aware_and_skips_punctuation():
@@ -115,7 +113,7 @@ def test_kiosk_gets_no_pagefind_index():
 def test_item_page_offers_body_title_and_identifiers_only(tmp_path, cli):
     out = tmp_path / "w"
     build(cli, out)
-    page, _ = htmlscan.read_and_space((out / "quanli/xuke/2026-00001/index.html").read_text(encoding="utf-8"))
+    page = htmlscan.read_page((out / "quanli/xuke/2026-00001/index.html").read_text(encoding="utf-8"))
     assert page.has_body
     assert page.title == "关于准予泰州市恒达起重机械有限公司特种设备生产许可的决定"
     assert page.meta["index_no"] == "014000184/2026-00001" and page.meta["doc_no"] == "示质监许〔2026〕1号"
@@ -124,21 +122,24 @@ def test_item_page_offers_body_title_and_identifiers_only(tmp_path, cli):
     for outside in ("信息索引", "发布机构", "主题词", "附件", "上一篇", "首页", "按机构", "政务公开举报电话"):
         assert outside not in page.text, outside
     listing = (out / "quanli/xuke/index.html").read_text(encoding="utf-8")
-    assert not htmlscan.read_and_space(listing)[0].has_body and search_index.index_copy(listing) is None
+    assert not htmlscan.read_page(listing).has_body
 
 
 def test_indexing_copy_carries_the_keys_in_metadata():
     html = ('<html lang="zh-CN"><head><title>t</title></head><body><nav><a data-pagefind-filter="category">行政许可</a>'
-            '</nav><article data-pagefind-body><table data-pagefind-ignore><tr><td data-pagefind-meta="index_no">'
-            '1/2026-00001</td></tr></table><h1>銀行許可</h1><p>正文</p></article></body></html>')
-    copy = search_index.index_copy(html)
-    assert copy.count("data-pagefind-meta=") == 1 + 6 and copy.index("pykeys") < copy.index("</head>")
-    assert 'data-pagefind-meta="title[content]" content="銀行許可"' in copy and "<h1> 銀  行  許  可 \u2060</h1>" in copy
-    assert 'data-pagefind-meta="tchars[content]" content="许 银"' in copy
+            '</nav><article data-pagefind-body data-pagefind-filter="department:办公室"><table data-pagefind-ignore><tr>'
+            '<td data-pagefind-meta="index_no">1/2026-00001</td><td data-pagefind-filter="year:2026">2026</td></tr></table>'
+            '<h1>銀行許可</h1><p>正文</p></article></body></html>')
+    copy = search_copies.copy_html(search_copies.page_words(htmlscan.read_page(html)), frozenset(), 0)
+    assert copy.count("data-pagefind-meta=") == 1 + 5 and copy.index("pykeys") < copy.index("<main")
+    assert 'data-pagefind-meta="title[content]" content="銀行許可"' in copy and "<h1>银 行 许 可</h1>" in copy
+    assert 'data-pagefind-meta="index_no[content]" content="1/2026-00001"' in copy
     assert 'data-pagefind-meta="pinyin[content]" content="yin hang xu ke"' in copy
     assert 'data-pagefind-meta="cpinyin[content]" content="xing zheng xu ke"' in copy
+    assert '<span data-pagefind-filter="category">行政许可</span>' in copy
+    assert '<span data-pagefind-filter="department">办公室</span>' in copy and '<span data-pagefind-filter="year">2026</span>' in copy
     assert search_text.fnv_key("银行许可") in copy and search_text.fnv_key("1/2026-00001") in copy
-    assert copy.replace(copy[copy.index("<meta"):copy.index("</head>")], "") == htmlscan.read_and_space(html)[1]
+    assert "tchars" not in copy             # the copy's text is Simplified: 許 is indexed as 许
 
 
 # ---------------------------------------------------------------- the bundle

@@ -1,12 +1,12 @@
-"""The indexing copies (generator/search/index.py, htmlscan.py) against the reference they replaced.
+"""The reading of item pages for search (generator/search/htmlscan.py) against the reference it replaced,
+and the indexing copies made from it (copies.py).
 
-The first implementation read each item page twice with html.parser (one pass for what it
-offers, one to write the copy); it is kept here, unchanged but for the spacing it puts
-between Han characters, as the reference. The one-pass reader must give the same copy, byte
-for byte, for every page of the example bureau and of the golden fixture (website and
-intranet), and for an item whose body holds every kind of Markdown output, both with a plain
-separator between Han characters and with the build's spacing (search_text.space_han, and U+2060
-at the end of a block's text, which the reference marks on the block's end tag)."""
+The first implementation read each item page with html.parser; it is kept here as the reference
+(taught the "key:value" filters, metadata and sorts, and that scripts and styles are not text). The
+one-pass reader must read the same title, metadata, categories, filters, sorts and text (the same
+characters; the reader ends each block with a space) for every page of the example bureau and of the
+golden fixture (website and intranet), for an item whose body holds every kind of Markdown output,
+and for random well-formed pages."""
 from __future__ import annotations
 
 import re
@@ -18,7 +18,7 @@ from typing import Optional
 
 import pytest
 
-from generator.search import htmlscan, index as search_index, parts as search_parts, text as search_text
+from generator.search import copies as search_copies, htmlscan, parts as search_parts, text as search_text
 from support import GOLDEN_SITE, NOW, ROOT
 
 # ---------------------------------------------------------------- the reference (first implementation)
@@ -36,7 +36,19 @@ class RefPage:
     text: str = ""
     meta: dict = field(default_factory=dict)
     categories: list = field(default_factory=list)
+    filters: list = field(default_factory=list)
+    sorts: dict = field(default_factory=dict)
     has_body: bool = False
+
+
+UNREAD = {"script", "style", "noscript", "template", "svg"}
+
+
+def _pairs(value):
+    for entry in (value or "").split(","):
+        key, sep, rest = entry.partition(":")
+        if sep and key.strip() and "[" not in key:
+            yield key.strip(), rest.strip()
 
 
 class _PageReader(HTMLParser):
@@ -54,18 +66,21 @@ class _PageReader(HTMLParser):
         ignored = bool(self.stack and self.stack[-1][2])
         if "data-pagefind-body" in attrs:
             in_body, self.page.has_body = True, True
-        if "data-pagefind-ignore" in attrs:
+        if "data-pagefind-ignore" in attrs or tag in UNREAD:
             ignored = True
         if in_body and not ignored and tag in BLOCK_TAGS:
             self.parts.append("\n")
         meta, filt = attrs.get("data-pagefind-meta"), attrs.get("data-pagefind-filter")
+        self.page.filters += list(_pairs(filt))
+        self.page.meta.update(_pairs(meta))
+        self.page.sorts.update(_pairs(attrs.get("data-pagefind-sort")))
         if tag in VOID_TAGS:
             return
         self.stack.append((tag, in_body, ignored, meta, filt))
         if meta and ":" not in meta and "[" not in meta:
             self.captures.append(("meta", meta, []))
-        if filt == "category":
-            self.captures.append(("category", filt, []))
+        if filt and ":" not in filt and "[" not in filt:
+            self.captures.append(("filter", filt, []))
         if tag == "h1" and in_body and not ignored and self.title_parts is None:
             self.title_parts = []
 
@@ -74,9 +89,12 @@ class _PageReader(HTMLParser):
             return
         while self.stack:
             open_tag, in_body, ignored, meta, filt = self.stack.pop()
-            if filt == "category":
+            if filt and ":" not in filt and "[" not in filt:
                 kind, name, parts = self.captures.pop()
-                self.page.categories.append("".join(parts).strip())
+                if name == "category":
+                    self.page.categories.append("".join(parts).strip())
+                else:
+                    self.page.filters.append((name, "".join(parts).strip()))
             if meta and ":" not in meta and "[" not in meta:
                 kind, name, parts = self.captures.pop()
                 self.page.meta[name] = "".join(parts).strip()
@@ -105,121 +123,6 @@ def ref_read_page(html: str) -> RefPage:
     return page
 
 
-def _takes_text(value: Optional[str]) -> bool:
-    return bool(value) and ":" not in value and "[" not in value
-
-
-SENTENCE_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li", "dl", "dt", "dd", "article",
-                 "section"}
-
-
-class _Spacer(HTMLParser):
-    """separator None: the build's spacing (search_text.space_han), and the last indexed text before
-    the end of a block (SENTENCE_TAGS, past inline end tags) ends with U+2060."""
-
-    def __init__(self, separator):
-        super().__init__(convert_charrefs=True)
-        self.separator = separator
-        self.out = []
-        self.stack = []
-        self.pending = None         # where the last indexed text is in out, while only end tags follow
-
-    def handle_starttag(self, tag, attrs):
-        self.pending = None
-        self.out.append(self.get_starttag_text())
-        if tag in VOID_TAGS:
-            return
-        names = dict(attrs)
-        indexed = bool(self.stack and self.stack[-1][1]) or "data-pagefind-body" in names
-        if "data-pagefind-ignore" in names or tag in ("script", "style") \
-                or _takes_text(names.get("data-pagefind-meta")) or _takes_text(names.get("data-pagefind-filter")):
-            indexed = False
-        self.stack.append((tag, indexed))
-
-    def handle_startendtag(self, tag, attrs):
-        self.pending = None
-        self.out.append(self.get_starttag_text())
-
-    def handle_endtag(self, tag):
-        if self.pending is not None and tag in SENTENCE_TAGS:
-            self.out[self.pending] = self.out[self.pending].rstrip(" ") + " \u2060"
-            self.pending = None
-        self.out.append(f"</{tag}>")
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                del self.stack[i:]
-                break
-
-    def handle_data(self, data):
-        self.pending = None
-        if self.stack and self.stack[-1][0] in ("script", "style"):
-            self.out.append(data)
-            return
-        text = escape(data, quote=False)
-        if not (self.stack and self.stack[-1][1]):
-            self.out.append(text)
-        elif self.separator is not None:
-            self.out.append(_BETWEEN_HAN.sub(self.separator, text))
-        else:
-            self.out.append(search_text.space_han(text))
-            if text and not text[-1].isspace():
-                self.pending = len(self.out) - 1
-
-    def handle_comment(self, data):
-        self.pending = None
-        self.out.append(f"<!--{data}-->")
-
-    def handle_decl(self, decl):
-        self.pending = None
-        self.out.append(f"<!{decl}>")
-
-    def handle_pi(self, data):
-        self.pending = None
-        self.out.append(f"<?{data}>")
-
-    def unknown_decl(self, data):
-        self.pending = None
-        self.out.append(f"<![{data}]>")
-
-
-def ref_spaced(html: str, separator: Optional[str] = " ") -> str:
-    spacer = _Spacer(separator)
-    spacer.feed(html)
-    spacer.close()
-    return "".join(spacer.out)
-
-
-def ref_changed_forms(text: str) -> set[str]:
-    table = search_text.t2s_map()
-    return {table[c] for c in set(text) if c in table and search_text.HAN_RUN.match(c)}
-
-
-def ref_index_copy(html: str, separator: Optional[str] = " ") -> Optional[str]:
-    if "data-pagefind-body" not in html:
-        return None
-    page = ref_read_page(html)
-    if not page.has_body:
-        return None
-    title_runs = search_text.pinyin_runs(page.title)
-    category_runs = [run for name in page.categories for run in search_text.pinyin_runs(name)]
-    identifiers = [page.meta.get("index_no", ""), page.meta.get("doc_no", "")]
-    meta = {
-        "title": page.title,
-        "tchars": " ".join(sorted(ref_changed_forms("\n".join([page.text] + identifiers)))),
-        "pinyin": " / ".join(" ".join(run) for run in title_runs),
-        "cpinyin": " / ".join(" ".join(run) for run in category_runs),
-        "pykeys": " ".join(sorted(search_text.pinyin_keys(title_runs + category_runs))),
-        "keys": " ".join(sorted({search_text.fnv_key(v) for v in [page.title] + identifiers if v.strip()})),
-    }
-    tags = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{escape(value)}">\n'
-                   for name, value in meta.items())
-    html = ref_spaced(html, separator)
-    head_end = html.find("</head>")
-    if head_end < 0:
-        return tags + html
-    return html[:head_end] + tags + html[head_end:]
-
-
 # ---------------------------------------------------------------- the comparisons
 
 def _pages(out):
@@ -227,18 +130,23 @@ def _pages(out):
             if p.relative_to(out).parts[0] != "pagefind"}
 
 
-def assert_same_copies(out, minimum):
-    indexed = 0
-    for rel, html in _pages(out).items():
-        expected = ref_index_copy(html)
-        assert search_index.index_copy(html, " ") == expected, rel
-        if expected is not None:
-            indexed += 1
-            page, _ = htmlscan.read_and_space(html)
-            reference = ref_read_page(html)
-            assert (page.title, page.meta, page.categories) == (reference.title, reference.meta, reference.categories)
-            # the build's spacing (search_text.space_han, U+2060 at a block's end)
-            assert search_index.index_copy(html) == ref_index_copy(html, None), rel
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def assert_read_as_the_reference(html: str, label=None) -> bool:
+    """The reader reads `html` as the reference does; whether the page is indexed."""
+    page, reference = htmlscan.read_page(html), ref_read_page(html)
+    assert page.has_body == reference.has_body, label
+    assert (page.title, page.meta, page.categories, page.filters, page.sorts) == \
+        (reference.title, reference.meta, reference.categories, reference.filters, reference.sorts), label
+    if page.has_body:
+        assert _squeezed(page.text) == _squeezed(reference.text), label
+    return page.has_body
+
+
+def assert_same_readings(out, minimum):
+    indexed = sum(assert_read_as_the_reference(html, rel) for rel, html in _pages(out).items())
     assert indexed >= minimum
 
 
@@ -248,15 +156,15 @@ def build(cli, site, out, target):
 
 
 @pytest.mark.parametrize("target", ["website", "intranet"])
-def test_copies_of_the_example_bureau_are_the_references(target, tmp_path, cli):
+def test_pages_of_the_example_bureau_are_read_as_the_reference_reads_them(target, tmp_path, cli):
     build(cli, ROOT, tmp_path / target, target)
-    assert_same_copies(tmp_path / target, 40)
+    assert_same_readings(tmp_path / target, 40)
 
 
 @pytest.mark.parametrize("target", ["website", "intranet"])
-def test_copies_of_the_golden_site_are_the_references(target, tmp_path, cli):
+def test_pages_of_the_golden_site_are_read_as_the_reference_reads_them(target, tmp_path, cli):
     build(cli, GOLDEN_SITE, tmp_path / target, target)
-    assert_same_copies(tmp_path / target, 3)
+    assert_same_readings(tmp_path / target, 3)
 
 
 MARKDOWN = r"""
@@ -315,10 +223,24 @@ def test_copy_of_every_kind_of_markdown_is_the_reference(tmp_path, cli, golden_c
     build(cli, golden_copy, out, "website")
     html = (out / "quanli/xuke/2026-00091/index.html").read_text(encoding="utf-8")
     assert "原样显示的标签" in html and "&lt;script&gt;" in html and "<table" in html and "footnote" in html
-    assert_same_copies(out, 4)
-    copy = search_index.index_copy(html, " ")
-    assert "Markdown 各 种 写 法" in copy and "许 可 内 容" not in copy        # spaced only where indexed
-    assert 'title[content]" content="Markdown 各种写法：&lt;b&gt;标题&lt;/b&gt; &amp; “许可”"' in copy
+    assert_same_readings(out, 4)
+    page = htmlscan.read_page(html)
+    text = search_copies.page_text(page)
+    assert text.startswith("Markdown 各种写法：<b>标题</b> & “许可” 概述 & <概述> 一级标题 强调 加粗 代码 删除 正文第一段")
+    assert "| 左 | 中 |" not in text and "左 中 右 许可 码 加粗 <br> 空格 许 可 链 最后" in text     # the cells apart
+    assert "许可内容" not in text and "信息索引" not in text          # the metadata table is not text
+    words = search_copies.page_words(page)
+    copy = search_copies.copy_html(words, frozenset("的一"), 7)
+    assert '<h1>Markdown 各 种 写 法 :&lt;b&gt; 标 题 &lt;/b&gt; &amp; “ 许 可 ”</h1>' in copy     # normalised: ： -> :
+    assert 'data-pagefind-meta="title[content]" content="Markdown 各种写法：&lt;b&gt;标题&lt;/b&gt; &amp; “许可”"' in copy
+    assert 'data-pagefind-meta="doc_no[content]" content="示质监许〔2026〕9号 &lt;&amp;&gt;"' in copy
+    assert '<span data-pagefind-sort="n">000007</span>' in copy and '<span data-pagefind-sort="date">2026-06-01</span>' in copy
+    assert '<span data-pagefind-filter="category">行政许可</span>' in copy and '<span data-pagefind-filter="year">2026</span>' in copy
+    body = copy[copy.index("<main"):]
+    assert "臺" not in body and "灣" not in body and "台" in body and "湾" in body      # normalised: 臺灣 -> 台湾
+    for ch in "许可证处罚泰州":
+        assert body.count(ch) <= 2, ch          # once in the title at most, once in the text
+    assert "的" not in body[body.index("</h1>"):] and "2026AB" in body and "English" in body
 
 
 def test_unusual_markup_is_read_as_the_reference_reads_it():
@@ -331,17 +253,18 @@ def test_unusual_markup_is_read_as_the_reference_reads_it():
             '<table data-pagefind-ignore><tr><td data-pagefind-meta="index_no">1/2026-00001</td></tr></table>'
             '<p data-pagefind-meta="doc_no">泰质监〔2026〕1号</p><p>正文 &lt;许可&gt; 许&#21487; <br/>证书<img alt="图片说明" src=x>'
             '<span/>中文</p><script>var t = "许可</p>";</script><p>后文</p></ARTICLE></body></html>')
-    assert search_index.index_copy(html, " ") == ref_index_copy(html)
-    page, copy = htmlscan.read_and_space(html, " ")
+    assert assert_read_as_the_reference(html)
+    page = htmlscan.read_page(html)
     assert page.title == "許可决定" and page.meta == {"index_no": "1/2026-00001", "doc_no": "泰质监〔2026〕1号"}
-    assert page.categories == ["行政&许可"] and "<!-- <article data-pagefind-body>注释里</article> -->" in copy
-    assert '<H1 title=\'"许可"\'>許 可<b>决 定</b></h1>' in copy and 'alt="图片说明"' in copy
-    assert 'var t = "许可</p>";' in copy and "许 可" in copy
+    assert page.categories == ["行政&许可"]
+    assert search_copies.page_text(page) == "許可决定 泰质监〔2026〕1号 正文 <许可> 许可 证书中文 后文"
 
 
-def test_a_page_without_a_body_element_is_not_indexed():
-    assert search_index.index_copy("<html><body><p>data-pagefind-body 在正文里</p></body></html>") is None
-    assert search_index.index_copy("<html><body><p>正文</p></body></html>") is None
+def test_a_page_without_a_body_element_is_not_indexed(tmp_path):
+    for html in ("<html><body><p>data-pagefind-body 在正文里</p></body></html>", "<html><body><p>正文</p></body></html>"):
+        (tmp_path / "a.html").write_text(html, encoding="utf-8")
+        assert search_copies.read_job((tmp_path, tmp_path / "copies", "a.html"))[1] is None
+        assert not htmlscan.read_page(html).has_body
 
 
 def test_nested_metadata_and_category_elements_are_read_as_the_reference_reads_them():
@@ -349,11 +272,9 @@ def test_nested_metadata_and_category_elements_are_read_as_the_reference_reads_t
             '<div data-pagefind-meta="outer"><span data-pagefind-filter="category"><b data-pagefind-meta="inner">'
             '</b></span>外层之后</div><p data-pagefind-meta="a"><i data-pagefind-meta="b">同</i></p>'
             '<p data-pagefind-filter="category">行政</p></article></body></html>')
-    page, _ = htmlscan.read_and_space(html)
-    reference = ref_read_page(html)
-    assert page.meta == reference.meta and page.categories == reference.categories
+    assert_read_as_the_reference(html)
+    page = htmlscan.read_page(html)
     assert page.meta["outer"] == "外层之后" and page.meta["a"] == page.meta["b"] == "同"
-    assert search_index.index_copy(html, " ") == ref_index_copy(html)
 
 
 def _random_page(rng) -> str:
@@ -393,12 +314,7 @@ def test_random_well_formed_pages_are_read_as_the_reference_reads_them():
     indexed = 0
     for n in range(400):
         html = _random_page(rng)
-        expected = ref_index_copy(html)
-        assert search_index.index_copy(html, " ") == expected, (n, html)
-        if expected is not None:
-            indexed += 1
-            page, reference = htmlscan.read_and_space(html)[0], ref_read_page(html)
-            assert (page.title, page.meta, page.categories) == (reference.title, reference.meta, reference.categories)
+        indexed += assert_read_as_the_reference(html, (n, html))
     assert indexed > 300
 
 
@@ -418,12 +334,16 @@ def test_copies_made_in_worker_processes_are_the_same(tmp_path, cli):
     results = {}
     for workers in (1, 2):
         copies = tmp_path / f"copies-{workers}"
-        results[workers] = (parallel_map([(staging, copies, rel) for rel in files], search_index._prepare, workers),
-                            {p.relative_to(copies).as_posix(): p.read_bytes() for p in copies.rglob("*.html")})
+        results[workers] = (parallel_map([(staging, copies, rel) for rel in files], search_copies.read_job, workers),
+                            {p.relative_to(copies).as_posix(): p.read_bytes() for p in copies.rglob("*.txt")})
     assert results[1] == results[2]
-    done, copies = results[2]
-    assert [rel for rel, _, _, _ in done] == files and len(copies) == sum(indexed for _, _, indexed, _ in done) > 50
-    assert all(copies[rel] == search_index.index_copy(pages[rel.split("/", 1)[1]]).encode() for rel in copies)
+    done, texts = results[2]
+    assert [rel for rel, _ in done] == files and len(texts) == sum(words is not None for _, words in done) > 50
+    for rel, words in done:
+        if words is not None:
+            page = htmlscan.read_page(pages[rel.split("/", 1)[1]])
+            assert words == search_copies.page_words(page)
+            assert texts[f"{rel}.txt"] == search_copies.page_text(page).encode()
 
 
 def test_start_tag_attributes_are_read_as_python_3_11_html_parser_reads_them():

@@ -42,7 +42,7 @@ PAGEFIND_DIR = "pagefind"
 UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 # The language Pagefind indexes the copies as: one without a word segmenter or a stemmer, so that the
-# words are the copies' own (text.space_han spaces every Han character); Pagefind's Chinese segmenter
+# words are the copies' own (copies.py: each Han character a word); Pagefind's Chinese segmenter
 # would only cost time. The search page keeps its own lang; the bundle holds this one index.
 INDEX_LANGUAGE = "und"
 MANIFEST = "search-manifest.json"

@@ -61,8 +61,7 @@ def run(args) -> int:
         into = Path(args.into).resolve()
         if into == out.resolve() or out.resolve() in into.parents:
             raise UsageError(f"--into {args.into} 在输出文件夹 {out} 里面：分片文件会被一同发布。请写到输出文件夹之外，例如 shard-1。")
-        made = parts.index_shard(out, int(match.group(1)), int(match.group(2)), Path(args.into), workers,
-                                 index._prepare, say)
+        made = parts.index_shard(out, int(match.group(1)), int(match.group(2)), Path(args.into), workers, say)
         say(f"分片 {args.shard}：生成了第 {'、'.join(map(str, made)) or '（无）'} 部分，写入 {args.into}")
         return EXIT_OK
     if args.into:

@@ -1,9 +1,8 @@
-"""Reading a rendered item page for search (what Pagefind will index: visible text, title,
-metadata, category filters) and writing it back with its indexed text spaced — in one pass.
+"""Reading a rendered item page for search: what Pagefind would index (visible text, title),
+its metadata, filters and sorts — in one pass.
 
-The tokenizer follows only the elements with data-pagefind attributes and what they hold; the
-rest of the page is copied as written but for the escaping of text (html.parser's reading:
-tests/test_search_copies.py holds the result, byte for byte, to the two-pass html.parser reader
+The tokenizer follows only the elements with data-pagefind attributes and what they hold
+(html.parser's reading: tests/test_search_copies.py holds the result to the html.parser reader
 it replaced). It does not use html.parser itself: subclassing it costs Python calls per token (the
 two html.parser passes took six times as long on the example bureau's pages), and its private
 regexes change between CPython patch releases; the two patterns needed to read a start tag's
@@ -12,10 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html import escape, unescape
+from html import unescape
 from typing import Optional
 
-from .text import HAN_PAIRS, KEPT_SPACE, space_han
 
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                        "wbr"})
@@ -29,8 +27,10 @@ class IndexedPage:
 
     title: str = ""
     text: str = ""                      # title, summary, body: what data-pagefind-body holds, less ignored parts
-    meta: dict = field(default_factory=dict)          # index_no, doc_no …
+    meta: dict = field(default_factory=dict)          # index_no, doc_no, date …
     categories: list = field(default_factory=list)    # category filter values, top first
+    filters: list = field(default_factory=list)       # ("department", "办公室") …: "key:value" filters
+    sorts: dict = field(default_factory=dict)         # {"date": "2026-06-01"}
     has_body: bool = False
 
 
@@ -123,52 +123,47 @@ def _block_ends(parts: list, k: int) -> bool:
     return False
 
 
-def read_and_space(html: str, separator: Optional[str] = None) -> tuple[IndexedPage, str]:
-    """One pass over a page: what it offers for search (IndexedPage) and the page with
-    `separator` between every two Han characters of its indexed text.
+# Elements whose text Pagefind never indexes (it removes them before reading a page).
+UNREAD_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
+
+
+def _values(attribute: str):
+    """The "key:value" entries of a data-pagefind-filter/meta/sort attribute (Pagefind's syntax:
+    entries separated by commas, a backslash before a comma that belongs to a value)."""
+    for entry in re.split(r"(?<!\\),", attribute):
+        key, sep, value = entry.partition(":")
+        if sep and key.strip() and "[" not in key:
+            yield key.strip(), value.strip().replace("\\,", ",")
+
+
+def read_page(html: str) -> IndexedPage:
+    """One pass over a page: what it offers for search (IndexedPage).
 
     The indexed text is the text inside the data-pagefind-body element, less
-    data-pagefind-ignore elements, scripts and styles, and elements whose text is a metadata
-    or filter value. The rest of the page is as written, except that text (not attributes,
-    not scripts) is written with only &, < and > escaped, end tags as </name> and comments as
-    <!--…-->: the page reads the same to any HTML parser.
+    data-pagefind-ignore elements, scripts and styles (UNREAD_TAGS); a space ends the text of each block (SENTENCE_TAGS), so that the
+    cells of a table or the items of a list stay apart, as Pagefind keeps them. Filters, metadata
+    and sorts given as "key:value" attributes are read with those given by an element's text.
 
-    Only elements with data-pagefind attributes, and what they hold, are followed: outside
-    them nothing changes but the escaping. Item pages are well formed (our templates and
-    markdown-it's output); an end tag without its start tag is left alone."""
+    Only elements with data-pagefind attributes, and what they hold, are followed. Item pages
+    are well formed (our templates and markdown-it's output); an end tag without its start tag
+    is left alone."""
     parts = _parts(html)
     page = IndexedPage()
     # the open elements from the outermost one with a data-pagefind attribute in:
-    # (tag, spaced, collected, in_body, ignored, capture), and the innermost one's state
+    # (tag, collected, in_body, ignored, capture), and the innermost one's state
     stack: list[tuple] = []
-    spaced = collected = in_body = ignored = False
+    collected = in_body = ignored = False
     captures: list[list[str]] = []           # text of the open metadata and category elements
     text_parts: list[str] = []
     title_parts: Optional[list[str]] = None
     names = _TAG_NAMES
-    if separator is None:
-        space = space_han
-    else:                                   # `separator` between every two Han characters (tests)
-        def space(text, sub=HAN_PAIRS.sub, join=separator.join):
-            return sub(lambda m: join(m.group()), text)
 
     last = len(parts) - 1
     i = 0
     while True:
         text = parts[i]
         if text:
-            if text.__class__ is _Raw:          # a script's or style's text: as written
-                data = text
-            elif "&" in text or ">" in text or "<" in text:
-                data = unescape(text)
-                text = escape(data, quote=False)
-                parts[i] = space(text) if spaced else text
-            else:
-                data = text
-                if spaced:
-                    parts[i] = space(text)
-            if spaced and separator is None and i < last and not text[-1].isspace() and _block_ends(parts, i + 1):
-                parts[i] = parts[i].rstrip(" ") + " " + KEPT_SPACE    # the block's end (see space_han)
+            data = unescape(text) if text.__class__ is not _Raw and "&" in text else text
             if captures:
                 for capture in captures:
                     capture.append(data)
@@ -176,45 +171,43 @@ def read_and_space(html: str, separator: Optional[str] = None) -> tuple[IndexedP
                 text_parts.append(data)
                 if title_parts is not None and not page.title:
                     title_parts.append(data)
+                if i < last and not data[-1].isspace() and _block_ends(parts, i + 1):
+                    text_parts.append(" ")      # the block's end
         if i == last:
             break
         token = parts[i + 1]
         i += 2
         second = token[1]
         if second == "/":                       # an end tag
+            if not stack:
+                continue
             tag = names.get(token)
             if tag is None:
                 tag = _NAME.match(token).group(1).lower()
-                if token != f"</{tag}>":
-                    parts[i - 1] = f"</{tag}>"
-                elif len(token) < 16:
+                if len(token) < 16:
                     names[token] = tag
-            if not stack:
-                continue
             for k in range(len(stack) - 1, -1, -1):
                 if stack[k][0] == tag:
                     for element in reversed(stack[k:]):
-                        if element[5] is not None:
+                        if element[4] is not None:
                             captures.pop()      # opened with the element: the innermost one open
-                            value = "".join(element[5][2]).strip()
-                            if element[5][1]:
+                            value = "".join(element[4][2]).strip()
+                            if element[4][1] == "category":
                                 page.categories.append(value)
-                            if element[5][0]:
-                                page.meta[element[5][0]] = value
+                            elif element[4][1]:
+                                page.filters.append((element[4][1], value))
+                            if element[4][0]:
+                                page.meta[element[4][0]] = value
                         if element[0] == "h1" and title_parts is not None and not page.title:
                             page.title = "".join(title_parts).strip()
                     del stack[k:]
                     if stack:
-                        _, spaced, collected, in_body, ignored, _ = stack[-1]
+                        _, collected, in_body, ignored, _ = stack[-1]
                     else:
-                        spaced = collected = in_body = ignored = False
+                        collected = in_body = ignored = False
                     break
             continue
-        if second == "!":
-            if token.startswith("<!--") and not token.endswith("-->"):
-                parts[i - 1] = "<!--" + token[4:token.rindex("--")] + "-->"
-            continue
-        if second == "?":
+        if second == "!" or second == "?":
             continue
         special = "data-pagefind" in token
         if not (stack or special):              # outside the elements followed
@@ -224,33 +217,41 @@ def read_and_space(html: str, separator: Optional[str] = None) -> tuple[IndexedP
             tag = _NAME.match(token).group(1).lower()
             if len(token) < 16:
                 names[token] = tag
-        e_spaced, e_in_body, e_ignored, capture = spaced, in_body, ignored, None
+        e_in_body, e_ignored, capture = in_body, ignored, None
         if special:
             attrs = _attributes(token)
             if BODY_MARK in attrs:
-                e_spaced = e_in_body = page.has_body = True
-            meta, filt = attrs.get("data-pagefind-meta"), attrs.get("data-pagefind-filter")
+                e_in_body = page.has_body = True
+            meta, filt, sort = attrs.get("data-pagefind-meta"), attrs.get("data-pagefind-filter"), \
+                attrs.get("data-pagefind-sort")
             if "data-pagefind-ignore" in attrs:
-                e_ignored, e_spaced = True, False
+                e_ignored = True
             if _takes_text(meta) or _takes_text(filt):
-                e_spaced = False
-                capture = (meta if _takes_text(meta) else None, filt == "category", [])
+                capture = (meta if _takes_text(meta) else None, filt if _takes_text(filt) else None, [])
+            for key, value in _values(filt or ""):
+                page.filters.append((key, value))
+            for key, value in _values(meta or ""):
+                page.meta[key] = value
+            for key, value in _values(sort or ""):
+                page.sorts[key] = value
         if tag in VOID_TAGS:
             continue
         if token.endswith("/>"):                # <x … />: opens and closes at once
             if capture is not None:
                 if capture[0]:
                     page.meta[capture[0]] = ""
-                if capture[1]:
+                if capture[1] == "category":
                     page.categories.append("")
+                elif capture[1]:
+                    page.filters.append((capture[1], ""))
             continue
-        if tag in RAW_TEXT_TAGS:
-            e_spaced = False
+        if tag in UNREAD_TAGS:
+            e_ignored = True
         if capture is not None:
             captures.append(capture[2])
         if tag == "h1" and e_in_body and not e_ignored and title_parts is None:
             title_parts = []
-        spaced, collected, in_body, ignored = e_spaced, e_in_body and not e_ignored, e_in_body, e_ignored
-        stack.append((tag, spaced, collected, in_body, ignored, capture))
+        collected, in_body, ignored = e_in_body and not e_ignored, e_in_body, e_ignored
+        stack.append((tag, collected, in_body, ignored, capture))
     page.text = "".join(text_parts)
-    return page, "".join(parts)
+    return page

@@ -1,89 +1,21 @@
-"""The Pagefind index of a build (the FINISHERS entry): each item page's indexing copy (its text
-spaced by htmlscan, its search keys as <meta> tags), made in worker processes; the pages split
-into parts by date; the parts Pagefind indexes afresh and those the previous bundle gives again
-(bundle.py runs Pagefind and keeps the bundle)."""
+"""The Pagefind index of a build (the FINISHERS entry): the pages split into parts by date; the
+parts Pagefind indexes afresh (parts.make_parts: the indexing copies, Pagefind, the fragments'
+texts and stop bitmaps) and those the previous bundle gives again (bundle.py runs Pagefind and
+keeps the bundle)."""
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import tempfile
 import time
-from functools import lru_cache
-from html import escape
 from pathlib import Path
 from typing import Optional
 
 from ..workers import default_workers
 from .bundle import PAGEFIND_DIR, BundleStore, failure, link_part, part_path, previous_output, recipe, write_parts
-from .htmlscan import BODY_MARK, IndexedPage, read_and_space
 from .parts import make_parts, scan
-from .text import changed_forms, fnv_key, pinyin_keys, pinyin_runs
-
-
-
-# ---------------------------------------------------------------- the indexing copy of a page
-
-@lru_cache(maxsize=512)          # the same few category names are on every page
-def _name_runs(name: str) -> tuple:
-    return tuple(tuple(run) for run in pinyin_runs(name))
-
-
-def search_meta(page: IndexedPage) -> str:
-    """The <meta> tags that carry the search keys of a page (see the package's docstring)."""
-    title_runs = pinyin_runs(page.title)
-    category_runs = [list(run) for name in page.categories for run in _name_runs(name)]
-    identifiers = [page.meta.get("index_no", ""), page.meta.get("doc_no", "")]
-    meta = {
-        "title": page.title,
-        "tchars": " ".join(sorted(changed_forms(page.text) | changed_forms("\n".join(identifiers)))),
-        "pinyin": " / ".join(" ".join(run) for run in title_runs),
-        "cpinyin": " / ".join(" ".join(run) for run in category_runs),
-        "pykeys": " ".join(sorted(pinyin_keys(title_runs + category_runs))),
-        "keys": " ".join(sorted({fnv_key(v) for v in [page.title] + identifiers if v.strip()})),
-    }
-    return "".join(f'<meta data-pagefind-meta="{name}[content]" content="{escape(value)}">\n'
-                   for name, value in meta.items())
-
-
-def index_copy(html: str, separator: Optional[str] = None) -> Optional[str]:
-    """The page as Pagefind reads it: its indexed text spaced, the search keys in <head>;
-    None for a page without a data-pagefind-body element (not indexed)."""
-    if BODY_MARK not in html:
-        return None
-    page, spaced = read_and_space(html, separator)
-    if not page.has_body:
-        return None
-    tags = search_meta(page)
-    head_end = spaced.find("</head>")
-    if head_end < 0:
-        return tags + spaced
-    return spaced[:head_end] + tags + spaced[head_end:]
 
 
 # ---------------------------------------------------------------- the index of a build
-
-_SORT_DATE = re.compile(rb'data-pagefind-sort="date:([^"]*)"')
-
-
-def _prepare(job: tuple) -> tuple[str, Optional[str], bool, str]:
-    """Write the indexing copy of one page of the staging folder. Returns (path, hash, indexed,
-    date): the hash of a page that holds the data-pagefind-body mark (else None), whether it has
-    a data-pagefind-body element, so is indexed, and its sort date. Runs in worker processes."""
-    staging, copies, rel = job
-    data = (staging / rel).read_bytes()
-    if BODY_MARK.encode() not in data:
-        return rel, None, False, ""
-    digest = hashlib.sha1(data).hexdigest()
-    copy = index_copy(data.decode("utf-8"))
-    if copy is None:
-        return rel, digest, False, ""
-    target = copies / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(copy, encoding="utf-8")
-    date = _SORT_DATE.search(data)
-    return rel, digest, True, date.group(1).decode("utf-8") if date else ""
-
 
 def index_site(staging: Path, progress=None, workers: Optional[int] = None, reuse: bool = True) -> int:
     """Index the item pages of a complete staging folder into staging/pagefind/, in parts
@@ -110,7 +42,7 @@ def index_site(staging: Path, progress=None, workers: Optional[int] = None, reus
     with tempfile.TemporaryDirectory(prefix="search-index-") as tmp:
         indexed = make_parts(staging, layout, fresh,
                              lambda k: bundle if k == 0 else staging / f".{PAGEFIND_DIR}-part{k}",
-                             Path(tmp), workers, _prepare, progress)
+                             Path(tmp), workers, progress)
     indexed.update({k: store.indexed(k) for k, source in previous.items() if source is not None})
     count = sum(indexed.values())
     if count == 0:

@@ -22,8 +22,10 @@ from typing import Callable, Optional
 
 from ..errors import BuildAborted, Problem
 from ..workers import parallel_map
-from .bundle import PAGEFIND_DIR, BundleStore, file_identity, part_path, pagefind_executable, recipe, run_parts, write_parts
+from .bundle import PAGEFIND_DIR, BundleStore, failure, file_identity, part_path, pagefind_executable, recipe, run_parts, write_parts
+from .copies import copy_html, read_job
 from .htmlscan import BODY_MARK
+from .stops import put_text, stop_chars, write_stops
 
 # The size of the parts (cuts fall on month boundaries, so sizes are about these). A search loads every
 # part: each costs the browser about 11 requests and 200 KB more, and up to 10 parts the first query
@@ -135,21 +137,39 @@ def scan(folder: Path, store: Optional[BundleStore] = None) -> Layout:
 
 
 def make_parts(folder: Path, layout: Layout, ks: list[int], dest: Callable[[int], Path], tmp: Path,
-               workers: int, prepare: Callable, progress=None) -> dict[int, int]:
+               workers: int, progress=None) -> dict[int, int]:
     """Index parts `ks` of the layout, each into dest(k) (a Pagefind bundle of its own). Returns the
     pages indexed per part (a marked page without a data-pagefind-body element is not indexed).
-    `prepare` writes a page's indexing copy (index._prepare, in worker processes)."""
+
+    The pages are read in worker processes (copies.read_job); each part's copies are written
+    once its stop characters are known (stops.py), Pagefind indexes them, then each fragment is
+    given its page's text and the part its stop bitmaps."""
     jobs = [(folder, tmp / f"part{k}", rel) for k in ks for rel in layout.parts[k]]
-    done = parallel_map(jobs, prepare, workers) if jobs else []
-    indexed = {k: 0 for k in ks}
+    done = parallel_map(jobs, read_job, workers) if jobs else []
+    words: dict[int, list] = {k: [] for k in ks}
     part_of = {rel: k for k in ks for rel in layout.parts[k]}
-    for rel, _, is_indexed, _ in done:
-        indexed[part_of[rel]] += bool(is_indexed)
+    for rel, page in done:
+        if page is not None:
+            words[part_of[rel]].append((rel, page))
+    indexed = {k: len(words[k]) for k in ks}
+    stops = {}
+    for k in ks:
+        stops[k] = stop_chars([page.chars for _, page in words[k]])
+        for n, (rel, page) in enumerate(words[k]):
+            (tmp / f"part{k}" / rel).write_text(copy_html(page, stops[k], n), encoding="utf-8")
     if progress:
         progress(f"搜索索引：准备了 {len(jobs)} 个条目页，开始索引 {len(ks)} 部分")
     runs = [(tmp / f"part{k}", dest(k), indexed[k]) for k in ks if indexed[k]]
     if runs:
         run_parts(pagefind_executable(), runs, runs_at_once([run[2] for run in runs], workers))
+        texts = [(fragment, copies) for copies, bundle, _ in runs for fragment in sorted((bundle / "fragment").glob("*.pf_fragment"))]
+        try:
+            parallel_map(texts, put_text, workers)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise failure(f"无法写入搜索结果的正文（{exc}）。")
+        for k in ks:
+            if indexed[k]:
+                write_stops(dest(k), stops[k], [page.chars for _, page in words[k]])
     return indexed
 
 
@@ -159,8 +179,7 @@ def _problem(message: str, hint: str) -> BuildAborted:
     return BuildAborted([Problem("search-index", 0, "search", message, hint)])
 
 
-def index_shard(folder: Path, shard: int, shards: int, into: Path, workers: int, prepare: Callable,
-                progress=None) -> list[int]:
+def index_shard(folder: Path, shard: int, shards: int, into: Path, workers: int, progress=None) -> list[int]:
     """Index the parts k with k % shards == shard - 1 of an output folder built without its search
     index, each into into/part<k>/, with into/part<k>.json naming what it was made from. Returns
     the parts made (none when the site has fewer parts than shards)."""
@@ -169,7 +188,7 @@ def index_shard(folder: Path, shard: int, shards: int, into: Path, workers: int,
     ks = [k for k in range(len(layout.parts)) if k % shards == shard - 1]
     into.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="search-shard-") as tmp:
-        indexed = make_parts(folder, layout, ks, lambda k: into / f"part{k}", Path(tmp), workers, prepare, progress)
+        indexed = make_parts(folder, layout, ks, lambda k: into / f"part{k}", Path(tmp), workers, progress)
     for k in ks:
         record = layout.shard_record(k, key, indexed[k])
         (into / SHARD_FILE.format(k=k)).write_text(json.dumps(record, sort_keys=True), encoding="utf-8")

@@ -1,9 +1,8 @@
 """The text of search: Simplified normalisation (OpenCC's table, one character for one), pinyin
-runs and keys (pypinyin), exact-match keys (FNV-1a), the prefixes of short names and the spacing
-of indexed Han text.
+runs and keys (pypinyin), exact-match keys (FNV-1a) and the prefixes of short names.
 
-static/search.js repeats normalise (from /search/zh-t2s.json), fnv_key, title_form (TITLE_NOISE,
-TITLE_NOTE) and the reading of space_han's text: a change here is a change there."""
+static/search.js repeats normalise (from /search/zh-t2s.json), fnv_key and title_form (TITLE_NOISE,
+TITLE_NOTE): a change here is a change there."""
 from __future__ import annotations
 
 import json
@@ -14,11 +13,10 @@ KEY = "0y"             # prefix of an exact-match key (title, 索引号, 文号)
 PINYIN_CAP = 12        # letters kept of each pinyin key; longer queries are checked in the page
 HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 HAN_RUN = re.compile(f"[{HAN_RANGES}]+")
-HAN_PAIRS = re.compile(f"[{HAN_RANGES}]{{2,}}")     # two or more Han characters in a row
+HAN_CHAR = re.compile(f"[{HAN_RANGES}]")
 PINYIN_SYLLABLE = re.compile(r"^[a-z]+$")
 LATIN_OR_DIGITS = re.compile(r"[0-9A-Za-z]+")
 WHITESPACE = re.compile(r"\s+")
-KEPT_SPACE = "\u2060"     # stands for a space of the text (search.js restores it)
 
 # ---------------------------------------------------------------- Simplified normalisation
 
@@ -52,17 +50,6 @@ def t2s_json() -> bytes:
     """The table for search.js: {"map": "許许處处…"} (pairs), sorted, so the file is stable."""
     pairs = "".join(k + v for k, v in sorted(t2s_map().items()))
     return (json.dumps({"map": pairs}, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-
-
-@lru_cache(maxsize=1)
-def _han_t2s() -> dict[str, str]:
-    return {c: s for c, s in t2s_map().items() if HAN_RUN.match(c)}
-
-
-def changed_forms(text: str) -> set[str]:
-    """The Simplified forms of the Han characters of `text` that normalisation changes."""
-    table = _han_t2s()
-    return {table[c] for c in set(text) if c in table}
 
 
 # ---------------------------------------------------------------- keys
@@ -164,24 +151,3 @@ def title_prefixes(names: list[str]) -> list[str]:
         found.update(title_form(word) for word in [name] + name.split())
         found.update(place_names(name))
     return sorted((p for p in found if len(p) >= 2), key=lambda p: (-len(p), p))
-
-
-# ---------------------------------------------------------------- spacing of indexed text
-
-def space_han(text: str) -> str:
-    """The build's spacing of indexed text: every Han character a word of its own (a space on
-    each side), and each run of whitespace of the text kept as a word of its own, U+2060, that
-    Pagefind does not index. Pagefind joins the words it stores with single
-    spaces; search.js drops every space beside a Han character and turns U+2060 back into one,
-    so the stored text reads as written (whitespace runs folded, as Pagefind always does).
-    htmlscan.read_and_space also ends the text of a block (p, td, li … as Pagefind counts them)
-    with U+2060, where Pagefind would have put ". ": blocks stay apart in the stored text."""
-    text = text.replace(KEPT_SPACE, "")
-    return WHITESPACE.sub(f" {KEPT_SPACE} ", text).translate(_han_spaced())
-
-
-@lru_cache(maxsize=1)
-def _han_spaced() -> dict[int, str]:
-    """str.translate's table: every Han character with a space on each side."""
-    return {c: f" {chr(c)} " for start, end in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
-                                                (0x20000, 0x2FFFF)) for c in range(start, end + 1)}

@@ -156,3 +156,50 @@ def test_intranet_search_finds_internal_items_the_website_does_not(builds, serve
     website = page.evaluate("async q => (await siteSearch(q)).map(r => r.url)", query)
     assert "/neiwu/renmian/2026-00057/" in intranet
     assert website == []
+
+
+def _bundle_pages(bundle):
+    """{url: normalised text and identifiers} of every page of a bundle, and each part's stop characters."""
+    import gzip
+    from generator.search.text import normalise
+    texts, stops = {}, []
+    for part in json.loads((bundle / "parts.json").read_text())["parts"]:
+        stops.append(set(json.loads((bundle / part / "stop.json").read_text(encoding="utf-8"))["chars"]))
+        for path in (bundle / part / "fragment").glob("*.pf_fragment"):
+            data = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+            meta = data["meta"]
+            texts[data["url"]] = normalise("\n".join([data["content"], meta.get("index_no", ""), meta.get("doc_no", "")])).lower()
+    return texts, stops
+
+
+def test_stop_characters_are_found_through_their_bitmaps(builds, serve, page):
+    """The characters on a fifth or more of a part's pages are not in its Pagefind index but in bitmaps
+    (generator/search/stops.py): queries of them alone, of them beside indexed characters, and in
+    Traditional form find exactly the pages whose text holds them, in every part."""
+    from generator.search.text import t2s_map
+    texts, stops = _bundle_pages(builds / "website" / "pagefind")
+    assert len(stops) == 3 and all(stops)
+    everywhere = set.intersection(*stops)
+    counts = {c: sum(c in t for t in texts.values()) for c in everywhere}
+    common = max(sorted(counts), key=counts.get)                        # a stop character of every part
+    bigrams = sorted({t[i:i + 2] for t in texts.values() for i in range(len(t) - 1)})
+    both = next(b for b in bigrams if set(b) <= everywhere and 3 <= sum(b in t for t in texts.values()) < len(texts))
+    mixed = next(b for b in bigrams if b[0] in everywhere and b[1] not in set.union(*stops) and
+                 "\u4e00" <= b[1] <= "\u9fff" and sum(b in t for t in texts.values()) >= 2)
+    traditional = next((k for k, v in sorted(t2s_map().items()) if v in everywhere and "\u4e00" <= k <= "\u9fff"), None)
+    queries = [common, both, mixed] + ([traditional] if traditional else [])
+    open_search(page, serve(builds / "website"))
+    found = page.evaluate("""async (queries) => {
+      const out = {};
+      for (const q of queries) {
+        const rs = await siteSearch(q);
+        out[q] = {urls: rs.map(r => r.url), total: rs.total, approximate: rs.approximate};
+      }
+      return out;
+    }""", queries)
+    for query in queries:
+        want = t2s_map().get(query, query)
+        truth = sorted(url for url, text in texts.items() if want in text)
+        assert truth, query
+        assert sorted(found[query]["urls"]) == truth and found[query]["total"] == len(truth), query
+        assert found[query]["approximate"] is False, query

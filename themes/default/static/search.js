@@ -1,9 +1,10 @@
 /* 站内搜索 — window.siteSearch(query, options) on the Pagefind index, and the UI of /search/.
  *
- * The index (see generator/search/) holds every Han character of an item page as a word, the
- * Simplified forms of its Traditional characters ("tchars"), pinyin keys ("pykeys") and exact-match
- * keys ("keys"). This file turns a query into the same words, asks Pagefind for the candidate
- * pages, checks each candidate's text really holds the query, and ranks: an exact title, 索引号 or
+ * The index (see generator/search/) holds each Han character of an item page once as a word (in
+ * Simplified form), but for the part's stop characters, which have bitmaps of their pages instead;
+ * pinyin keys ("pykeys") and exact-match keys ("keys"). This file turns a query into the same words,
+ * asks Pagefind (and the bitmaps) for the candidate pages, checks each candidate's text (the
+ * fragment's content: the page's own text) really holds the query, and ranks: an exact title, 索引号 or
  * 文号 first, then the title whose short name is the query (计量法: 中华人民共和国计量法, not its
  * 实施细则; in characters or pinyin), then pages whose title holds the query, then Pagefind's score.
  *
@@ -24,10 +25,7 @@
   var PAGE_SIZE = 10;
   var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]+/gu;
   var FACETS = ["category", "department", "year"];
-  // The stored text has a space on each side of every Han character and U+2060 for each space of the
-  // page (generator/search/text.py, space_han): drop the first, turn the second back into one space.
-  var BESIDE_HAN = /(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]) | (?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}])/gu;
-  var INTERNAL_META = ["tchars", "pinyin", "cpinyin", "pykeys", "keys"];
+  var INTERNAL_META = ["pinyin", "cpinyin", "pykeys", "keys"];
   var TITLE_NOISE = /[\s《》〈〉]+/g, TITLE_NOTE = /[(（][^()（）]*[)）]$/;     // text.py's, for short names
   var LEADING_WORD = /^[0-9a-z]/, NOT_WORD = /[^\p{L}\p{N}\p{M}_]/gu;
 
@@ -46,10 +44,78 @@
    *  part, searched together. A search sorted by date lists part 0's results first (the parts hold
    *  the pages by date, newest first); otherwise the results are merged by score. */
   function loadPart(path) {
-    return import(new URL("pagefind/" + path + "pagefind.js", ROOT).href).then(function (pf) {
-      return Promise.resolve(pf.options({ baseUrl: "/" })).then(function () { return pf.init(); })
-        .then(function () { return pf; });
+    var base = new URL("pagefind/" + path, ROOT);
+    return Promise.all([
+      import(new URL("pagefind.js", base).href).then(function (pf) {
+        return Promise.resolve(pf.options({ baseUrl: "/" })).then(function () { return pf.init(); })
+          .then(function () { return pf; });
+      }),
+      fetch(new URL("stop.json", base).href).then(function (r) {
+        if (!r.ok) throw new Error("stop.json: " + r.status);
+        return r.json();
+      }),
+    ]).then(function (loaded) {
+      return { pf: loaded[0], base: base, stop: new Set(Array.from(loaded[1].chars || "")), order: null, bits: new Map() };
     });
+  }
+
+  // ------------------------------------------------------------ stop characters (generator/search/stops.py)
+  // The characters on a fifth or more of a part's pages are not in its Pagefind index (but for the
+  // titles): each has a bitmap of the part's pages, bit i for the page of sort "n" i.
+
+  /** The part's page ids in sort "n" order: the page of bit i is order[i]. */
+  function pageOrder(part) {
+    if (!part.order) {
+      part.order = part.pf.search(null, { sort: { n: "asc" } }).then(function (all) {
+        return all.results.map(function (r) { return r.id; });
+      });
+      part.order.catch(function () { part.order = null; });
+    }
+    return part.order;
+  }
+
+  function bitmap(part, ch) {
+    if (!part.bits.has(ch)) {
+      var loading = fetch(new URL("stop/" + ch.codePointAt(0).toString(16) + ".bin", part.base).href)
+        .then(function (r) { if (!r.ok) throw new Error("stop/" + ch + ": " + r.status); return r.arrayBuffer(); })
+        .then(function (buffer) { return new Uint8Array(buffer); });
+      part.bits.set(ch, loading);
+      loading.catch(function () { part.bits.delete(ch); });
+    }
+    return part.bits.get(ch);
+  }
+
+  /** The ids of the part's pages that hold every one of `chars` (its stop characters). */
+  function stopPages(part, chars) {
+    return Promise.all([pageOrder(part)].concat(chars.map(function (ch) { return bitmap(part, ch); })))
+      .then(function (loaded) {
+        var order = loaded[0], maps = loaded.slice(1), ids = new Set();
+        order.forEach(function (id, i) {
+          var byte = i >> 3, bit = 1 << (i & 7);
+          if (maps.every(function (m) { return m[byte] & bit; })) ids.add(id);
+        });
+        return ids;
+      });
+  }
+
+  /** Pagefind's search of one part for `term` (words separated by spaces, as termKeys makes them): the
+   *  words that are stop characters of the part are asked of their bitmaps instead; a term of stop
+   *  characters only takes the pages of its bitmaps, newest first. */
+  function searchPart(part, term, options) {
+    var words = term === null ? [] : term.split(" ").filter(Boolean);
+    var stops = words.filter(function (w) { return part.stop.has(w); });
+    if (!stops.length) return part.pf.search(term, options);
+    var rest = words.filter(function (w) { return !part.stop.has(w); });
+    var opts = Object.assign({}, options || {});
+    if (!rest.length && !(opts.sort && Object.keys(opts.sort).length)) opts.sort = { n: "asc" };
+    return Promise.all([part.pf.search(rest.length ? rest.join(" ") : null, opts), stopPages(part, Array.from(new Set(stops)))])
+      .then(function (got) {
+        var results = got[0].results.filter(function (r) { return got[1].has(r.id); });
+        if (!rest.length) {
+          results = results.map(function (r) { return { id: r.id, score: 0, data: r.data }; });
+        }
+        return { results: results, filters: got[0].filters };
+      });
   }
 
   function addCounts(into, counts) {
@@ -61,10 +127,10 @@
   }
 
   function together(parts) {
-    if (parts.length === 1) return parts[0];
     return {
       search: function (term, options) {
-        return Promise.all(parts.map(function (pf) { return pf.search(term, options); })).then(function (found) {
+        return Promise.all(parts.map(function (part) { return searchPart(part, term, options); })).then(function (found) {
+          if (found.length === 1) return found[0];
           var results = [].concat.apply([], found.map(function (s) { return s.results; }));
           if (!(options && options.sort && Object.keys(options.sort).length)) {
             results = results.map(function (r, i) { return [r, i]; })
@@ -75,7 +141,7 @@
         });
       },
       filters: function () {
-        return Promise.all(parts.map(function (pf) { return pf.filters(); })).then(function (all) {
+        return Promise.all(parts.map(function (part) { return part.pf.filters(); })).then(function (all) {
           return all.reduce(addCounts, {});
         });
       },
@@ -207,8 +273,7 @@
   /** A candidate's data, with what checking and display need computed once. */
   function prepare(data, map) {
     var meta = data.meta || {};
-    var content = String(data.content || "").replace(/ ?\u2060 ?/g, "\u2060").replace(BESIDE_HAN, "")
-      .replace(/\u2060+/g, " ").trim();
+    var content = String(data.content || "");      // the page's text (generator/search/copies.py, page_text)
     var chars = Array.from(content), norm = "", offsets = [];
     chars.forEach(function (ch, i) {
       var n = (map.get(ch) || ch).toLowerCase();
@@ -267,7 +332,7 @@
     var first = spans.find(function (s) { return s[0] >= skip; }) || spans[0];
     var floor = first && first[0] >= skip ? skip : 0;
     var start = first ? Math.max(floor, first[0] - 30) : Math.min(skip, item.chars.length);
-    while (start > 0 && start < item.chars.length && /[.\s]/.test(item.chars[start])) start++;
+    while (start > 0 && start < item.chars.length && /\s/.test(item.chars[start])) start++;
     var end = Math.min(item.chars.length, start + 100);
     var html = "", pos = start;
     spans.forEach(function (s) {
@@ -278,7 +343,7 @@
       pos = stop;
     });
     html += escapeHtml(item.chars.slice(pos, end).join(""));
-    html = html.replace(/^[.\s]+/, "").replace(/\. (?=\S)/g, " ");    // Pagefind's ". " between blocks
+    html = html.replace(/^\s+/, "");
     return (start > 0 ? "…" : "") + html + (end < item.chars.length ? "…" : "");
   }
 

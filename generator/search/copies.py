@@ -1,0 +1,100 @@
+"""The indexing copy of an item page: what Pagefind is given to index (see the package's docstring).
+
+Each page is read once (htmlscan.read_page, in worker processes): its text goes beside its copy
+(copies/<rel>.txt, the fragment's text after Pagefind has run: stops.put_texts), the rest into a
+PageWords; the copy itself is written once the stop characters of its part are known
+(copy_html)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from typing import Optional
+
+from .bundle import INDEX_LANGUAGE
+from .htmlscan import BODY_MARK, IndexedPage, read_page
+from .text import HAN_CHAR, HAN_RANGES, HAN_RUN, WHITESPACE, fnv_key, normalise, pinyin_keys, pinyin_runs
+
+# ---------------------------------------------------------------- the indexing copy of a page
+
+WORD = re.compile(r"[^\W_]")        # a stretch between Han characters that Pagefind keeps a word of
+NOT_HAN = re.compile(f"[^{HAN_RANGES}]+")
+
+@lru_cache(maxsize=512)          # the same few category names are on every page
+def _name_runs(name: str) -> tuple:
+    return tuple(tuple(run) for run in pinyin_runs(name))
+
+
+def search_meta(page: IndexedPage) -> dict[str, str]:
+    """The search keys of a page, given to Pagefind as metadata (see the package's docstring)."""
+    title_runs = pinyin_runs(page.title)
+    category_runs = [list(run) for name in page.categories for run in _name_runs(name)]
+    identifiers = [page.meta.get("index_no", ""), page.meta.get("doc_no", "")]
+    return {
+        "title": page.title,
+        "pinyin": " / ".join(" ".join(run) for run in title_runs),
+        "cpinyin": " / ".join(" ".join(run) for run in category_runs),
+        "pykeys": " ".join(sorted(pinyin_keys(title_runs + category_runs))),
+        "keys": " ".join(sorted({fnv_key(v) for v in [page.title] + identifiers if v.strip()})),
+    }
+
+
+@dataclass
+class PageWords:
+    """What the indexing copy of a page is made from, once its part's stop characters are known."""
+    head: str            # the <meta> tags, filters and sorts (everything but the words)
+    title: str           # the normalised title, its Han characters spaced: indexed whole
+    chars: str           # the normalised Han characters of the text and identifiers, each once, sorted
+    words: str           # the other words of the text and identifiers (numbers, Latin), each once
+
+
+def page_words(page: IndexedPage) -> PageWords:
+    """The parts of a page's indexing copy (see the package's docstring)."""
+    meta = {**{k: v for k, v in page.meta.items()}, **search_meta(page)}
+    tags = [f'<meta data-pagefind-meta="{escape(name)}[content]" content="{escape(value)}">' for name, value in meta.items()]
+    tags += [f'<span data-pagefind-filter="category">{escape(value)}</span>' for value in page.categories]
+    tags += [f'<span data-pagefind-filter="{escape(name)}">{escape(value)}</span>' for name, value in page.filters]
+    tags += [f'<span data-pagefind-sort="{escape(name)}">{escape(value)}</span>' for name, value in page.sorts.items()]
+    identifiers = [page.meta.get("index_no", ""), page.meta.get("doc_no", "")]
+    searched = "\n".join([page.text] + identifiers)
+    # each character once, normalised, sorted (Pagefind's positions do not matter: search.js checks the text)
+    chars = "".join(sorted(set(normalise("".join(set(NOT_HAN.sub("", searched)))))))
+    others = dict.fromkeys(w for w in normalise(HAN_RUN.sub(" ", searched)).split() if WORD.search(w))
+    return PageWords(head="\n".join(tags), title=" ".join(HAN_CHAR.sub(r" \g<0> ", normalise(page.title)).split()),
+                     chars=chars, words=" ".join(others))
+
+
+def copy_html(words: PageWords, stops: frozenset, n: int) -> str:
+    """The indexing copy: the keys, filters and sorts outside the body (Pagefind reads them there
+    without indexing them as text), the title whole and the other characters once, less the
+    part's stop characters, in the body; `n` the page's place in its part (the sort "n")."""
+    chars = " ".join(c for c in words.chars if c not in stops)
+    return (f'<!DOCTYPE html><html lang="{INDEX_LANGUAGE}"><head><meta charset="utf-8"></head><body><div>\n{words.head}\n'
+            f'<span data-pagefind-sort="n">{n:06d}</span></div>\n'
+            f'<main data-pagefind-body><h1>{escape(words.title)}</h1>\n<p>{escape(chars)}</p>\n<p>{escape(words.words)}</p>'
+            f'</main></body></html>\n')
+
+
+def page_text(page: IndexedPage) -> str:
+    """The text search.js checks queries against and shows excerpts of (the fragment's content)."""
+    return WHITESPACE.sub(" ", page.text).strip()
+
+
+def read_job(job: tuple) -> tuple[str, Optional[PageWords]]:
+    """Read one page of the staging folder for the index, and write its text beside where its
+    copy will be (copies/<rel>.txt). Returns (path, words): what its copy is made of, None for a
+    page not indexed (no data-pagefind-body element). Runs in worker processes."""
+    staging, copies, rel = job
+    data = (staging / rel).read_bytes()
+    if BODY_MARK.encode() not in data:
+        return rel, None
+    page = read_page(data.decode("utf-8"))
+    if not page.has_body:
+        return rel, None
+    target = copies / f"{rel}.txt"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page_text(page), encoding="utf-8")
+    return rel, page_words(page)
+
+
