@@ -31,7 +31,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from ..errors import BuildAborted, Problem
 from ..messages import os_error_text, python_error_text
@@ -88,8 +88,11 @@ def run_pagefind(executable: Path, copies: Path, bundle: Path, expected: int) ->
         (bundle / name).unlink(missing_ok=True)
 
 
-def run_parts(executable: Path, runs: list[tuple[Path, Path, int]], workers: int, progress=None) -> None:
-    """run_pagefind for each (copies, bundle, expected) of `runs`, up to `workers` at a time.
+def run_parts(executable: Path, runs: list[tuple[Path, Path, int]], workers: int, progress=None,
+              before: Optional[Callable] = None, after: Optional[Callable] = None) -> None:
+    """run_pagefind for each (copies, bundle, expected) of `runs`, up to `workers` at a time, with
+    before(run) and after(run) around each (parts.make_parts: writing the copies, the fragments'
+    texts and stop bitmaps), so that one part's Python work overlaps the other parts' Pagefind.
 
     `progress` (a generator.progress Task; by default the build's phase under way, progress.current(),
     which is nothing outside a command-line build) is told the parts: a step "Pagefind" of len(runs)
@@ -109,7 +112,11 @@ def run_parts(executable: Path, runs: list[tuple[Path, Path, int]], workers: int
             task.note(f"运行中：第 {'、'.join(map(str, sorted(running)))} 部分")
         task.event(f"第 {number} 部分开始（{run[2]} 个页面）")
         started = time.monotonic()
+        if before is not None:
+            before(run)
         run_pagefind(executable, *run)
+        if after is not None:
+            after(run)
         with lock:
             running.remove(number)
             task.note(f"运行中：第 {'、'.join(map(str, sorted(running)))} 部分" if running else "")
@@ -284,9 +291,9 @@ def recipe() -> str:
     return h.hexdigest()
 
 
-def file_identity(path: Path) -> list:
+def file_identity(path) -> list:
     """What tells that a file is the very one recorded: inode, size, modification time."""
-    stat = path.stat()
+    stat = os.stat(path)
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
 
@@ -295,16 +302,23 @@ _PART_DIR = re.compile(r"part\d+")
 
 def part_files(bundle: Path, k: int) -> dict[str, list]:
     """{path inside the part's folder: identity} of the files of part k of a bundle (part 0:
-    pagefind/ less the other parts' folders and parts.json)."""
-    folder = bundle / part_path(k)
+    pagefind/ less the other parts' folders and parts.json). (os.scandir and strings, not pathlib:
+    a part holds thousands of files, and this runs for every part of a build.)"""
     found = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if k == 0 and (rel == "parts.json" or _PART_DIR.fullmatch(rel.split("/", 1)[0])):
-            continue
-        if path.is_file():
-            found[rel] = file_identity(path)
-    return found
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if k == 0 and not prefix and (entry.name == "parts.json" or _PART_DIR.fullmatch(entry.name)):
+                    continue
+                if entry.is_dir():
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    stat = entry.stat()
+                    found[prefix + entry.name] = [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+    walk(str(bundle / part_path(k)), "")
+    return dict(sorted(found.items()))
 
 
 class BundleStore:
@@ -349,7 +363,8 @@ class BundleStore:
         if self.out_dir is None:
             return
         try:
-            files = {rel: [sha, file_identity(staging / rel)] for rel, sha in layout.pages.items()}
+            root = str(staging)
+            files = {rel: [sha, file_identity(os.path.join(root, rel))] for rel, sha in layout.pages.items()}
             bundle = staging / PAGEFIND_DIR
             data = {"version": MANIFEST_VERSION, "out": str(self.out_dir), "recipe": key, "pages": layout.pages,
                     "dates": layout.dates, "files": files,

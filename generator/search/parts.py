@@ -25,7 +25,7 @@ from ..workers import parallel_map
 from .bundle import PAGEFIND_DIR, BundleStore, failure, file_identity, part_path, pagefind_executable, recipe, run_parts, write_parts
 from .copies import copy_html, read_job
 from .htmlscan import BODY_MARK
-from .stops import put_text, stop_chars, write_stops
+from .stops import put_texts, stop_chars, write_stops
 
 # The size of the parts (cuts fall on month boundaries, so sizes are about these). A search loads every
 # part: each costs the browser about 11 requests and 200 KB more, and up to 10 parts the first query
@@ -117,8 +117,9 @@ def scan(folder: Path, store: Optional[BundleStore] = None) -> Layout:
     recorded = store.manifest.get("files", {}) if store is not None else {}
     known_dates = store.manifest.get("dates", {}) if store is not None else {}
     pages, dates = {}, {}
+    root = str(folder)
     for rel in html_files(folder):
-        path = folder / rel
+        path = os.path.join(root, rel)
         entry = recorded.get(rel)
         if isinstance(entry, list) and len(entry) == 2 and isinstance(known_dates.get(rel), str):
             try:
@@ -127,7 +128,8 @@ def scan(folder: Path, store: Optional[BundleStore] = None) -> Layout:
                     continue
             except OSError:
                 pass
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read()
         if _MARK in data:
             pages[rel] = hashlib.sha1(data).hexdigest()
             date = _SORT_DATE.search(data)
@@ -141,9 +143,9 @@ def make_parts(folder: Path, layout: Layout, ks: list[int], dest: Callable[[int]
     """Index parts `ks` of the layout, each into dest(k) (a Pagefind bundle of its own). Returns the
     pages indexed per part (a marked page without a data-pagefind-body element is not indexed).
 
-    The pages are read in worker processes (copies.read_job); each part's copies are written
-    once its stop characters are known (stops.py), Pagefind indexes them, then each fragment is
-    given its page's text and the part its stop bitmaps."""
+    The pages are read in worker processes (copies.read_job); then, part by part (side by side as
+    run_parts allows), its copies are written once its stop characters are known (stops.py),
+    Pagefind indexes them, each fragment is given its page's text and the part its stop bitmaps."""
     jobs = [(folder, tmp / f"part{k}", rel) for k in ks for rel in layout.parts[k]]
     done = parallel_map(jobs, read_job, workers) if jobs else []
     words: dict[int, list] = {k: [] for k in ks}
@@ -152,24 +154,29 @@ def make_parts(folder: Path, layout: Layout, ks: list[int], dest: Callable[[int]
         if page is not None:
             words[part_of[rel]].append((rel, page))
     indexed = {k: len(words[k]) for k in ks}
-    stops = {}
-    for k in ks:
-        stops[k] = stop_chars([page.chars for _, page in words[k]])
-        for n, (rel, page) in enumerate(words[k]):
-            (tmp / f"part{k}" / rel).write_text(copy_html(page, stops[k], n), encoding="utf-8")
     if progress:
-        progress(f"搜索索引：准备了 {len(jobs)} 个条目页，开始索引 {len(ks)} 部分")
-    runs = [(tmp / f"part{k}", dest(k), indexed[k]) for k in ks if indexed[k]]
-    if runs:
-        run_parts(pagefind_executable(), runs, runs_at_once([run[2] for run in runs], workers))
-        texts = [(fragment, copies) for copies, bundle, _ in runs for fragment in sorted((bundle / "fragment").glob("*.pf_fragment"))]
+        progress(f"搜索索引：读取了 {len(jobs)} 个条目页，开始索引 {len(ks)} 部分")
+    pages = {tmp / f"part{k}": words[k] for k in ks}
+    stops: dict[Path, frozenset] = {}
+
+    def write_copies(run: tuple) -> None:
+        copies = run[0]
+        stops[copies] = stop_chars([page.chars for _, page in pages[copies]])
+        for n, (rel, page) in enumerate(pages[copies]):
+            (copies / rel).write_text(copy_html(page, stops[copies], n), encoding="utf-8")
+
+    def finish(run: tuple) -> None:
+        copies, bundle, _ = run
         try:
-            parallel_map(texts, put_text, workers)
+            put_texts(bundle, copies)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise failure(f"无法写入搜索结果的正文（{exc}）。")
-        for k in ks:
-            if indexed[k]:
-                write_stops(dest(k), stops[k], [page.chars for _, page in words[k]])
+        write_stops(bundle, stops[copies], [page.chars for _, page in pages[copies]])
+
+    runs = [(tmp / f"part{k}", dest(k), indexed[k]) for k in ks if indexed[k]]
+    if runs:
+        run_parts(pagefind_executable(), runs, runs_at_once([run[2] for run in runs], workers),
+                  before=write_copies, after=finish)
     return indexed
 
 

@@ -59,8 +59,7 @@ def copy_path(url: str) -> str:
 
 
 def put_text(job: tuple[Path, Path]) -> None:
-    """Give one fragment of a bundle (gzip: signature, JSON) the text of its page (stops' docstring).
-    Runs in worker processes."""
+    """Give one fragment of a bundle (gzip: signature, JSON) the text of its page (the module's docstring)."""
     fragment, copies = job
     data = gzip.decompress(fragment.read_bytes())
     if not data.startswith(_SIGNATURE):
@@ -69,3 +68,9 @@ def put_text(job: tuple[Path, Path]) -> None:
     record["content"] = (copies / f"{copy_path(record['url'])}.txt").read_text(encoding="utf-8")
     body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     fragment.write_bytes(gzip.compress(_SIGNATURE + body, compresslevel=6, mtime=0))
+
+
+def put_texts(bundle: Path, copies: Path) -> None:
+    """put_text for every fragment of a bundle Pagefind made from `copies`."""
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        put_text((fragment, copies))
