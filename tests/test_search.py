@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from generator.search import bundle as search_bundle, copies as search_copies, htmlscan, index as search_index, parts as search_parts, text as search_text
-from support import GOLDEN_SITE, NOW, tree_bytes
+from support import GOLDEN_SITE, NOW, ROOT, tree_bytes
 from test_leaks import HELD_INDEX, HELD_TITLES, MARKERS
 
 BESIDE_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) +| +(?=[\u4e00-\u9fff])")
@@ -92,6 +92,21 @@ def test_pinyin_is_phrase_aware_and_skips_punctuation():
     keys = search_text.pinyin_keys(search_text.pinyin_runs("行政许可决定"))
     assert {"xzxkjd", "xkjd", "xingzhengxuk", "xukejueding", "jueding", "d"} <= keys
     assert max(len(k) for k in keys) == search_text.PINYIN_CAP
+
+
+def test_cached_word_pinyin_reads_as_lazy_pinyin():
+    """text.pinyin_runs reads word by word with a cache (pypinyin reads each word of its segmentation on
+    its own): the same syllables as pypinyin.lazy_pinyin on every title of the repository's sites and
+    every stretch of the bureau's work plan (bench/seed.txt)."""
+    from pypinyin import lazy_pinyin
+    texts = [m.group(1) for path in sorted([*(ROOT / "content").rglob("*.md"), *(ROOT / "tests/fixtures").rglob("*.md")])
+             for m in re.finditer(r"^title:\s*(.+)$", path.read_text(encoding="utf-8", errors="replace"), re.M)]
+    texts += (ROOT / "bench" / "seed.txt").read_text(encoding="utf-8").splitlines()
+    runs = [run for t in texts for part in search_text.LATIN_OR_DIGITS.split(search_text.normalise(t))
+            for run in search_text.HAN_RUN.findall(part)]
+    assert len(runs) > 500
+    for run in runs:
+        assert search_text._lazy_pinyin(run) == lazy_pinyin(run, v_to_u=False, neutral_tone_with_five=False), run
 
 
 def test_exact_keys():

@@ -263,7 +263,7 @@ def test_unusual_markup_is_read_as_the_reference_reads_it():
 def test_a_page_without_a_body_element_is_not_indexed(tmp_path):
     for html in ("<html><body><p>data-pagefind-body 在正文里</p></body></html>", "<html><body><p>正文</p></body></html>"):
         (tmp_path / "a.html").write_text(html, encoding="utf-8")
-        assert search_copies.read_job((tmp_path, tmp_path / "copies", "a.html"))[1] is None
+        assert search_copies.read_job((tmp_path, tmp_path / "copies", 0, "a.html"))[1] is None
         assert not htmlscan.read_page(html).has_body
 
 
@@ -334,16 +334,23 @@ def test_copies_made_in_worker_processes_are_the_same(tmp_path, cli):
     results = {}
     for workers in (1, 2):
         copies = tmp_path / f"copies-{workers}"
-        results[workers] = (parallel_map([(staging, copies, rel) for rel in files], search_copies.read_job, workers),
-                            {p.relative_to(copies).as_posix(): p.read_bytes() for p in copies.rglob("*.txt")})
+        try:
+            done = parallel_map([(staging, copies, n, rel) for n, rel in enumerate(files)], search_copies.read_job, workers)
+        finally:
+            search_copies.close_text_files()
+        results[workers] = (done, search_copies.read_texts(copies))
+        # a file of texts per process that read pages (forked: one or both workers)
+        assert 1 <= len(list(copies.glob("texts-*.jsonl"))) <= workers
     assert results[1] == results[2]
     done, texts = results[2]
     assert [rel for rel, _ in done] == files and len(texts) == sum(words is not None for _, words in done) > 50
-    for rel, words in done:
+    for n, (rel, words) in enumerate(done):
         if words is not None:
             page = htmlscan.read_page(pages[rel.split("/", 1)[1]])
             assert words == search_copies.page_words(page)
-            assert texts[f"{rel}.txt"] == search_copies.page_text(page).encode()
+            assert texts[n] == search_copies.page_text(page)
+        else:
+            assert n not in texts
 
 
 def test_start_tag_attributes_are_read_as_python_3_11_html_parser_reads_them():

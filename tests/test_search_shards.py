@@ -103,9 +103,9 @@ def test_parts_are_bounded_in_pages(monkeypatch):
     parts = search_parts.split_parts(dated, search_parts.part_count(len(dated)))
     assert len(parts) == 8 and sum(map(len, parts)) == 30
     assert max(map(len, parts)) <= 4
-    # Pagefind takes about 0.5 MB a page: two parts of 1,650 pages side by side, one of 4,000 alone
-    assert search_parts.runs_at_once([1650] * 5, 2) == 2 and search_parts.runs_at_once([4000, 3900], 2) == 1
-    assert search_parts.runs_at_once([100], 1) == 1
+    # Pagefind takes about 128 KB a page of the copies: four parts of 4,000 pages fit in 2 GiB, not five
+    assert search_parts.runs_at_once([1650] * 5, 2) == 2 and search_parts.runs_at_once([4000, 3900], 8) == 4
+    assert search_parts.runs_at_once([100], 1) == 1 and search_parts.runs_at_once([5000], 8) == 3
 
 
 def test_deploy_refuses_an_output_whose_index_is_not_made_yet(tmp_path, cli, golden_copy):

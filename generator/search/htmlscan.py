@@ -136,6 +136,26 @@ def _values(attribute: str):
             yield key.strip(), value.strip().replace("\\,", ",")
 
 
+
+
+def _first_followed(html: str) -> int:
+    """Where the tag of the page's first data-pagefind attribute starts, when nothing before it can
+    hide markup (no comment; each script and style closed) and the "<" found surely opens that tag
+    (no quote open between them); else 0. The text before it is outside every element followed: reading
+    starts there (the head and the page's header are a third of an item page)."""
+    found = html.find("data-pagefind")
+    start = html.rfind("<", 0, found) if found > 0 else -1
+    if start <= 0:
+        return 0
+    head = html[:start].lower()
+    if "<!--" in head or any(head.count(f"<{tag}") != head.count(f"</{tag}") for tag in RAW_TEXT_TAGS):
+        return 0            # a comment, or a script or style still open (or holding "<script" as text)
+    between = html[start:found]
+    if not _TAG_OPEN.match(between) or ">" in between or between.count('"') % 2 or between.count("'") % 2:
+        return 0
+    return start
+
+
 def read_page(html: str) -> IndexedPage:
     """One pass over a page: what it offers for search (IndexedPage).
 
@@ -147,7 +167,7 @@ def read_page(html: str) -> IndexedPage:
     Only elements with data-pagefind attributes, and what they hold, are followed. Item pages
     are well formed (our templates and markdown-it's output); an end tag without its start tag
     is left alone."""
-    parts = _parts(html)
+    parts = _parts(html[_first_followed(html):])
     page = IndexedPage()
     # the open elements from the outermost one with a data-pagefind attribute in:
     # (tag, collected, in_body, ignored, capture), and the innermost one's state

@@ -23,7 +23,7 @@ from typing import Callable, Optional
 from ..errors import BuildAborted, Problem
 from ..workers import parallel_map
 from .bundle import PAGEFIND_DIR, BundleStore, failure, file_identity, part_path, pagefind_executable, recipe, run_parts, write_parts
-from .copies import copy_html, read_job
+from .copies import close_text_files, copy_html, copy_name, read_job, read_texts
 from .htmlscan import BODY_MARK
 from .stops import put_texts, stop_chars, write_stops
 
@@ -34,8 +34,9 @@ from .stops import put_texts, stop_chars, write_stops
 PART_PAGES = 2000           # pages per part, up to MAX_PARTS parts …
 MAX_PARTS = 10              # … then the parts grow …
 MAX_PART_PAGES = 4000       # … up to this, and their number grows again (province scale)
-PAGE_MEMORY = 500 * 1024    # Pagefind's peak memory per page of a run (measured: 0.48 GB at 1,000 pages)
-PAGEFIND_MEMORY = 2 << 30   # for the Pagefind runs side by side: a 4,000-page part runs alone
+PAGE_MEMORY = 128 * 1024    # Pagefind's peak memory per page of a run (measured on the copies: 133 / 258 / 511 MB
+                            # at 1,000 / 2,000 / 4,000 pages; 0.5 MB a page before stop characters)
+PAGEFIND_MEMORY = 2 << 30   # for the Pagefind runs side by side: four 4,000-page parts
 _MARK = BODY_MARK.encode()
 _SORT_DATE = re.compile(rb'data-pagefind-sort="date:([^"]*)"')
 SHARD_FILE = "part{k}.json"
@@ -146,32 +147,38 @@ def make_parts(folder: Path, layout: Layout, ks: list[int], dest: Callable[[int]
     The pages are read in worker processes (copies.read_job); then, part by part (side by side as
     run_parts allows), its copies are written once its stop characters are known (stops.py),
     Pagefind indexes them, each fragment is given its page's text and the part its stop bitmaps."""
-    jobs = [(folder, tmp / f"part{k}", rel) for k in ks for rel in layout.parts[k]]
-    done = parallel_map(jobs, read_job, workers) if jobs else []
+    jobs = [(folder, tmp / f"part{k}", position, rel) for k in ks for position, rel in enumerate(layout.parts[k])]
+    try:
+        done = parallel_map(jobs, read_job, workers) if jobs else []
+    finally:
+        close_text_files()
     words: dict[int, list] = {k: [] for k in ks}
     part_of = {rel: k for k in ks for rel in layout.parts[k]}
-    for rel, page in done:
+    for (_, _, position, _), (rel, page) in zip(jobs, done):
         if page is not None:
-            words[part_of[rel]].append((rel, page))
+            words[part_of[rel]].append((position, page))
     indexed = {k: len(words[k]) for k in ks}
     if progress:
         progress(f"搜索索引：读取了 {len(jobs)} 个条目页，开始索引 {len(ks)} 部分")
-    pages = {tmp / f"part{k}": words[k] for k in ks}
+    part_at = {tmp / f"part{k}": k for k in ks}
     stops: dict[Path, frozenset] = {}
 
     def write_copies(run: tuple) -> None:
         copies = run[0]
-        stops[copies] = stop_chars([page.chars for _, page in pages[copies]])
-        for n, (rel, page) in enumerate(pages[copies]):
-            (copies / rel).write_text(copy_html(page, stops[copies], n), encoding="utf-8")
+        pages = words[part_at[copies]]
+        stops[copies] = stop_chars([page.chars for _, page in pages])
+        for n, (position, page) in enumerate(pages):
+            with open(os.path.join(copies, copy_name(position)), "w", encoding="utf-8") as f:
+                f.write(copy_html(page, stops[copies], n))
 
     def finish(run: tuple) -> None:
         copies, bundle, _ = run
+        k = part_at[copies]
         try:
-            put_texts(bundle, copies)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            put_texts(bundle, layout.parts[k], read_texts(copies))
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
             raise failure(f"无法写入搜索结果的正文（{exc}）。")
-        write_stops(bundle, stops[copies], [page.chars for _, page in pages[copies]])
+        write_stops(bundle, stops[copies], [page.chars for _, page in words[k]])
 
     runs = [(tmp / f"part{k}", dest(k), indexed[k]) for k in ks if indexed[k]]
     if runs:

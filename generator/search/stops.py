@@ -10,8 +10,9 @@ search.js asks Pagefind for a query's other words and keeps the pages whose bitm
 characters; a query of stop characters only takes the bitmaps' pages. Which characters are stop
 characters depends on the part's pages only, so a part made by a CI shard is the same.
 
-A copy holds each character once, so the text Pagefind stores is not the page's: put_texts writes
-each fragment's text (copies/<rel>.txt, copies.page_text) in place of what Pagefind stored."""
+A copy holds each character once, so the text Pagefind stores is not the page's, and it lies flat in
+its folder, so its URL is not the page's either: put_texts gives each fragment the page's URL and
+text (copies.page_text) in place of what Pagefind stored."""
 from __future__ import annotations
 
 import gzip
@@ -19,7 +20,6 @@ import json
 import math
 from collections import Counter
 from pathlib import Path
-from urllib.parse import unquote
 
 STOP_SHARE = 0.2        # measured at 10,000 items: 1.5 s of Pagefind for a 1,600-page part instead of 7.8
 STOP_MIN = 2            # a character of one page is never a stop character
@@ -52,25 +52,25 @@ def write_stops(folder: Path, stops: frozenset, pages: list[str]) -> None:
     (folder / STOP_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
-def copy_path(url: str) -> str:
-    """The path of the copy Pagefind gave `url` (/a/b/ for a/b/index.html)."""
-    rel = unquote(url).lstrip("/")
-    return rel + "index.html" if rel.endswith("/") or not rel else rel
+def page_url(rel: str) -> str:
+    """The URL of a page of the output, as Pagefind gives it (/a/b/ for a/b/index.html)."""
+    return "/" + (rel[:-len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
 
 
-def put_text(job: tuple[Path, Path]) -> None:
-    """Give one fragment of a bundle (gzip: signature, JSON) the text of its page (the module's docstring)."""
-    fragment, copies = job
+def put_text(fragment: Path, pages: list[str], texts: dict[int, str]) -> None:
+    """Give one fragment of a bundle (gzip: signature, JSON) its page's URL and text in place of its
+    copy's (the copy of the page at position i of `pages` is /<i>.html: copies.copy_name)."""
     data = gzip.decompress(fragment.read_bytes())
     if not data.startswith(_SIGNATURE):
         raise ValueError(f"{fragment.name}: not a Pagefind fragment")
     record = json.loads(data[len(_SIGNATURE):])
-    record["content"] = (copies / f"{copy_path(record['url'])}.txt").read_text(encoding="utf-8")
+    position = int(record["url"].strip("/").removesuffix(".html"))
+    record["url"], record["content"] = page_url(pages[position]), texts[position]
     body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     fragment.write_bytes(gzip.compress(_SIGNATURE + body, compresslevel=6, mtime=0))
 
 
-def put_texts(bundle: Path, copies: Path) -> None:
-    """put_text for every fragment of a bundle Pagefind made from `copies`."""
+def put_texts(bundle: Path, pages: list[str], texts: dict[int, str]) -> None:
+    """put_text for every fragment of a bundle Pagefind made from the copies of `pages`."""
     for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        put_text((fragment, copies))
+        put_text(fragment, pages, texts)

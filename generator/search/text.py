@@ -66,14 +66,35 @@ def fnv_key(value: str) -> str:
     return KEY + "".join(parts)
 
 
+@lru_cache(maxsize=1)
+def _pinyin():
+    """pypinyin's converter as lazy_pinyin(…, v_to_u=False, neutral_tone_with_five=False) makes it on
+    every call; imported when first needed (~60 MB of dictionaries)."""
+    from pypinyin.converter import UltimateConverter
+    from pypinyin.core import Pinyin
+    return Pinyin(UltimateConverter(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_pinyin(word: str) -> tuple:
+    """The pinyin of one word of pypinyin's segmentation: words recur from title to title, and
+    pypinyin reads each word on its own (without tone sandhi), so a word's reading is kept."""
+    return tuple(_pinyin().lazy_pinyin([word]))
+
+
+def _lazy_pinyin(run: str) -> list[str]:
+    """pypinyin.lazy_pinyin(run, v_to_u=False, neutral_tone_with_five=False), word by word, cached."""
+    return [syllable for word in _pinyin().seg(run) for syllable in _word_pinyin(word)]
+
+
 def pinyin_runs(text: str) -> list[list[str]]:
     """Phrase-aware pinyin of each stretch of Han characters of the normalised text (`v` for ü).
     Punctuation between Han characters (“三公”经费) is skipped; letters and digits end a stretch."""
-    from pypinyin import lazy_pinyin    # imported when first needed (~60 MB of dictionaries)
+    from pypinyin import lazy_pinyin
     runs = []
     stretches = ("".join(HAN_RUN.findall(part)) for part in LATIN_OR_DIGITS.split(normalise(text)))
     for run in filter(None, stretches):
-        syllables = lazy_pinyin(run, v_to_u=False, neutral_tone_with_five=False)
+        syllables = _lazy_pinyin(run)
         current: list[str] = []
         if len(syllables) != len(run):          # pypinyin left something unread: read char by char
             syllables = [lazy_pinyin(c)[0] for c in run]
