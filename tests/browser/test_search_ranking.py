@@ -135,3 +135,45 @@ def test_short_name_first_among_many_candidates(tmp_path, serve, page):
     approximate, titles = page.evaluate(
         "window.siteSearch('计量法', {limit: 10}).then(r => [r.approximate, r.map(x => x.title)])")
     assert approximate and titles[:1] == ["中华人民共和国计量法"], titles
+
+
+def test_common_characters_among_many_candidates_count_each_filter_exactly(tmp_path, serve, page):
+    """A query of stop characters only (each on a fifth or more of the pages: generator/search/stops.py)
+    with more candidates than are checked one by one: the candidates are the pages whose text holds
+    every character, newest first, and the filter counts shown are theirs (not every page's)."""
+    import gzip
+    import json
+    site = tmp_path / "site"
+    shutil.copytree(LAWS, site)
+    for n in range(1, 561):
+        body = "本案依据计量法立案调查。" if n % 5 else "本案依据有关规定立案调查。"       # 计 and 量 on 4 pages of 5
+        (site / "content" / "fagui" / f"anli-{n:03}.md").write_text(
+            f'---\ntitle: "执法案例{n}"\ncategory: "{("0504", "0503")[n % 2]}"\nindex_no: "014000184/2024-{n:05}"\n'
+            f"status: approved\nreviewer: 王建春\npub_date: {2023 + n % 3}-{1 + n % 12:02}-{1 + n % 28:02}\n---\n\n{body}\n",
+            encoding="utf-8")
+    out = build(site, tmp_path / "website")
+    bundle = out / "pagefind"
+    stops = set(json.loads((bundle / "stop.json").read_text(encoding="utf-8"))["chars"])
+    assert {"计", "量"} <= stops
+    holding, counts = [], {}
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        text = simplified(data["content"] + data["meta"].get("index_no", "") + data["meta"].get("doc_no", ""))
+        if "计" in text and "量" in text:
+            holding.append((data["meta"].get("date", ""), data["url"], "计量" in text))
+            for facet, values in data["filters"].items():
+                for value in values:
+                    counts.setdefault(facet, {}).setdefault(value, 0)
+                    counts[facet][value] += 1
+    assert len(holding) > 400
+    page.goto(serve(out) + "search/")
+    page.wait_for_function("typeof window.siteSearch === 'function'")
+    found = page.evaluate("""async () => {
+      const r = await window.siteSearch('计量', {limit: 10});
+      return {approximate: r.approximate, total: r.total, facets: r.facets, urls: r.map(x => x.url)};
+    }""")
+    assert found["approximate"] and found["total"] == len(holding)
+    shown = {facet: {v: n for v, n in values.items() if n} for facet, values in found["facets"].items()}
+    assert shown == counts
+    by_date = sorted(sorted(holding, key=lambda h: h[1]), key=lambda h: h[0], reverse=True)   # the parts' order
+    assert found["urls"] == [url for _, url, phrase in by_date[:10] if phrase] and found["urls"]

@@ -98,13 +98,45 @@
       });
   }
 
+  /** The part's pages of each filter value, {facet: {value: Set of ids}}, asked of Pagefind once. */
+  function facetPages(part) {
+    if (!part.facets) {
+      part.facets = part.pf.filters().then(function (all) {
+        var asked = [];
+        Object.keys(all).forEach(function (facet) {
+          Object.keys(all[facet]).forEach(function (value) {
+            var only = {};
+            only[facet] = value;
+            asked.push(part.pf.search(null, { filters: only, sort: { n: "asc" } }).then(function (s) {
+              return [facet, value, new Set(s.results.map(function (r) { return r.id; }))];
+            }));
+          });
+        });
+        return Promise.all(asked).then(function (found) {
+          var out = {};
+          found.forEach(function (f) { (out[f[0]] = out[f[0]] || {})[f[1]] = f[2]; });
+          return out;
+        });
+      });
+      part.facets.catch(function () { part.facets = null; });
+    }
+    return part.facets;
+  }
+
   /** Pagefind's search of one part for `term` (words separated by spaces, as termKeys makes them): the
    *  words that are stop characters of the part are asked of their bitmaps instead; a term of stop
-   *  characters only takes the pages of its bitmaps, newest first. */
+   *  characters only takes the pages of its bitmaps, newest first. Pagefind's filter counts are then
+   *  those of the other words' pages: counts() gives the counts of the pages found (each filter
+   *  value's pages asked of Pagefind once, when first needed: only large result lists show them). */
   function searchPart(part, term, options) {
     var words = term === null ? [] : term.split(" ").filter(Boolean);
     var stops = words.filter(function (w) { return part.stop.has(w); });
-    if (!stops.length) return part.pf.search(term, options);
+    if (!stops.length) {
+      return part.pf.search(term, options).then(function (search) {
+        return { results: search.results, filters: search.filters,
+                 counts: function () { return Promise.resolve(search.filters); } };
+      });
+    }
     var rest = words.filter(function (w) { return !part.stop.has(w); });
     var opts = Object.assign({}, options || {});
     if (!rest.length && !(opts.sort && Object.keys(opts.sort).length)) opts.sort = { n: "asc" };
@@ -114,7 +146,21 @@
         if (!rest.length) {
           results = results.map(function (r) { return { id: r.id, score: 0, data: r.data }; });
         }
-        return { results: results, filters: got[0].filters };
+        var counts = function () {
+          return facetPages(part).then(function (pages) {
+            var out = {};
+            Object.keys(pages).forEach(function (facet) {
+              out[facet] = {};
+              Object.keys(pages[facet]).forEach(function (value) {
+                var set = pages[facet][value], n = 0;
+                results.forEach(function (r) { if (set.has(r.id)) n++; });
+                out[facet][value] = n;
+              });
+            });
+            return out;
+          });
+        };
+        return { results: results, filters: got[0].filters, counts: counts };
       });
   }
 
@@ -137,7 +183,14 @@
               .sort(function (a, b) { return b[0].score - a[0].score || a[1] - b[1]; })
               .map(function (pair) { return pair[0]; });
           }
-          return { results: results, filters: found.reduce(function (all, s) { return addCounts(all, s.filters); }, {}) };
+          return {
+            results: results, filters: found.reduce(function (all, s) { return addCounts(all, s.filters); }, {}),
+            counts: function () {
+              return Promise.all(found.map(function (s) { return s.counts(); })).then(function (all) {
+                return all.reduce(addCounts, {});
+              });
+            },
+          };
         });
       },
       filters: function () {
@@ -507,13 +560,13 @@
       });
       var end = limit === Infinity ? Math.min(ordered.length, offset + 50) : offset + limit;
       var slice = ordered.slice(offset, end);
-      return Promise.all(slice.map(function (r) { return r.data(); })).then(function (datas) {
+      return Promise.all([search.counts()].concat(slice.map(function (r) { return r.data(); }))).then(function (got) {
         var results = [];
-        datas.forEach(function (data, i) {
+        got.slice(1).forEach(function (data, i) {
           var item = prepare(data, map), tier = judge(item, q);
           if (tier !== null && passes(item, wanted)) results.push(publicResult(item, q, slice[i].score, tier));
         });
-        return finish(results, 0, Infinity, ordered.length, search.filters, true);
+        return finish(results, 0, Infinity, ordered.length, got[0], true);
       });
     });
   }
