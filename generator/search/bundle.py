@@ -190,6 +190,19 @@ def stabilise(bundle: Path) -> int:
     return pages
 
 
+def sorted_pages(bundle: Path, sort: str) -> list[str]:
+    """The ids (page hashes) of a bundle's pages in the order of its sort `sort`, as Pagefind's
+    search(null, {sort: {<sort>: "asc"}}) lists them (without making the browser load every index
+    chunk, as that search does)."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    ids: list[str] = []
+    for _, info in sorted(entry["languages"].items()):
+        meta = _read_cbor(bundle / f"pagefind.{info['hash']}.pf_meta")
+        order = dict((name, pages) for name, pages in meta[4])[sort]
+        ids += [meta[1][i][0] for i in order]
+    return ids
+
+
 def _read_cbor(path: Path):
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(_SIGNATURE):

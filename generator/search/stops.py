@@ -25,6 +25,7 @@ STOP_SHARE = 0.2        # measured at 10,000 items: 1.5 s of Pagefind for a 1,60
 STOP_MIN = 2            # a character of one page is never a stop character
 STOP_FILE = "stop.json"
 STOP_DIR = "stop"
+PAGES_FILE = "pages.json"
 _SIGNATURE = b"pagefind_dcd"
 
 
@@ -37,8 +38,11 @@ def stop_chars(pages: list[str]) -> frozenset:
     return frozenset(c for c, n in counts.items() if n >= floor)
 
 
-def write_stops(folder: Path, stops: frozenset, pages: list[str]) -> None:
-    """folder/stop.json and folder/stop/<hex>.bin: a bitmap of `pages` (in sort "n" order) per stop character."""
+def write_stops(folder: Path, stops: frozenset, pages: list[str], ids: list[str], filters: list[dict]) -> None:
+    """folder/stop.json and folder/stop/<hex>.bin: a bitmap of `pages` (in sort "n" order) per stop
+    character; folder/pages.json: the pages' ids in that order and the pages of each filter value,
+    {"ids": [...], "filters": {facet: {value: [i, ...]}}}, which search.js reads instead of asking
+    Pagefind for every page (a search for no word makes the browser load every index chunk)."""
     size = (len(pages) + 7) // 8
     maps = {c: bytearray(size) for c in stops}
     for i, chars in enumerate(pages):
@@ -50,6 +54,15 @@ def write_stops(folder: Path, stops: frozenset, pages: list[str]) -> None:
         (folder / STOP_DIR / f"{ord(c):x}.bin").write_bytes(bits)
     data = {"pages": len(pages), "chars": "".join(sorted(stops))}
     (folder / STOP_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    if len(ids) != len(pages) or len(filters) != len(pages):
+        raise ValueError(f"{len(pages)} pages, {len(ids)} ids, {len(filters)} filter sets")
+    values: dict = {}
+    for i, page_filters in enumerate(filters):
+        for facet, found in page_filters.items():
+            for value in found:
+                values.setdefault(facet, {}).setdefault(value, []).append(i)
+    data = {"ids": ids, "filters": {facet: dict(sorted(found.items())) for facet, found in sorted(values.items())}}
+    (folder / PAGES_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def page_url(rel: str) -> str:
@@ -57,9 +70,10 @@ def page_url(rel: str) -> str:
     return "/" + (rel[:-len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
 
 
-def put_text(fragment: Path, pages: list[str], texts: dict[int, str]) -> None:
+def put_text(fragment: Path, pages: list[str], texts: dict[int, str]) -> tuple[int, dict]:
     """Give one fragment of a bundle (gzip: signature, JSON) its page's URL and text in place of its
-    copy's (the copy of the page at position i of `pages` is /<i>.html: copies.copy_name)."""
+    copy's (the copy of the page at position i of `pages` is /<i>.html: copies.copy_name). Returns
+    the page's position and its filters."""
     data = gzip.decompress(fragment.read_bytes())
     if not data.startswith(_SIGNATURE):
         raise ValueError(f"{fragment.name}: not a Pagefind fragment")
@@ -68,9 +82,10 @@ def put_text(fragment: Path, pages: list[str], texts: dict[int, str]) -> None:
     record["url"], record["content"] = page_url(pages[position]), texts[position]
     body = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     fragment.write_bytes(gzip.compress(_SIGNATURE + body, compresslevel=6, mtime=0))
+    return position, record.get("filters", {})
 
 
-def put_texts(bundle: Path, pages: list[str], texts: dict[int, str]) -> None:
-    """put_text for every fragment of a bundle Pagefind made from the copies of `pages`."""
-    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        put_text(fragment, pages, texts)
+def put_texts(bundle: Path, pages: list[str], texts: dict[int, str]) -> dict[int, dict]:
+    """put_text for every fragment of a bundle Pagefind made from the copies of `pages`; returns
+    {position: filters} of the pages."""
+    return dict(put_text(fragment, pages, texts) for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")))

@@ -155,12 +155,14 @@ def test_common_characters_among_many_candidates_count_each_filter_exactly(tmp_p
     bundle = out / "pagefind"
     stops = set(json.loads((bundle / "stop.json").read_text(encoding="utf-8"))["chars"])
     assert {"计", "量"} <= stops
-    holding, counts = [], {}
+    holding, counts, filtered = [], {}, []
     for path in (bundle / "fragment").glob("*.pf_fragment"):
         data = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
         text = simplified(data["content"] + data["meta"].get("index_no", "") + data["meta"].get("doc_no", ""))
         if "计" in text and "量" in text:
             holding.append((data["meta"].get("date", ""), data["url"], "计量" in text))
+            if "2024" in data["filters"].get("year", []) and "规范性文件" in data["filters"].get("category", []):
+                filtered.append(data["url"])
             for facet, values in data["filters"].items():
                 for value in values:
                     counts.setdefault(facet, {}).setdefault(value, 0)
@@ -170,8 +172,14 @@ def test_common_characters_among_many_candidates_count_each_filter_exactly(tmp_p
     page.wait_for_function("typeof window.siteSearch === 'function'")
     found = page.evaluate("""async () => {
       const r = await window.siteSearch('计量', {limit: 10});
-      return {approximate: r.approximate, total: r.total, facets: r.facets, urls: r.map(x => x.url)};
+      const f = await window.siteSearch('计量', {limit: 10, sort: 'date', filters: {year: '2024', category: '0504'}});
+      return {approximate: r.approximate, total: r.total, facets: r.facets, urls: r.map(x => x.url),
+              filteredTotal: f.total, filtered: f.map(x => [x.url, x.year, x.category, x.date])};
     }""")
+    assert len(filtered) > 10 and found["filteredTotal"] == len(filtered)
+    assert all(year == "2024" and category == "规范性文件" for _, year, category, _ in found["filtered"])
+    dates = [date for _, _, _, date in found["filtered"]]
+    assert found["filtered"] and dates == sorted(dates, reverse=True) and {u for u, _, _, _ in found["filtered"]} <= set(filtered)
     assert found["approximate"] and found["total"] == len(holding)
     shown = {facet: {v: n for v, n in values.items() if n} for facet, values in found["facets"].items()}
     assert shown == counts

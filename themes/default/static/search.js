@@ -55,23 +55,33 @@
         return r.json();
       }),
     ]).then(function (loaded) {
-      return { pf: loaded[0], base: base, stop: new Set(Array.from(loaded[1].chars || "")), order: null, bits: new Map() };
+      return { pf: loaded[0], base: base, stop: new Set(Array.from(loaded[1].chars || "")), pages: null, bits: new Map() };
     });
   }
 
   // ------------------------------------------------------------ stop characters (generator/search/stops.py)
   // The characters on a fifth or more of a part's pages are not in its Pagefind index (but for the
-  // titles): each has a bitmap of the part's pages, bit i for the page of sort "n" i.
+  // titles): each has a bitmap of the part's pages, bit i for the page of sort "n" i. The part's
+  // pages.json lists its pages' ids in that order and the pages of each filter value: Pagefind is
+  // never asked for every page (a search for no word makes the browser load every index chunk).
 
-  /** The part's page ids in sort "n" order: the page of bit i is order[i]. */
-  function pageOrder(part) {
-    if (!part.order) {
-      part.order = part.pf.search(null, { sort: { n: "asc" } }).then(function (all) {
-        return all.results.map(function (r) { return r.id; });
-      });
-      part.order.catch(function () { part.order = null; });
+  function partPages(part) {
+    if (!part.pages) {
+      part.pages = fetch(new URL("pages.json", part.base).href)
+        .then(function (r) { if (!r.ok) throw new Error("pages.json: " + r.status); return r.json(); })
+        .then(function (data) {
+          var facets = {};
+          Object.keys(data.filters || {}).forEach(function (facet) {
+            facets[facet] = {};
+            Object.keys(data.filters[facet]).forEach(function (value) {
+              facets[facet][value] = new Set(data.filters[facet][value].map(function (i) { return data.ids[i]; }));
+            });
+          });
+          return { ids: data.ids, facets: facets };
+        });
+      part.pages.catch(function () { part.pages = null; });
     }
-    return part.order;
+    return part.pages;
   }
 
   function bitmap(part, ch) {
@@ -85,52 +95,55 @@
     return part.bits.get(ch);
   }
 
-  /** The ids of the part's pages that hold every one of `chars` (its stop characters). */
+  /** The ids of the part's pages that hold every one of `chars` (its stop characters), in sort "n" order. */
   function stopPages(part, chars) {
-    return Promise.all([pageOrder(part)].concat(chars.map(function (ch) { return bitmap(part, ch); })))
+    return Promise.all([partPages(part)].concat(chars.map(function (ch) { return bitmap(part, ch); })))
       .then(function (loaded) {
-        var order = loaded[0], maps = loaded.slice(1), ids = new Set();
-        order.forEach(function (id, i) {
+        var maps = loaded.slice(1);
+        return loaded[0].ids.filter(function (id, i) {
           var byte = i >> 3, bit = 1 << (i & 7);
-          if (maps.every(function (m) { return m[byte] & bit; })) ids.add(id);
+          return maps.every(function (m) { return m[byte] & bit; });
         });
-        return ids;
       });
   }
 
-  /** The part's pages of each filter value, {facet: {value: Set of ids}}, asked of Pagefind once. */
-  function facetPages(part) {
-    if (!part.facets) {
-      part.facets = part.pf.filters().then(function (all) {
-        var asked = [];
-        Object.keys(all).forEach(function (facet) {
-          Object.keys(all[facet]).forEach(function (value) {
-            var only = {};
-            only[facet] = value;
-            asked.push(part.pf.search(null, { filters: only, sort: { n: "asc" } }).then(function (s) {
-              return [facet, value, new Set(s.results.map(function (r) { return r.id; }))];
-            }));
-          });
-        });
-        return Promise.all(asked).then(function (found) {
-          var out = {};
-          found.forEach(function (f) { (out[f[0]] = out[f[0]] || {})[f[1]] = f[2]; });
-          return out;
+  /** A page's fragment, as Pagefind's result.data() gives it (url, content, meta, filters), for the
+   *  pages found by bitmaps alone. Fragments are gzip files (a server may have unpacked one). */
+  function fragmentData(part, id) {
+    return fetch(new URL("fragment/" + id + ".pf_fragment", part.base).href)
+      .then(function (r) { if (!r.ok) throw new Error("fragment " + id + ": " + r.status); return r.arrayBuffer(); })
+      .then(function (buffer) {
+        var bytes = new Uint8Array(buffer);
+        if (!(bytes[0] === 0x1f && bytes[1] === 0x8b)) return buffer;
+        return new Response(new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+      })
+      .then(function (buffer) { return JSON.parse(new TextDecoder().decode(buffer).slice("pagefind_dcd".length)); });
+  }
+
+  /** Each filter value's count among `results` (a part's): the pages of each value from pages.json. */
+  function countsOf(part, results) {
+    return partPages(part).then(function (pages) {
+      var out = {};
+      Object.keys(pages.facets).forEach(function (facet) {
+        out[facet] = {};
+        Object.keys(pages.facets[facet]).forEach(function (value) {
+          var set = pages.facets[facet][value], n = 0;
+          results.forEach(function (r) { if (set.has(r.id)) n++; });
+          out[facet][value] = n;
         });
       });
-      part.facets.catch(function () { part.facets = null; });
-    }
-    return part.facets;
+      return out;
+    });
   }
 
   /** Pagefind's search of one part for `term` (words separated by spaces, as termKeys makes them): the
    *  words that are stop characters of the part are asked of their bitmaps instead; a term of stop
-   *  characters only takes the pages of its bitmaps, newest first. Pagefind's filter counts are then
-   *  those of the other words' pages: counts() gives the counts of the pages found (each filter
-   *  value's pages asked of Pagefind once, when first needed: only large result lists show them). */
+   *  characters only takes the pages of its bitmaps that pass the filters, newest first (sort "n": by
+   *  date, newest first, then by path). Pagefind's filter counts are then not the pages found's:
+   *  counts() gives theirs (only large result lists show them). */
   function searchPart(part, term, options) {
     var words = term === null ? [] : term.split(" ").filter(Boolean);
-    var stops = words.filter(function (w) { return part.stop.has(w); });
+    var stops = Array.from(new Set(words.filter(function (w) { return part.stop.has(w); })));
     if (!stops.length) {
       return part.pf.search(term, options).then(function (search) {
         return { results: search.results, filters: search.filters,
@@ -138,30 +151,26 @@
       });
     }
     var rest = words.filter(function (w) { return !part.stop.has(w); });
-    var opts = Object.assign({}, options || {});
-    if (!rest.length && !(opts.sort && Object.keys(opts.sort).length)) opts.sort = { n: "asc" };
-    return Promise.all([part.pf.search(rest.length ? rest.join(" ") : null, opts), stopPages(part, Array.from(new Set(stops)))])
-      .then(function (got) {
-        var results = got[0].results.filter(function (r) { return got[1].has(r.id); });
-        if (!rest.length) {
-          results = results.map(function (r) { return { id: r.id, score: 0, data: r.data }; });
-        }
-        var counts = function () {
-          return facetPages(part).then(function (pages) {
-            var out = {};
-            Object.keys(pages).forEach(function (facet) {
-              out[facet] = {};
-              Object.keys(pages[facet]).forEach(function (value) {
-                var set = pages[facet][value], n = 0;
-                results.forEach(function (r) { if (set.has(r.id)) n++; });
-                out[facet][value] = n;
-              });
-            });
-            return out;
+    if (!rest.length) {
+      var wanted = (options && options.filters) || {};
+      return Promise.all([partPages(part), stopPages(part, stops)]).then(function (got) {
+        var facets = got[0].facets;
+        var results = got[1].filter(function (id) {
+          return Object.keys(wanted).every(function (facet) {
+            var set = (facets[facet] || {})[wanted[facet]];
+            return !!set && set.has(id);
           });
-        };
-        return { results: results, filters: got[0].filters, counts: counts };
+        }).map(function (id) {
+          return { id: id, score: 0, data: function () { return fragmentData(part, id); } };
+        });
+        return { results: results, filters: {}, counts: function () { return countsOf(part, results); } };
       });
+    }
+    return Promise.all([part.pf.search(rest.join(" "), options), stopPages(part, stops)]).then(function (got) {
+      var holding = new Set(got[1]);
+      var results = got[0].results.filter(function (r) { return holding.has(r.id); });
+      return { results: results, filters: got[0].filters, counts: function () { return countsOf(part, results); } };
+    });
   }
 
   function addCounts(into, counts) {
