@@ -43,7 +43,7 @@ except ImportError:       # pragma: no cover  (not Unix: no locks, stale staging
 
 from .errors import BuildAborted, Problem
 from .output import Output, file_keys
-from .reuse import OutputStore, recorded_files, write_manifest
+from .reuse import OutputStore, manifest_entries, recorded_files, write_manifest
 
 MARKER = ".zwgk-output"
 MARKER_BYTES = ("zwgk-output 1\n"
@@ -332,6 +332,7 @@ def publish(output: Output, out_dir: Path, finish: Optional[Callable[[Path], Non
         os.chmod(staging, 0o755)
         if before_swap is not None:
             before_swap()
+        entries = manifest_entries(staging, keys) if store is not None else {}
         retired = _swap(staging, out_dir)
     except BaseException:
         discard_staging(staging)
@@ -341,7 +342,7 @@ def publish(output: Output, out_dir: Path, finish: Optional[Callable[[Path], Non
         shutil.rmtree(retired, ignore_errors=True)
         _release(retired)
     if store is not None:
-        write_manifest(out_dir, keys)
+        write_manifest(out_dir, entries)
     output.files.spill_dir = out_dir          # spilled pages are read from where they now are
     return True
 

@@ -3,8 +3,8 @@
 In the user's cache folder ($XDG_CACHE_HOME or ~/.cache, `zwgk/<hash of the output
 folder's path>/manifest.json`), outside the output and the site, a manifest records, for every file
 the last build wrote, the key it was made from (a hash of everything its
-template could see, plus the code, the theme and site.toml) and the file's size
-and mtime. A new build that computes the same key for a path, and finds the old
+template could see, plus the code, the theme and site.toml) and the file's size,
+mtime and inode. A new build that computes the same key for a path, and finds the old
 file untouched, hard-links it into the new output instead of rendering and
 writing it again. The cache is safe to delete (everything is rendered again) and
 cannot go stale: a changed input changes the key, and a file edited by hand no
@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Optional
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2       # 2: with each file's inode
 # Every module of the package, subpackages included: a cached page or parsed file made by other
 # code is never reused.
 CODE_VERSION = hashlib.sha1(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.rglob("*.py")))).hexdigest()
@@ -57,7 +57,7 @@ class OutputStore:
             stat = os.stat(file)
         except OSError:
             stat = None
-        found = file if stat and (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2]) else None
+        found = file if stat and [stat.st_size, stat.st_mtime_ns, stat.st_ino] == entry[1:4] else None
         self.checked[(path, key)] = found
         return found
 
@@ -67,17 +67,25 @@ class OutputStore:
             self.reusable(path, key) is not None for path, key in keys.items())
 
 
-def write_manifest(out_dir: Path, keys: dict[str, str]) -> None:
-    """Record the keys of the files now in `out_dir` (after the swap)."""
-    out_dir = out_dir.absolute()
-    root = str(out_dir)
+def manifest_entries(folder: Path, keys: dict[str, str]) -> dict[str, list]:
+    """{path: [key, size, mtime, inode]} of the files of a complete staging folder, taken before
+    its swap: a file keeps all three when the folder is renamed into place, and taken after the swap
+    they could be those of a concurrent build that swapped in its own output meanwhile (its pages
+    would then pass for this build's, and be hard-linked into the next one)."""
+    root = str(folder)
     files = {}
     for path, key in keys.items():
         try:
             stat = os.stat(os.path.join(root, path))      # plain strings: ten thousand files
         except OSError:
             continue
-        files[path] = [key, stat.st_size, stat.st_mtime_ns]
+        files[path] = [key, stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    return files
+
+
+def write_manifest(out_dir: Path, files: dict[str, list]) -> None:
+    """Record the files now in `out_dir` (after the swap; manifest_entries took them before it)."""
+    out_dir = out_dir.absolute()
     folder = cache_dir(out_dir)
     try:   # a cache that cannot be written only costs the next build its reuse
         folder.mkdir(parents=True, exist_ok=True)

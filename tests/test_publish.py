@@ -322,6 +322,31 @@ def test_two_builds_at_once_leave_one_complete_output(golden_copy, tmp_path):
         assert siblings(out) == []
 
 
+def test_a_build_that_swaps_in_between_does_not_lend_its_pages_to_the_next(golden_copy, tmp_path, cli, monkeypatch):
+    """Build A swaps its output in; before A records what it wrote, build B swaps in its own. A's record
+    must describe A's files (taken from its staging folder before its swap), not B's now in place:
+    else the next build with A's inputs hard-links B's pages as its own (seen once in 20 rounds of
+    test_two_builds_at_once_leave_one_complete_output)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    reference = tmp_path / "reference"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", reference, "--quiet").code == 0
+    out = tmp_path / "website"
+    assert cli("build", "--site", golden_copy, "--now", LATER, "--out", out, "--quiet").code == 0
+    swap, nested = publish._swap, []
+
+    def swap_then_another_build(staging, out_dir):
+        retired = swap(staging, out_dir)
+        if not nested:              # A is in place: B (LATER) builds and swaps before A goes on
+            nested.append("B")
+            nested.append(cli("build", "--site", golden_copy, "--now", LATER, "--out", out, "--quiet", "--no-cache").code)
+        return retired
+    monkeypatch.setattr(publish, "_swap", swap_then_another_build)
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--quiet").code == 0 and nested == ["B", 0]
+    monkeypatch.setattr(publish, "_swap", swap)
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--quiet").code == 0
+    assert tree_bytes(out) == tree_bytes(reference)
+
+
 # ---------------------------------------------------------------- the build report
 
 def test_report_to_an_impossible_place_is_refused_before_building(golden_copy, tmp_path, cli):

@@ -62,8 +62,9 @@ def page_words(page: IndexedPage) -> PageWords:
     identifiers = [page.meta.get("index_no", ""), page.meta.get("doc_no", "")]
     searched = "\n".join([page.text] + identifiers)
     # each character once, normalised, sorted (Pagefind's positions do not matter: search.js checks the text)
-    chars = "".join(sorted(set(normalise("".join(set(NOT_HAN.sub("", searched)))))))
-    others = dict.fromkeys(w for w in normalise(HAN_RUN.sub(" ", searched)).split() if WORD.search(w))
+    chars = "".join(sorted(set(normalise(NOT_HAN.sub("", "".join(set(searched)))))))
+    rest = HAN_RUN.sub(" ", searched)
+    others = dict.fromkeys(w for w in (rest if rest.isascii() else normalise(rest)).split() if WORD.search(w))
     return PageWords(head="\n".join(tags), title=" ".join(HAN_CHAR.sub(r" \g<0> ", normalise(page.title)).split()),
                      chars=chars, words=" ".join(others))
 
