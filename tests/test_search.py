@@ -140,6 +140,18 @@ def test_item_page_offers_body_title_and_identifiers_only(tmp_path, cli):
     assert not htmlscan.read_page(listing).has_body
 
 
+def test_a_themes_own_sort_n_does_not_displace_the_copys_order():
+    """The copy's sort "n" is the page's place in its part, the order of the stop characters' bitmaps:
+    a theme's own data-pagefind-sort="n:…" must not give Pagefind a second one."""
+    html = ('<html><body><article data-pagefind-body data-pagefind-sort="n:999999, date:2026-01-01"><h1>标题</h1>'
+            '<p>正文</p></article></body></html>')
+    page = htmlscan.read_page(html)
+    assert page.sorts == {"n": "999999", "date": "2026-01-01"}
+    copy = search_copies.copy_html(search_copies.page_words(page), frozenset(), 7)
+    assert copy.count('data-pagefind-sort="n"') == 1 and '<span data-pagefind-sort="n">000007</span>' in copy
+    assert "999999" not in copy and '<span data-pagefind-sort="date">2026-01-01</span>' in copy
+
+
 def test_indexing_copy_carries_the_keys_in_metadata():
     html = ('<html lang="zh-CN"><head><title>t</title></head><body><nav><a data-pagefind-filter="category">行政许可</a>'
             '</nav><article data-pagefind-body data-pagefind-filter="department:办公室"><table data-pagefind-ignore><tr>'

@@ -23,6 +23,8 @@ from .text import HAN_CHAR, HAN_RANGES, HAN_RUN, WHITESPACE, fnv_key, normalise,
 
 WORD = re.compile(r"[^\W_]")        # a stretch between Han characters that Pagefind keeps a word of
 NOT_HAN = re.compile(f"[^{HAN_RANGES}]+")
+ORDER_SORT = "n"                    # the sort copy_html gives each page: its place in its part
+
 
 @lru_cache(maxsize=512)          # the same few category names are on every page
 def _name_runs(name: str) -> tuple:
@@ -54,11 +56,12 @@ class PageWords:
 
 def page_words(page: IndexedPage) -> PageWords:
     """The parts of a page's indexing copy (see the package's docstring)."""
-    meta = {**{k: v for k, v in page.meta.items()}, **search_meta(page)}
+    meta = {**page.meta, **search_meta(page)}
     tags = [f'<meta data-pagefind-meta="{escape(name)}[content]" content="{escape(value)}">' for name, value in meta.items()]
     tags += [f'<span data-pagefind-filter="category">{escape(value)}</span>' for value in page.categories]
     tags += [f'<span data-pagefind-filter="{escape(name)}">{escape(value)}</span>' for name, value in page.filters]
-    tags += [f'<span data-pagefind-sort="{escape(name)}">{escape(value)}</span>' for name, value in page.sorts.items()]
+    tags += [f'<span data-pagefind-sort="{escape(name)}">{escape(value)}</span>' for name, value in page.sorts.items()
+             if name != ORDER_SORT]         # the page's place in its part is the copy's own (the bitmaps' order)
     identifiers = [page.meta.get("index_no", ""), page.meta.get("doc_no", "")]
     searched = "\n".join([page.text] + identifiers)
     # each character once, normalised, sorted (Pagefind's positions do not matter: search.js checks the text)
@@ -75,7 +78,7 @@ def copy_html(words: PageWords, stops: frozenset, n: int) -> str:
     part's stop characters, in the body; `n` the page's place in its part (the sort "n")."""
     chars = " ".join(c for c in words.chars if c not in stops)
     return (f'<!DOCTYPE html><html lang="{INDEX_LANGUAGE}"><head><meta charset="utf-8"></head><body><div>\n{words.head}\n'
-            f'<span data-pagefind-sort="n">{n:06d}</span></div>\n'
+            f'<span data-pagefind-sort="{ORDER_SORT}">{n:06d}</span></div>\n'
             f'<main data-pagefind-body><h1>{escape(words.title)}</h1>\n<p>{escape(chars)}</p>\n<p>{escape(words.words)}</p>'
             f'</main></body></html>\n')
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from html import unescape
 from typing import Optional
 
-
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                        "wbr"})
 RAW_TEXT_TAGS = ("script", "style")
@@ -136,8 +135,6 @@ def _values(attribute: str):
             yield key.strip(), value.strip().replace("\\,", ",")
 
 
-
-
 def _first_followed(html: str) -> int:
     """Where the tag of the page's first data-pagefind attribute starts, when nothing before it can
     hide markup (no comment; each script and style closed) and the "<" found surely opens that tag
@@ -160,8 +157,9 @@ def read_page(html: str) -> IndexedPage:
     """One pass over a page: what it offers for search (IndexedPage).
 
     The indexed text is the text inside the data-pagefind-body element, less
-    data-pagefind-ignore elements, scripts and styles (UNREAD_TAGS); a space ends the text of each block (SENTENCE_TAGS), so that the
-    cells of a table or the items of a list stay apart, as Pagefind keeps them. Filters, metadata
+    data-pagefind-ignore elements, scripts and styles (UNREAD_TAGS); a space ends the text of each
+    block (SENTENCE_TAGS), so that the cells of a table or the items of a list stay apart, as
+    Pagefind keeps them. Filters, metadata
     and sorts given as "key:value" attributes are read with those given by an element's text.
 
     Only elements with data-pagefind attributes, and what they hold, are followed. Item pages

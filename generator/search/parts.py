@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..errors import BuildAborted, Problem
+from ..messages import python_error_text
 from ..workers import parallel_map
 from .bundle import (PAGEFIND_DIR, BundleStore, failure, file_identity, part_path, pagefind_executable, recipe, run_parts,
                      sorted_pages, write_parts)
-from .copies import close_text_files, copy_html, copy_name, read_job, read_texts
+from .copies import ORDER_SORT, close_text_files, copy_html, copy_name, read_job, read_texts
 from .htmlscan import BODY_MARK
 from .stops import put_texts, stop_chars, write_stops
 
@@ -177,10 +178,11 @@ def make_parts(folder: Path, layout: Layout, ks: list[int], dest: Callable[[int]
         k = part_at[copies]
         try:
             filters = put_texts(bundle, layout.parts[k], read_texts(copies))
-            write_stops(bundle, stops[copies], [page.chars for _, page in words[k]], sorted_pages(bundle, "n"),
+            write_stops(bundle, stops[copies], [page.chars for _, page in words[k]], sorted_pages(bundle, ORDER_SORT),
                         [filters[position] for position, _ in words[k]])
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-            raise failure(f"无法写入搜索结果的正文和常用字索引（{exc}）。")
+            reason = python_error_text(exc) if isinstance(exc, OSError) else "Pagefind 的输出与预期不符"
+            raise failure(f"无法写入搜索结果的正文和常用字索引（{reason}）。")
 
     runs = [(tmp / f"part{k}", dest(k), indexed[k]) for k in ks if indexed[k]]
     if runs:

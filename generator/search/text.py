@@ -90,14 +90,13 @@ def _lazy_pinyin(run: str) -> list[str]:
 def pinyin_runs(text: str) -> list[list[str]]:
     """Phrase-aware pinyin of each stretch of Han characters of the normalised text (`v` for ü).
     Punctuation between Han characters (“三公”经费) is skipped; letters and digits end a stretch."""
-    from pypinyin import lazy_pinyin
     runs = []
     stretches = ("".join(HAN_RUN.findall(part)) for part in LATIN_OR_DIGITS.split(normalise(text)))
     for run in filter(None, stretches):
         syllables = _lazy_pinyin(run)
         current: list[str] = []
         if len(syllables) != len(run):          # pypinyin left something unread: read char by char
-            syllables = [lazy_pinyin(c)[0] for c in run]
+            syllables = [_word_pinyin(c)[0] for c in run]
         for syllable in syllables:
             if PINYIN_SYLLABLE.match(syllable):
                 current.append(syllable)

@@ -146,7 +146,8 @@ def test_common_characters_among_many_candidates_count_each_filter_exactly(tmp_p
     site = tmp_path / "site"
     shutil.copytree(LAWS, site)
     for n in range(1, 561):
-        body = "本案依据计量法立案调查。" if n % 5 else "本案依据有关规定立案调查。"       # 计 and 量 on 4 pages of 5
+        # 计 and 量 on 4 pages of 5; 𠮷 (U+20BB7, beyond the BMP) on 1 of 3
+        body = ("本案依据计量法立案调查。" if n % 5 else "本案依据有关规定立案调查。") + ("当事人𠮷某。" if n % 3 == 0 else "")
         (site / "content" / "fagui" / f"anli-{n:03}.md").write_text(
             f'---\ntitle: "执法案例{n}"\ncategory: "{("0504", "0503")[n % 2]}"\nindex_no: "014000184/2024-{n:05}"\n'
             f"status: approved\nreviewer: 王建春\npub_date: {2023 + n % 3}-{1 + n % 12:02}-{1 + n % 28:02}\n---\n\n{body}\n",
@@ -154,7 +155,9 @@ def test_common_characters_among_many_candidates_count_each_filter_exactly(tmp_p
     out = build(site, tmp_path / "website")
     bundle = out / "pagefind"
     stops = set(json.loads((bundle / "stop.json").read_text(encoding="utf-8"))["chars"])
-    assert {"计", "量"} <= stops
+    assert {"计", "量", "𠮷"} <= stops
+    astral = sorted(path for path in (bundle / "fragment").glob("*.pf_fragment")
+                    if "𠮷" in json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])["content"])
     holding, counts, filtered = [], {}, []
     for path in (bundle / "fragment").glob("*.pf_fragment"):
         data = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
@@ -173,10 +176,13 @@ def test_common_characters_among_many_candidates_count_each_filter_exactly(tmp_p
     found = page.evaluate("""async () => {
       const r = await window.siteSearch('计量', {limit: 10});
       const f = await window.siteSearch('计量', {limit: 10, sort: 'date', filters: {year: '2024', category: '0504'}});
+      const a = await window.siteSearch('𠮷某', {limit: 10});
       return {approximate: r.approximate, total: r.total, facets: r.facets, urls: r.map(x => x.url),
-              filteredTotal: f.total, filtered: f.map(x => [x.url, x.year, x.category, x.date])};
+              filteredTotal: f.total, filtered: f.map(x => [x.url, x.year, x.category, x.date]), astralTotal: a.total,
+              astralShown: a.length};
     }""")
     assert len(filtered) > 10 and found["filteredTotal"] == len(filtered)
+    assert found["astralTotal"] == len(astral) > 100 and found["astralShown"] == 10       # a stop character beyond the BMP
     assert all(year == "2024" and category == "规范性文件" for _, year, category, _ in found["filtered"])
     dates = [date for _, _, _, date in found["filtered"]]
     assert found["filtered"] and dates == sorted(dates, reverse=True) and {u for u, _, _, _ in found["filtered"]} <= set(filtered)
