@@ -158,7 +158,7 @@ def test_indexing_copy_carries_the_keys_in_metadata():
             '<td data-pagefind-meta="index_no">1/2026-00001</td><td data-pagefind-filter="year:2026">2026</td></tr></table>'
             '<h1>銀行許可</h1><p>正文</p></article></body></html>')
     copy = search_copies.copy_html(search_copies.page_words(htmlscan.read_page(html)), frozenset(), 0)
-    assert copy.count("data-pagefind-meta=") == 1 + 5 and copy.index("pykeys") < copy.index("<main")
+    assert copy.count("data-pagefind-meta=") == 1 + 6 and copy.index("pykeys") < copy.index("<main")     # + "v": text and URL
     assert 'data-pagefind-meta="title[content]" content="銀行許可"' in copy and "<h1>银 行 许 可</h1>" in copy
     assert 'data-pagefind-meta="index_no[content]" content="1/2026-00001"' in copy
     assert 'data-pagefind-meta="pinyin[content]" content="yin hang xu ke"' in copy
@@ -219,6 +219,32 @@ def test_bundle_in_parts_is_reproducible_and_split_by_date(tmp_path, cli, monkey
     assert abs(len(dates[0]) - len(dates[1])) <= 1 and min(dates[0]) >= max(dates[1])
     assert search_parts.split_parts([("b", "2026-01-02"), ("a", "2026-01-02"), ("c", "2025-12-31"), ("d", "")], 3) == \
         [["a", "b"], ["c"], ["d"]]
+
+
+def test_a_text_edit_with_the_same_characters_renames_its_fragment(golden_copy, tmp_path, cli):
+    """Fragments are served for a year as immutable (docs/examples/nginx.conf: their names are hashes of
+    their content). The fragment's text is put in after Pagefind named it, so the name must change with
+    the text even when the copy does not: here two characters swap places (a typo fixed), which
+    leaves every character, and so the copy's words, as they were."""
+    item = golden_copy / "content" / "fagui" / "chufa-1.md"
+    out = tmp_path / "w"
+    build(cli, out, site=golden_copy)
+    before = {f["url"]: (name, f["content"]) for name, f in fragment_files(out)}
+    item.write_text(item.read_text(encoding="utf-8").replace("不合格插座", "不格合插座"), encoding="utf-8")
+    build(cli, out, site=golden_copy)
+    after = {f["url"]: (name, f["content"]) for name, f in fragment_files(out)}
+    url = "/quanli/xingzhengchufa/2025-00011/"
+    assert "不格合插座" in after[url][1] and "不合格插座" in before[url][1]
+    assert after[url][0] != before[url][0]
+    assert {u: v for u, v in after.items() if u != url} == {u: v for u, v in before.items() if u != url}
+    js = (out / "static" / "search.js").read_text(encoding="utf-8")
+    assert '"stop.json?ts="' in js and '"?v=" + part.version' in js      # the part's other files by version
+
+
+def fragment_files(out):
+    for name, text in bundle_texts(out).items():
+        if "/fragment/" in name:
+            yield name, json.loads(text[len("pagefind_dcd"):])
 
 
 def test_cbor_codec_round_trips_pagefinds_files(tmp_path, cli):

@@ -347,7 +347,7 @@ def test_copies_made_in_worker_processes_are_the_same(tmp_path, cli):
     for n, (rel, words) in enumerate(done):
         if words is not None:
             page = htmlscan.read_page(pages[rel.split("/", 1)[1]])
-            assert words == search_copies.page_words(page)
+            assert words == search_copies.page_words(page, search_copies.page_url(rel))
             assert texts[n] == search_copies.page_text(page)
         else:
             assert n not in texts

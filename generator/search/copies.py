@@ -6,6 +6,7 @@ into a PageWords; the copy itself is written once the stop characters of its par
 (copy_html), flat in its folder (copy_name)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from .text import HAN_CHAR, HAN_RANGES, HAN_RUN, WHITESPACE, fnv_key, normalise,
 WORD = re.compile(r"[^\W_]")        # a stretch between Han characters that Pagefind keeps a word of
 NOT_HAN = re.compile(f"[^{HAN_RANGES}]+")
 ORDER_SORT = "n"                    # the sort copy_html gives each page: its place in its part
+TEXT_VERSION = "v"                  # the metadata that names the page's text and URL (page_words)
 
 
 @lru_cache(maxsize=512)          # the same few category names are on every page
@@ -54,9 +56,19 @@ class PageWords:
     words: str           # the other words of the text and identifiers (numbers, Latin), each once
 
 
-def page_words(page: IndexedPage) -> PageWords:
-    """The parts of a page's indexing copy (see the package's docstring)."""
-    meta = {**page.meta, **search_meta(page)}
+def page_url(rel: str) -> str:
+    """The URL of a page of the output, as Pagefind gives it (/a/b/ for a/b/index.html)."""
+    return "/" + (rel[:-len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
+
+
+def page_words(page: IndexedPage, url: str = "", text: Optional[str] = None) -> PageWords:
+    """The parts of a page's indexing copy (see the package's docstring). `url` and `text` (the page's
+    URL and page_text) make its metadata "v": Pagefind names a fragment by a hash of what it stored,
+    and the page's text and URL are put into the fragment after it (stops.put_text), so they must
+    change the copy whenever they change (fragments are cached as never changing)."""
+    text = page_text(page) if text is None else text
+    version = hashlib.sha1(f"{url}\n{text}".encode("utf-8")).hexdigest()[:16]
+    meta = {**page.meta, **search_meta(page), TEXT_VERSION: version}
     tags = [f'<meta data-pagefind-meta="{escape(name)}[content]" content="{escape(value)}">' for name, value in meta.items()]
     tags += [f'<span data-pagefind-filter="category">{escape(value)}</span>' for value in page.categories]
     tags += [f'<span data-pagefind-filter="{escape(name)}">{escape(value)}</span>' for name, value in page.filters]
@@ -138,6 +150,6 @@ def read_job(job: tuple) -> tuple[str, Optional[PageWords]]:
     page = read_page(data.decode("utf-8"))
     if not page.has_body:
         return rel, None
-    line = json.dumps([position, page_text(page)], ensure_ascii=False) + "\n"
-    os.write(text_file(copies), line.encode("utf-8"))
-    return rel, page_words(page)
+    text = page_text(page)
+    os.write(text_file(copies), (json.dumps([position, text], ensure_ascii=False) + "\n").encode("utf-8"))
+    return rel, page_words(page, page_url(rel), text)

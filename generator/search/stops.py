@@ -16,10 +16,13 @@ text (copies.page_text) in place of what Pagefind stored."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import math
 from collections import Counter
 from pathlib import Path
+
+from .copies import page_url
 
 STOP_SHARE = 0.2        # measured at 10,000 items: 1.5 s of Pagefind for a 1,600-page part instead of 7.8
 STOP_MIN = 2            # a character of one page is never a stop character
@@ -39,35 +42,35 @@ def stop_chars(pages: list[str]) -> frozenset:
 
 
 def write_stops(folder: Path, stops: frozenset, pages: list[str], ids: list[str], filters: list[dict]) -> None:
-    """folder/stop.json and folder/stop/<hex>.bin: a bitmap of `pages` (in sort "n" order) per stop
-    character; folder/pages.json: the pages' ids in that order and the pages of each filter value,
+    """folder/stop/<hex>.bin: a bitmap of `pages` (in sort "n" order) per stop character;
+    folder/pages.json: the pages' ids in that order and the pages of each filter value,
     {"ids": [...], "filters": {facet: {value: [i, ...]}}}, which search.js reads instead of asking
-    Pagefind for every page (a search for no word makes the browser load every index chunk)."""
+    Pagefind for every page (a search for no word makes the browser load every index chunk);
+    folder/stop.json: the stop characters and a version of the other two, which search.js asks
+    them by (their names stay the same from build to build, and browsers keep them a while)."""
+    if len(ids) != len(pages) or len(filters) != len(pages):
+        raise ValueError(f"{len(pages)} pages, {len(ids)} ids, {len(filters)} filter sets")
     size = (len(pages) + 7) // 8
     maps = {c: bytearray(size) for c in stops}
     for i, chars in enumerate(pages):
         byte, bit = i >> 3, 1 << (i & 7)
         for c in stops.intersection(chars):
             maps[c][byte] |= bit
-    (folder / STOP_DIR).mkdir(parents=True, exist_ok=True)
-    for c, bits in sorted(maps.items()):
-        (folder / STOP_DIR / f"{ord(c):x}.bin").write_bytes(bits)
-    data = {"pages": len(pages), "chars": "".join(sorted(stops))}
-    (folder / STOP_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    if len(ids) != len(pages) or len(filters) != len(pages):
-        raise ValueError(f"{len(pages)} pages, {len(ids)} ids, {len(filters)} filter sets")
     values: dict = {}
     for i, page_filters in enumerate(filters):
         for facet, found in page_filters.items():
             for value in found:
                 values.setdefault(facet, {}).setdefault(value, []).append(i)
-    data = {"ids": ids, "filters": {facet: dict(sorted(found.items())) for facet, found in sorted(values.items())}}
-    (folder / PAGES_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-
-
-def page_url(rel: str) -> str:
-    """The URL of a page of the output, as Pagefind gives it (/a/b/ for a/b/index.html)."""
-    return "/" + (rel[:-len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
+    listing = {"ids": ids, "filters": {facet: dict(sorted(found.items())) for facet, found in sorted(values.items())}}
+    listed = (json.dumps(listing, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    version = hashlib.sha1(listed)
+    (folder / STOP_DIR).mkdir(parents=True, exist_ok=True)
+    for c, bits in sorted(maps.items()):
+        (folder / STOP_DIR / f"{ord(c):x}.bin").write_bytes(bits)
+        version.update(c.encode("utf-8") + bytes(bits))
+    (folder / PAGES_FILE).write_bytes(listed)
+    data = {"pages": len(pages), "chars": "".join(sorted(stops)), "version": version.hexdigest()[:16]}
+    (folder / STOP_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def put_text(fragment: Path, pages: list[str], texts: dict[int, str]) -> tuple[int, dict]:

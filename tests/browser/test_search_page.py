@@ -188,6 +188,8 @@ def test_stop_characters_are_found_through_their_bitmaps(builds, serve, page):
                  "\u4e00" <= b[1] <= "\u9fff" and sum(b in t for t in texts.values()) >= 2)
     traditional = next((k for k, v in sorted(t2s_map().items()) if v in everywhere and "\u4e00" <= k <= "\u9fff"), None)
     queries = [common, both, mixed] + ([traditional] if traditional else [])
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     open_search(page, serve(builds / "website"))
     found = page.evaluate("""async (queries) => {
       const out = {};
@@ -203,3 +205,10 @@ def test_stop_characters_are_found_through_their_bitmaps(builds, serve, page):
         assert truth, query
         assert sorted(found[query]["urls"]) == truth and found[query]["total"] == len(truth), query
         assert found[query]["approximate"] is False, query
+    # stop.json never from a cache; pages.json and the bitmaps by the version it names (their names stay)
+    version = json.loads((builds / "website" / "pagefind" / "stop.json").read_text(encoding="utf-8"))["version"]
+    ours = [url.split("/pagefind/", 1)[1] for url in requested if "/pagefind/" in url]
+    assert any(re.fullmatch(r"stop\.json\?ts=\d+", u) for u in ours)
+    assert f"pages.json?v={version}" in ours
+    assert any(re.fullmatch(rf"stop/[0-9a-f]+\.bin\?v={version}", u) for u in ours)
+    assert not [u for u in ours if re.search(r"(stop\.json|pages\.json|\.bin|parts\.json)$", u)]

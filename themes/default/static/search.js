@@ -25,7 +25,7 @@
   var PAGE_SIZE = 10;
   var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]+/gu;
   var FACETS = ["category", "department", "year"];
-  var INTERNAL_META = ["pinyin", "cpinyin", "pykeys", "keys"];
+  var INTERNAL_META = ["pinyin", "cpinyin", "pykeys", "keys", "v"];
   var TITLE_NOISE = /[\s《》〈〉]+/g, TITLE_NOTE = /[(（][^()（）]*[)）]$/;     // text.py's, for short names
   var LEADING_WORD = /^[0-9a-z]/, NOT_WORD = /[^\p{L}\p{N}\p{M}_]/gu;
 
@@ -50,12 +50,13 @@
         return Promise.resolve(pf.options({ baseUrl: "/" })).then(function () { return pf.init(); })
           .then(function () { return pf; });
       }),
-      fetch(new URL("stop.json", base).href).then(function (r) {
+      fetch(new URL("stop.json?ts=" + Date.now(), base).href).then(function (r) {     // never an old one
         if (!r.ok) throw new Error("stop.json: " + r.status);
         return r.json();
       }),
     ]).then(function (loaded) {
-      return { pf: loaded[0], base: base, stop: new Set(Array.from(loaded[1].chars || "")), pages: null, bits: new Map() };
+      return { pf: loaded[0], base: base, stop: new Set(Array.from(loaded[1].chars || "")), version: loaded[1].version,
+               pages: null, bits: new Map() };
     });
   }
 
@@ -64,10 +65,11 @@
   // titles): each has a bitmap of the part's pages, bit i for the page of sort "n" i. The part's
   // pages.json lists its pages' ids in that order and the pages of each filter value: Pagefind is
   // never asked for every page (a search for no word makes the browser load every index chunk).
+  // Their names stay from build to build: they are asked by the version stop.json gives.
 
   function partPages(part) {
     if (!part.pages) {
-      part.pages = fetch(new URL("pages.json", part.base).href)
+      part.pages = fetch(new URL("pages.json" + "?v=" + part.version, part.base).href)
         .then(function (r) { if (!r.ok) throw new Error("pages.json: " + r.status); return r.json(); })
         .then(function (data) {
           var facets = {};
@@ -86,7 +88,7 @@
 
   function bitmap(part, ch) {
     if (!part.bits.has(ch)) {
-      var loading = fetch(new URL("stop/" + ch.codePointAt(0).toString(16) + ".bin", part.base).href)
+      var loading = fetch(new URL("stop/" + ch.codePointAt(0).toString(16) + ".bin" + "?v=" + part.version, part.base).href)
         .then(function (r) { if (!r.ok) throw new Error("stop/" + ch + ": " + r.status); return r.arrayBuffer(); })
         .then(function (buffer) { return new Uint8Array(buffer); });
       part.bits.set(ch, loading);
@@ -212,7 +214,7 @@
 
   function loadPagefind() {
     if (!pagefindPromise) {
-      pagefindPromise = fetch(new URL("pagefind/parts.json", ROOT).href)
+      pagefindPromise = fetch(new URL("pagefind/parts.json?ts=" + Date.now(), ROOT).href)     // as Pagefind its entry
         .then(function (r) { if (!r.ok) throw new Error("parts.json: " + r.status); return r.json(); })
         .then(function (data) { return Promise.all(data.parts.map(loadPart)); })
         .then(together);
