@@ -288,6 +288,7 @@ class Renderer:
         self.target = target
         self.config = catalogue.config
         one_build = cache is None               # the preview passes the cache it keeps across rebuilds
+        self.one_build = one_build
         self.cache = cache if cache is not None else RenderCache()
         where = (self.config.theme_dirs, catalogue.target)
         if where not in self.cache.environments:
@@ -381,7 +382,10 @@ class Renderer:
         if self.spill_dir is not None:
             out.files.spill_dir = self.spill_dir
         if self.workers > 1 and len(jobs) > 1:
-            results = parallel_map(jobs, lambda job: _make(self, job), self.workers, report, meanwhile)
+            # the first page of each template is rendered before the workers are forked: they inherit
+            # its compiled templates and the page frame's fragments instead of each making them
+            results = parallel_map(jobs, lambda job: _make(self, job), self.workers, report, meanwhile,
+                                   first_of=lambda job: job[3])
             for job, data in zip(jobs, results):
                 self._deliver(out, job, data)
         else:
@@ -509,7 +513,10 @@ class Renderer:
         cat = self.catalogue
         for name in feeds.FILES:
             out.claim(name, "订阅源、站点地图与开放数据")
-        memo = self.cache.feed_fields
+        # a single build keeps nothing for a next one: the memos would hold every item's fields and
+        # fragments (and the files twice) while the workers render, the build's peak of memory
+        keep = not self.one_build
+        memo = self.cache.feed_fields if keep else {}
         fields = []
         for item in cat.items:      # unchanged items are the same objects: their tuple is reused
             known = memo.get(item.file)
@@ -529,11 +536,17 @@ class Renderer:
                 out.reused.update(previous)
                 out.keys.update({n: digest for n in feeds.FILES})
                 return
-        files = feeds.website_files(cat, self.cache.feed_memo)
-        self.cache.pages["<feeds>"] = (inputs, files)
-        out.files.update(files)
+        files = feeds.website_files(cat, self.cache.feed_memo if keep else None)
+        if keep:
+            self.cache.pages["<feeds>"] = (inputs, files)
         if self.store is not None:
             out.keys.update({n: digest for n in files})
+        for name, data in files.items():
+            if keep or self.spill_dir is None:
+                out.files[name] = data
+            else:                       # straight into the staging folder, as the pages are
+                spill(self.spill_dir, name, data, self._made)
+                out.files.spilled(name)
 
     def put(self, out: Output, url: str, data: bytes, owner: str = "生成器") -> None:
         """Add a page or file rendered elsewhere (search page, dashboard …) at `url`."""

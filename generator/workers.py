@@ -15,7 +15,7 @@ from typing import Callable, Optional
 
 from .progress import current
 
-_ACTIVE: Optional[tuple] = None        # (do_one, jobs) inherited by forked workers
+_ACTIVE: Optional[tuple] = None        # (do_one, jobs, results made before forking) inherited by workers
 CHUNK = 64
 MIN_PARALLEL = 4 * CHUNK      # fewer jobs than this render faster in one process than forked
 SERIAL_REPORT = 16            # in one process, the phase under way learns the count every this many jobs
@@ -26,14 +26,17 @@ def default_workers() -> int:
 
 
 def _chunk(bounds: tuple[int, int]) -> list:
-    do_one, jobs = _ACTIVE
-    return [do_one(jobs[i]) for i in range(*bounds)]
+    do_one, jobs, done = _ACTIVE
+    return [done[i] if i in done else do_one(jobs[i]) for i in range(*bounds)]
 
 
 def parallel_map(jobs: list, do_one: Callable, workers: int, progress: Optional[Callable[[int], None]] = None,
-                 meanwhile: Optional[Callable[[], None]] = None) -> list:
+                 meanwhile: Optional[Callable[[], None]] = None, first_of: Optional[Callable] = None) -> list:
     """do_one(job) for every job, results in order; across `workers` processes when it pays.
-    `meanwhile()` is other work of this process, done while the workers run.
+    `meanwhile()` is other work of this process, done while the workers run. `first_of(job)` names a
+    job's kind: the first job of each kind is done in this process before the workers are forked, so
+    that what it loads and keeps (a template compiled, a module imported) is inherited and shared,
+    not made again in every worker.
 
     `progress(done)` is called every 500 jobs or so; the build's phase under way (progress.current(),
     a bar or phase lines) learns done/total as the jobs come back, so loading, rendering and the
@@ -53,7 +56,13 @@ def parallel_map(jobs: list, do_one: Callable, workers: int, progress: Optional[
             task.update(len(jobs), len(jobs))
         return results
     global _ACTIVE
-    _ACTIVE = (do_one, jobs)
+    done: dict = {}
+    if first_of is not None:
+        kinds: dict = {}
+        for i, job in enumerate(jobs):
+            kinds.setdefault(first_of(job), i)
+        done = {i: do_one(jobs[i]) for i in sorted(kinds.values())}
+    _ACTIVE = (do_one, jobs, done)
     # Objects made before the fork are left out of the workers' garbage collections, which would
     # otherwise write to (and so copy) every page of the parent's memory they inherit.
     gc.freeze()

@@ -40,3 +40,18 @@ def test_parallel_loading_equals_serial(golden_copy, tmp_path, monkeypatch):
         assert [p.as_json() for p in serial.problems.sorted_errors()] == \
             [p.as_json() for p in parallel.problems.sorted_errors()], site
         assert serial.invalid == parallel.invalid
+
+
+def test_the_first_job_of_each_kind_is_done_before_forking(monkeypatch):
+    """parallel_map(first_of=…): the first job of each kind runs in this process (what it compiles or
+    imports is then inherited by the workers, not made in each), the others in the workers; every
+    result comes back once, in order."""
+    import os
+    from generator import workers
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(workers, "CHUNK", 3)
+    jobs = [("item", n) for n in range(20)] + [("listing", 20), ("item", 21), ("feed", 22)]
+    results = workers.parallel_map(jobs, lambda job: (job, os.getpid()), 2, first_of=lambda job: job[0])
+    assert [job for job, _ in results] == jobs
+    here = [job[1] for job, pid in results if pid == os.getpid()]
+    assert here == [0, 20, 22]
