@@ -151,9 +151,9 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
         files.append((rel, rest, cached))
     todo = [rel for rel, _, cached in files if cached is None]
     # a file parsed now is hashed from the bytes its loader read (not read twice)
-    parsed = dict(zip(todo, parallel_map(
-        todo, lambda rel: _load_file(config, dates, rel, len(prefix), detach_bodies, base), workers)))
     shared: dict = {}
+    parsed = dict(zip(todo, parallel_map(
+        todo, lambda rel: _load_file(config, dates, rel, len(prefix), detach_bodies, base, shared), workers)))
     for rel, rest, cached in files:
         if cached is not None:
             record, problems = cached[1], cached[2]
@@ -163,7 +163,6 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
             if cache is not None:
                 cache.entries[rel] = ((digest,) + rest, record, problems)
         if record is not None:
-            _share(record, shared)
             (content.pages if isinstance(record, Page) else content.items).append(record)
         if problems.errors:
             content.invalid[rel] = min(p.line for p in problems.errors)
@@ -177,9 +176,10 @@ def load_content(config: Config, dates: Optional[FileDates] = None, cache: Optio
     return content
 
 
-# Values that many records hold alike (each came from its own parse, in a worker process): one object
-# for each, which at 10,000 items is a fifth of the records' memory, and less for the render workers to
-# copy when they touch the records they inherit. Records are frozen and `lines` is never changed.
+# Values that many records hold alike (each comes from its own parse): one object for each, shared
+# by the records a process parses, and so pickled once per chunk of them (the worker processes send
+# fewer bytes). At 10,000 items that is a fifth of the records' memory, and less for the render
+# workers to copy when they touch the records they inherit. Records are frozen; `lines` never changes.
 _SHARED = {Item: ("section", "category", "status", "review", "audience", "period", "channels", "publisher",
                   "department", "reviewer", "pub_date", "expiry_date", "doc_date", "formed_date", "proposed_date",
                   "updated", "keywords", "lines"),
@@ -230,8 +230,9 @@ def reload_files(config: Config, dates: FileDates, cache: LoadCache, changed: se
 
 
 def _load_file(config: Config, dates: FileDates, rel: str, prefix_length: int, detach: bool = False,
-               content_dir: Optional[Path] = None) -> tuple:
-    """(record or None, problems, the file's digest for the LoadCache) of one file of content/."""
+               content_dir: Optional[Path] = None, shared: Optional[dict] = None) -> tuple:
+    """(record or None, problems, the file's digest for the LoadCache) of one file of content/.
+    `shared`: values of the records parsed before, to hold alike values as one object (_share)."""
     problems = Problems()
     inner = rel[prefix_length:]
     parts = tuple(inner.split("/"))
@@ -255,6 +256,8 @@ def _load_file(config: Config, dates: FileDates, rel: str, prefix_length: int, d
             object.__setattr__(record, "body", "")
             if b"\r" not in data and data.endswith(body):     # the body is the file's last bytes, as they are
                 object.__setattr__(record, "body_at", len(data) - len(body))
+        if shared is not None:
+            _share(record, shared)
     return record, problems, hashlib.blake2b(data, digest_size=16).digest()
 
 
