@@ -27,7 +27,7 @@ def test_crash_while_writing_leaves_previous_output(golden_copy, tmp_path, cli, 
 
     def failing(path, data, made):
         calls["n"] += 1
-        if calls["n"] == 5:
+        if calls["n"] == 1:     # (pages and feeds go to the staging folder as they are made: few files are left)
             raise OSError("disk full")
         real(path, data, made)
 
@@ -57,6 +57,32 @@ def test_crash_while_rendering_leaves_previous_output(golden_copy, tmp_path, cli
     monkeypatch.setattr(render, "spill", failing)      # the renderer's name for output.spill
     run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--no-cache", "--jobs", jobs)
     assert run.code == 2
+    assert "无法读写文件：disk full。输出文件夹保持原样。" in run.err and "Traceback" not in run.err
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_feed_that_cannot_be_written_leaves_previous_output(golden_copy, tmp_path, cli, monkeypatch, jobs):
+    """The feeds, sitemap and catalogue.json go into the staging folder while the workers render: a
+    failure there is the build's failure, with the same message, and the output is left as it was."""
+    from generator import output, render, workers
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(workers, "CHUNK", 3)
+    out = tmp_path / "out"
+    cli("build", "--site", golden_copy, "--now", NOW, "--out", out)
+    before = tree_bytes(out)
+    real, failed = output.spill, []
+
+    def failing(folder, path, data, made):
+        if path == "catalogue.json":
+            failed.append(path)
+            raise OSError("disk full")
+        real(folder, path, data, made)
+
+    monkeypatch.setattr(render, "spill", failing)
+    run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--no-cache", "--jobs", jobs)
+    assert failed and run.code == 2
     assert "无法读写文件：disk full。输出文件夹保持原样。" in run.err and "Traceback" not in run.err
     assert tree_bytes(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
