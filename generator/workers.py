@@ -31,12 +31,15 @@ def _chunk(bounds: tuple[int, int]) -> list:
 
 
 def parallel_map(jobs: list, do_one: Callable, workers: int, progress: Optional[Callable[[int], None]] = None,
-                 meanwhile: Optional[Callable[[], None]] = None, first_of: Optional[Callable] = None) -> list:
+                 meanwhile: Optional[Callable[[], None]] = None, first_of: Optional[Callable] = None,
+                 each: Optional[Callable[[int, object], None]] = None) -> list:
     """do_one(job) for every job, results in order; across `workers` processes when it pays.
     `meanwhile()` is other work of this process, done while the workers run. `first_of(job)` names a
     job's kind: the first job of each kind is done in this process before the workers are forked, so
     that what it loads and keeps (a template compiled, a module imported) is inherited and shared,
-    not made again in every worker.
+    not made again in every worker. `each(i, result)`, if given, is called in this process as each
+    result comes back, in order, so that the caller can start on the first results while the workers
+    go on; the results are then not kept (an empty list is returned).
 
     `progress(done)` is called every 500 jobs or so; the build's phase under way (progress.current(),
     a bar or phase lines) learns done/total as the jobs come back, so loading, rendering and the
@@ -47,7 +50,10 @@ def parallel_map(jobs: list, do_one: Callable, workers: int, progress: Optional[
             meanwhile()
         results = []
         for i, job in enumerate(jobs):
-            results.append(do_one(job))
+            if each is not None:
+                each(i, do_one(job))
+            else:
+                results.append(do_one(job))
             if progress and i % 500 == 499:
                 progress(i + 1)
             if task and i % SERIAL_REPORT == 0:
@@ -69,16 +75,22 @@ def parallel_map(jobs: list, do_one: Callable, workers: int, progress: Optional[
     try:
         bounds = [(i, min(i + CHUNK, len(jobs))) for i in range(0, len(jobs), CHUNK)]
         results: list = []
+        count = 0
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             parts = pool.imap(_chunk, bounds)
             if meanwhile is not None:
                 meanwhile()
             for part in parts:
-                results.extend(part)
-                if progress and len(results) % 512 < CHUNK:
-                    progress(len(results))
+                if each is not None:
+                    for i, result in enumerate(part, count):
+                        each(i, result)
+                else:
+                    results.extend(part)
+                count += len(part)
+                if progress and count % 512 < CHUNK:
+                    progress(count)
                 if task:
-                    task.update(len(results), len(jobs))
+                    task.update(count, len(jobs))
         return results
     finally:
         _ACTIVE = None

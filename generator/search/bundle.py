@@ -88,49 +88,99 @@ def run_pagefind(executable: Path, copies: Path, bundle: Path, expected: int) ->
         (bundle / name).unlink(missing_ok=True)
 
 
-def run_parts(executable: Path, runs: list[tuple[Path, Path, int]], workers: int, progress=None,
-              before: Optional[Callable] = None, after: Optional[Callable] = None) -> None:
-    """run_pagefind for each (copies, bundle, expected) of `runs`, up to `workers` at a time, with
+class PartRuns:
+    """run_pagefind for each (copies, bundle, expected, …) part submitted, up to `workers` at a time, with
     before(run) and after(run) around each (parts.make_parts: writing the copies, the fragments'
-    texts and stop bitmaps), so that one part's Python work overlaps the other parts' Pagefind.
+    texts and stop bitmaps), so that one part's Python work overlaps the other parts' Pagefind, and
+    the first parts are indexed while the pages of the later ones are still being read (`submit`
+    as each part is ready, then `wait`).
 
     `progress` (a generator.progress Task; by default the build's phase under way, progress.current(),
-    which is nothing outside a command-line build) is told the parts: a step "Pagefind" of len(runs)
-    parts, which ones are running, each one's start and end; its bar keeps ticking while Pagefind,
-    which prints nothing, runs."""
-    import threading
-    import time
-    from ..progress import current
-    task = progress if progress is not None else current()
-    task.stage("Pagefind", total=len(runs), unit="部分")
-    running: list[int] = []
-    lock = threading.Lock()
+    which is nothing outside a command-line build) is told each part's start and end, and which ones
+    are running; from `wait` on, a step "Pagefind" of `total` parts, whose bar keeps ticking while
+    Pagefind, which prints nothing, runs."""
 
-    def one(number: int, run: tuple[Path, Path, int]) -> None:
-        with lock:
-            running.append(number)
-            task.note(f"运行中：第 {'、'.join(map(str, sorted(running)))} 部分")
-        task.event(f"第 {number} 部分开始（{run[2]} 个页面）")
+    def __init__(self, executable: Path, total: int, workers: int, progress=None,
+                 before: Optional[Callable] = None, after: Optional[Callable] = None):
+        import threading
+        from ..progress import current
+        self.executable, self.total, self.before, self.after = executable, total, before, after
+        self.task = progress if progress is not None else current()
+        self.pool = ThreadPoolExecutor(max_workers=max(1, min(workers, total)), thread_name_prefix="zwgk-pagefind")
+        self.futures: list = []
+        self.running: list[int] = []
+        self.finished = 0
+        self.staged = False          # the step "Pagefind" shown (counts are the parts done)
+        self.lock = threading.Lock()
+
+    def submit(self, run: tuple[Path, Path, int]) -> None:
+        self.futures.append(self.pool.submit(self._one, len(self.futures) + 1, run))
+
+    def _one(self, number: int, run: tuple[Path, Path, int]) -> None:
+        import time
+        task = self.task
+        with self.lock:
+            self.running.append(number)
+            task.note(f"运行中：第 {'、'.join(map(str, sorted(self.running)))} 部分")
+        task.event(f"{self._named()}第 {number} 部分开始（{run[2]} 个页面）")
         started = time.monotonic()
-        if before is not None:
-            before(run)
-        run_pagefind(executable, *run)
-        if after is not None:
-            after(run)
-        with lock:
-            running.remove(number)
-            task.note(f"运行中：第 {'、'.join(map(str, sorted(running)))} 部分" if running else "")
-        task.advance()
-        task.event(f"第 {number} 部分完成（用时 {time.monotonic() - started:.1f} 秒）")
+        if self.before is not None:
+            self.before(run)
+        run_pagefind(self.executable, *run[:3])
+        if self.after is not None:
+            self.after(run)
+        with self.lock:
+            self.running.remove(number)
+            self.finished += 1
+            task.note(f"运行中：第 {'、'.join(map(str, sorted(self.running)))} 部分" if self.running else "")
+            if self.staged:
+                task.advance()
+        task.event(f"{self._named()}第 {number} 部分完成（用时 {time.monotonic() - started:.1f} 秒）")
 
-    with task.ticking():
-        if len(runs) == 1 or workers <= 1:
-            for number, run in enumerate(runs, 1):
-                one(number, run)
-            return
-        with ThreadPoolExecutor(max_workers=min(workers, len(runs))) as pool:
-            for future in [pool.submit(one, number, run) for number, run in enumerate(runs, 1)]:
-                future.result()
+    def _named(self) -> str:
+        """Before the step "Pagefind" (while pages are still read), a part's lines say what it is."""
+        return "" if self.staged else "Pagefind "
+
+    def show(self) -> None:
+        """From now on the phase's step is "Pagefind", its counts the parts done."""
+        with self.lock:
+            if self.staged:
+                return
+            self.task.stage("Pagefind", total=self.total, unit="部分")
+            self.staged = True
+            if self.finished:
+                self.task.update(self.finished)
+            if self.running:
+                self.task.note(f"运行中：第 {'、'.join(map(str, sorted(self.running)))} 部分")
+
+    def wait(self) -> None:
+        """Wait for every part submitted; the first failure is raised (the parts not yet started are
+        cancelled)."""
+        self.show()
+        try:
+            with self.task.ticking():
+                for future in self.futures:
+                    future.result()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop: the parts not started are cancelled, those running are waited for."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_parts(executable: Path, runs: list[tuple[Path, Path, int]], workers: int, progress=None,
+              before: Optional[Callable] = None, after: Optional[Callable] = None) -> None:
+    """PartRuns for a list of parts all ready."""
+    parts = PartRuns(executable, len(runs), workers, progress, before, after)
+    parts.show()
+    try:
+        for run in runs:
+            parts.submit(run)
+    except BaseException:
+        parts.close()
+        raise
+    parts.wait()
 
 
 def part_path(k: int) -> str:

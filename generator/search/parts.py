@@ -23,7 +23,7 @@ from typing import Callable, Optional
 from ..errors import BuildAborted, Problem
 from ..messages import python_error_text
 from ..workers import parallel_map
-from .bundle import (PAGEFIND_DIR, BundleStore, failure, file_identity, part_path, pagefind_executable, recipe, run_parts,
+from .bundle import (PAGEFIND_DIR, BundleStore, PartRuns, failure, file_identity, part_path, pagefind_executable, recipe,
                      sorted_pages, write_parts)
 from .copies import ORDER_SORT, close_text_files, copy_html, copy_name, read_job, read_texts
 from .htmlscan import BODY_MARK
@@ -146,48 +146,61 @@ def make_parts(folder: Path, layout: Layout, ks: list[int], dest: Callable[[int]
     """Index parts `ks` of the layout, each into dest(k) (a Pagefind bundle of its own). Returns the
     pages indexed per part (a marked page without a data-pagefind-body element is not indexed).
 
-    The pages are read in worker processes (copies.read_job); then, part by part (side by side as
-    run_parts allows), its copies are written once its stop characters are known (stops.py),
-    Pagefind indexes them, each fragment is given its page's text and the part its stop bitmaps."""
+    The pages are read in worker processes (copies.read_job), part after part; as soon as a part's
+    pages are all read, its copies are written once its stop characters are known (stops.py),
+    Pagefind indexes them, each fragment is given its page's text and the part its stop bitmaps —
+    beside the reading of the later parts, and side by side with other parts as memory allows
+    (bundle.PartRuns): Pagefind works on about one core, the reading on all of them."""
     jobs = [(folder, tmp / f"part{k}", position, rel) for k in ks for position, rel in enumerate(layout.parts[k])]
-    try:
-        done = parallel_map(jobs, read_job, workers) if jobs else []
-    finally:
-        close_text_files()
+    part_of = [k for k in ks for _ in layout.parts[k]]          # the part of each job
     words: dict[int, list] = {k: [] for k in ks}
-    part_of = {rel: k for k in ks for rel in layout.parts[k]}
-    for (_, _, position, _), (rel, page) in zip(jobs, done):
-        if page is not None:
-            words[part_of[rel]].append((position, page))
-    indexed = {k: len(words[k]) for k in ks}
-    if progress:
-        progress(f"搜索索引：读取了 {len(jobs)} 个条目页，开始索引 {len(ks)} 部分")
-    part_at = {tmp / f"part{k}": k for k in ks}
-    stops: dict[Path, frozenset] = {}
+    indexed: dict[int, int] = {k: 0 for k in ks}
+    stops: dict[int, frozenset] = {}
+    if not jobs:                    # every part kept from the previous bundle
+        return indexed
 
     def write_copies(run: tuple) -> None:
-        copies = run[0]
-        pages = words[part_at[copies]]
-        stops[copies] = stop_chars([page.chars for _, page in pages])
+        copies, _, _, k = run
+        pages = words[k]
+        stops[k] = stop_chars([page.chars for _, page in pages])
         for n, (position, page) in enumerate(pages):
             with open(os.path.join(copies, copy_name(position)), "w", encoding="utf-8") as f:
-                f.write(copy_html(page, stops[copies], n))
+                f.write(copy_html(page, stops[k], n))
 
     def finish(run: tuple) -> None:
-        copies, bundle, _ = run
-        k = part_at[copies]
+        copies, bundle, _, k = run
         try:
             filters = put_texts(bundle, layout.parts[k], read_texts(copies))
-            write_stops(bundle, stops[copies], [page.chars for _, page in words[k]], sorted_pages(bundle, ORDER_SORT),
+            write_stops(bundle, stops[k], [page.chars for _, page in words[k]], sorted_pages(bundle, ORDER_SORT),
                         [filters[position] for position, _ in words[k]])
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
             reason = python_error_text(exc) if isinstance(exc, OSError) else "Pagefind 的输出与预期不符"
             raise failure(f"无法写入搜索结果的正文和常用字索引（{reason}）。")
+        words[k] = []               # the part is done: its pages' words are let go
 
-    runs = [(tmp / f"part{k}", dest(k), indexed[k]) for k in ks if indexed[k]]
-    if runs:
-        run_parts(pagefind_executable(), runs, runs_at_once([run[2] for run in runs], workers),
-                  before=write_copies, after=finish)
+    runs = PartRuns(pagefind_executable(), len(ks), runs_at_once([len(layout.parts[k]) for k in ks], workers),
+                    progress=None, before=write_copies, after=finish)
+
+    def read(i: int, result: tuple) -> None:
+        _, copies, position, _ = jobs[i]
+        k = part_of[i]
+        if result[1] is not None:
+            words[k].append((position, result[1]))
+            indexed[k] += 1
+        if (i + 1 == len(jobs) or part_of[i + 1] != k) and indexed[k]:     # the part's pages all read: index it
+            runs.submit((copies, dest(k), indexed[k], k))
+
+    try:
+        try:
+            parallel_map(jobs, read_job, workers, each=read)
+        finally:
+            close_text_files()
+        if progress:
+            progress(f"搜索索引：读取了 {len(jobs)} 个条目页，共 {len(ks)} 部分")
+    except BaseException:
+        runs.close()
+        raise
+    runs.wait()
     return indexed
 
 
