@@ -1,4 +1,6 @@
 """Worker processes never change a result: loading and rendering in parallel equal the serial run."""
+import pytest
+
 from support import NOW, tree_bytes
 
 
@@ -55,3 +57,19 @@ def test_the_first_job_of_each_kind_is_done_before_forking(monkeypatch):
     assert [job for job, _ in results] == jobs
     here = [job[1] for job, pid in results if pid == os.getpid()]
     assert here == [0, 20, 22]
+
+
+@pytest.mark.parametrize("jobs_at_once", [1, 2])
+def test_each_result_is_given_in_order_as_it_comes_back(monkeypatch, jobs_at_once):
+    """parallel_map(each=…): every result is handed to `each` in this process, once, in order, and not
+    kept (the search index starts on a part as soon as its pages are read)."""
+    import os
+    from generator import workers
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(workers, "CHUNK", 3)
+    given: list = []
+    returned = workers.parallel_map(list(range(20)), lambda n: (n * n, os.getpid()), jobs_at_once,
+                                    each=lambda i, result: given.append((i, result[0], os.getpid())))
+    assert returned == []
+    assert [(i, square) for i, square, _ in given] == [(n, n * n) for n in range(20)]
+    assert {pid for _, _, pid in given} == {os.getpid()}

@@ -70,8 +70,11 @@ def test_without_a_terminal_each_phase_has_its_lines(golden_copy, tmp_path, cli,
         assert f"{phase}：开始" in said and any(s.startswith(f"{phase}：完成") for s in said), (phase, run.err)
     assert any(s.startswith("读取：完成 15/15 个文件（用时 ") for s in said), run.err
     assert any(re.fullmatch(r"渲染：完成 (\d+)/\1 个页面（用时 \d+\.\d 秒）", s) for s in said), run.err
-    # the one part is indexed as soon as its pages are read, before the step "Pagefind" waits for it
-    assert "搜索索引：Pagefind 第 1 部分开始（5 个页面）" in said and "搜索索引（Pagefind）：开始（共 1 部分）" in said
+    # the steps of the search index; the one part is indexed as soon as its pages are read, before the
+    # step "Pagefind" waits for it
+    steps = ["搜索索引（查找条目页）：开始（共 27 个文件）", "搜索索引（读取条目页）：开始（共 5 个页面）",
+             "搜索索引（读取条目页）：Pagefind 第 1 部分开始（5 个页面）", "搜索索引（Pagefind）：开始（共 1 部分）"]
+    assert [s for s in said if s in steps] == steps, run.err
     assert said.index("读取：开始") < said.index("渲染：开始") < said.index("搜索索引：开始")
     assert len(lines) < 25                        # a line per phase start and end, not one per page
     assert not any(c in run.err for c in CONTROL)

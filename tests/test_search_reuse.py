@@ -9,6 +9,7 @@ import gzip
 import json
 import os
 import stat
+import threading
 
 import pytest
 
@@ -217,3 +218,38 @@ def test_parts_end_at_month_boundaries_so_a_new_item_changes_one_part():
     assert [len(part) for part in search_parts.split_parts(lopsided, 2)] == [3, 7]     # May to the older part: nearer
     same_month = [(f"q{n}", "2026-03-01") for n in range(5)]
     assert search_parts.split_parts(same_month, 2) == [["q0", "q1", "q2"], ["q3", "q4"]]    # no boundary: equal sizes
+
+
+def test_a_part_is_indexed_while_the_later_parts_are_still_read(tmp_path, golden_copy, monkeypatch):
+    """Pagefind starts on part 0 as soon as its pages are read, before the pages of part 1 are; the
+    bundle is the same as a build that reads every page first (one job at a time, then Pagefind)."""
+    from pathlib import Path
+    monkeypatch.setattr(search_parts, "part_count", lambda pages: 2)
+    out = tmp_path / "w"
+    build_site_folder = search_index.index_site
+    from generator.cli import main
+    assert main(["build", "--site", str(golden_copy), "--now", NOW, "--out", str(out), "--quiet",
+                 "--no-search-index"]) == 0
+    events: list = []
+    real_read, real_run = search_parts.read_job, search_bundle.run_pagefind
+
+    def read_job(job):
+        events.append(("read", int(Path(job[1]).name[4:])))
+        threading.Event().wait(0.1)            # reading is slow: Pagefind has time to start
+        return real_read(job)
+
+    def run_pagefind(executable, copies, bundle, expected):
+        events.append(("pagefind", int(Path(copies).name[4:])))
+        return real_run(executable, copies, bundle, expected)
+
+    monkeypatch.setattr(search_parts, "read_job", read_job)
+    monkeypatch.setattr(search_bundle, "run_pagefind", run_pagefind)
+    assert build_site_folder(out, workers=1, reuse=False) == 5
+    reads = [i for i, (kind, _) in enumerate(events) if kind == "read"]
+    assert events.index(("pagefind", 0)) < reads[-1], events      # part 0 indexed while part 1 is read
+    assert ("pagefind", 1) in events
+    piped = tree_bytes(out / "pagefind")
+
+    fresh = tmp_path / "fresh"
+    assert main(["build", "--site", str(golden_copy), "--now", NOW, "--out", str(fresh), "--quiet", "--no-cache"]) == 0
+    assert tree_bytes(fresh / "pagefind") == piped

@@ -33,7 +33,7 @@ def index_site(staging: Path, progress=None, workers: Optional[int] = None, reus
     key = recipe()
     workers = workers or default_workers()
     usable = reuse and store.manifest.get("recipe") == key
-    layout = scan(staging, store if usable else None)
+    layout = scan(staging, store if usable else None, workers)
     if not layout.pages:
         return 0
     previous = {k: store.reusable_part(k, part, layout.pages, key) for k, part in enumerate(layout.parts)} \

@@ -22,6 +22,7 @@ from typing import Callable, Optional
 
 from ..errors import BuildAborted, Problem
 from ..messages import python_error_text
+from ..progress import current
 from ..workers import parallel_map
 from .bundle import (PAGEFIND_DIR, BundleStore, PartRuns, failure, file_identity, part_path, pagefind_executable, recipe,
                      sorted_pages, write_parts)
@@ -114,13 +115,24 @@ def html_files(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def scan(folder: Path, store: Optional[BundleStore] = None) -> Layout:
-    """The layout of a folder's pages. With `store`, a page that is the very file (a hard link) the
-    previous build's manifest recorded is not read again."""
+def _look(path: str) -> Optional[tuple[str, str]]:
+    """(sha1 of its bytes, sort date) of a page that holds the mark; None for another page."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if _MARK not in data:
+        return None
+    date = _SORT_DATE.search(data)
+    return hashlib.sha1(data).hexdigest(), date.group(1).decode("utf-8") if date else ""
+
+
+def scan(folder: Path, store: Optional[BundleStore] = None, workers: int = 1) -> Layout:
+    """The layout of a folder's pages, read by `workers` processes. With `store`, a page that is the
+    very file (a hard link) the previous build's manifest recorded is not read again."""
     recorded = store.manifest.get("files", {}) if store is not None else {}
     known_dates = store.manifest.get("dates", {}) if store is not None else {}
     pages, dates = {}, {}
     root = str(folder)
+    todo = []
     for rel in html_files(folder):
         path = os.path.join(root, rel)
         entry = recorded.get(rel)
@@ -131,12 +143,13 @@ def scan(folder: Path, store: Optional[BundleStore] = None) -> Layout:
                     continue
             except OSError:
                 pass
-        with open(path, "rb") as f:
-            data = f.read()
-        if _MARK in data:
-            pages[rel] = hashlib.sha1(data).hexdigest()
-            date = _SORT_DATE.search(data)
-            dates[rel] = date.group(1).decode("utf-8") if date else ""
+        todo.append(rel)
+    if todo:
+        current().stage("查找条目页", total=len(todo), unit="个文件")
+    for rel, found in zip(todo, parallel_map([os.path.join(root, rel) for rel in todo], _look, workers)):
+        if found is not None:
+            pages[rel], dates[rel] = found
+    pages, dates = dict(sorted(pages.items())), dict(sorted(dates.items()))
     parts = split_parts(sorted(dates.items()), part_count(len(pages))) if pages else []
     return Layout(pages, dates, parts)
 
@@ -190,6 +203,7 @@ def make_parts(folder: Path, layout: Layout, ks: list[int], dest: Callable[[int]
         if (i + 1 == len(jobs) or part_of[i + 1] != k) and indexed[k]:     # the part's pages all read: index it
             runs.submit((copies, dest(k), indexed[k], k))
 
+    current().stage("读取条目页", total=len(jobs), unit="个页面")
     try:
         try:
             parallel_map(jobs, read_job, workers, each=read)
@@ -214,7 +228,7 @@ def index_shard(folder: Path, shard: int, shards: int, into: Path, workers: int,
     """Index the parts k with k % shards == shard - 1 of an output folder built without its search
     index, each into into/part<k>/, with into/part<k>.json naming what it was made from. Returns
     the parts made (none when the site has fewer parts than shards)."""
-    layout = scan(folder)
+    layout = scan(folder, workers=workers)
     key = recipe()
     ks = [k for k in range(len(layout.parts)) if k % shards == shard - 1]
     into.mkdir(parents=True, exist_ok=True)
