@@ -130,8 +130,13 @@ _ARGUMENT_ERRORS = (
 )
 
 
+def _program() -> str:
+    """The name the usage lines give: `zwgk` when run as the installed command, else build.py."""
+    return "zwgk" if Path(sys.argv[0] or "").stem == "zwgk" else "build.py"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="build.py", description="政务公开目录静态网站生成器")
+    parser = _Parser(prog=_program(), description="政务公开目录静态网站生成器")
     parser.add_argument("--version", action="version", version=f"zwgk {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="命令",
                                 help="以下命令之一；不写命令时为 build")

@@ -16,7 +16,7 @@ stderr only: no byte of the output depends on it. tqdm is imported only when a b
 
 The workers report without being handed anything: the task of the phase under way is the current one
 of the thread that opened it (`current()`, a context variable), which workers.parallel_map and
-search.bundle.run_parts update. Other threads — the preview server's — see NULL (no progress), so the
+search.bundle.PartRuns update. Other threads — the preview server's — see NULL (no progress), so the
 preview never shows a bar.
 """
 from __future__ import annotations

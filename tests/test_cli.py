@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +83,16 @@ def test_help_in_process_returns_0(cli):
 def test_help_command(cli):
     run = cli("help", "check")
     assert run.code == 0 and run.out.startswith("用法：build.py check")
+
+
+def test_the_installed_command_names_itself_in_its_help():
+    """`zwgk` (the command `pip install -e .` puts in the venv) says `zwgk` in its usage, build.py says build.py."""
+    zwgk = Path(sys.executable).with_name("zwgk")
+    if not zwgk.exists():
+        pytest.skip("zwgk is not installed beside this Python (make site installs it)")
+    run = subprocess.run([str(zwgk), "help", "check"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0 and run.stdout.startswith("用法：zwgk check"), run.stdout + run.stderr
+    assert build_py("help", "check").stdout.startswith("用法：build.py check")
 
 
 def test_command_after_options_is_explained(cli):
