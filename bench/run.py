@@ -66,7 +66,7 @@ WITHOUT_SEARCH = ("import sys; sys.path.insert(0, sys.argv.pop(1)); from generat
                   "if 'search' not in getattr(f, '__module__', '')]); "
                   "from generator.cli import main; sys.exit(main(sys.argv[1:]))")
 MiB = 1024 * 1024
-GOALS = {"cold": 1.0, "memory": 0.3, "rebuild": 0.2, "searchable": 0.5, "peak_100k_mib": 2048}
+GOALS = {"cold": 1.0, "memory": 0.3, "rebuild": 0.2, "searchable": 0.5, "peak_100k_mib": 2048, "peak_100k_search_mib": 3072}
 
 
 # ------------------------------------------------------------------ measuring one child
@@ -553,10 +553,14 @@ def tables(data: dict) -> str:
                 per = ", ".join(f"{series[(tool, n)].median('cpu') / n * 1000:.2f} s at {n:,}" for n in ours_sizes)
                 out.append(f"CPU seconds per 1,000 items, {label(tool)} (flat if time grows linearly): {per}.")
     if 100_000 in ours_sizes:
-        peak = (series.get(("ours-nosearch", 100_000)) or series[("ours", 100_000)]).median("peak")
-        verdict = "under" if peak < GOALS["peak_100k_mib"] * MiB else "over"
-        out.append(f"Peak memory at 100,000 items, without search index: {_memory(peak)} "
-                   f"({verdict} the 2 GiB goal).")
+        nosearch = series.get(("ours-nosearch", 100_000))
+        peak = (nosearch or series[("ours", 100_000)]).median("peak")
+        # Without a search index the goal is 2 GiB (issue 8); with one, 3 GiB (issue 18).
+        goal = GOALS["peak_100k_mib"] if nosearch else GOALS["peak_100k_search_mib"]
+        verdict = "under" if peak < goal * MiB else "over"
+        which = "without search index" if nosearch else "with its search index"
+        out.append(f"Peak memory at 100,000 items, {which}: {_memory(peak)} "
+                   f"({verdict} the {goal // 1024} GiB goal).")
     return "\n".join(out) + "\n"
 
 
