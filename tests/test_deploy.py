@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from generator.deploy import releases as layout
+from generator.deploy.lock import LOCK as STATE_LOCK, STALE_HOURS
 from generator.deploy.destination import parse
 from generator.deploy.errors import DeployError
 from generator.deploy.verify import RELEASE_INFO, MANIFEST, file_hashes
@@ -361,6 +362,118 @@ def test_killed_deploy_leaves_the_old_or_the_new_release(cli, golden_copy, tmp_p
     assert not [p for p in www.iterdir() if p.name.startswith(".current.tmp")]
 
 
+# ------------------------------------------------------------------ one at a time
+
+
+def _hold(www: Path, owner: dict, age_seconds: int = 0) -> None:
+    """A lock as another deploy holds it: its owner line (the server's time it was taken, who)."""
+    folder = www / STATE_LOCK
+    folder.mkdir()
+    (folder / "owner").write_text(f"{int(time.time()) - age_seconds}\t{json.dumps(owner, ensure_ascii=False)}\n",
+                                  encoding="utf-8")
+
+
+def _leftovers(www: Path) -> list[str]:
+    return sorted(p.name for p in www.iterdir() if p.name.startswith(STATE_LOCK))
+
+
+def test_a_deploy_apply_or_rollback_is_refused_while_another_holds_the_folder(cli, golden_copy, tmp_path):
+    www = tmp_path / "www"
+    assert deploy(cli, golden_copy, www, "--now", NOW).code == 0
+    assert deploy(cli, golden_copy, www, "--now", LATER).code == 0          # two releases: a rollback is possible
+    _hold(www, {"host": "ci-runner-7", "pid": 4242, "user": "zwgk", "command": "部署",
+                "started": "2026-12-06T02:00:00+00:00"}, age_seconds=600)
+    held = snapshot(www)
+    edit(golden_copy, 1)
+    run = deploy(cli, golden_copy, www, "--now", LATER)
+    assert run.code == 1
+    assert (f"{www} 正在由 ci-runner-7 上用户 zwgk 的部署（进程 4242，2026-12-06T02:00:00+00:00 开始）使用，"
+            "已进行 10 分钟。") in run.err
+    assert f"运行 rm -r {www}/.zwgk-lock" in run.err and "Traceback" not in run.err
+    assert snapshot(www) == held                     # nothing changed, the lock left to its holder
+    run = cli("rollback", "--site", golden_copy, "--to", www)
+    assert run.code == 1 and "ci-runner-7" in run.err and snapshot(www) == held
+    bundle = tmp_path / "gk.tar.gz"
+    assert cli("bundle", "--site", golden_copy, "--now", LATER, "--out", bundle, "-q").code == 0
+    run = cli("apply", bundle, "--to", www)
+    assert run.code == 1 and "ci-runner-7" in run.err and snapshot(www) == held
+    listing = cli("releases", "--site", golden_copy, "--to", www)      # reading needs no lock
+    assert listing.code == 0 and listing.out.count("2026") + listing.out.count("2027") >= 2
+    # a lock whose owner file cannot be read: held all the same, said plainly
+    shutil.rmtree(www / STATE_LOCK)
+    (www / STATE_LOCK).mkdir()
+    (www / STATE_LOCK / "owner").write_text("yesterday\t{not json\n", encoding="utf-8")
+    run = deploy(cli, golden_copy, www, "--now", LATER)
+    assert run.code == 1 and f"{www} 正在由 另一个部署使用，已进行 0 分钟。" in run.err and "Traceback" not in run.err
+    shutil.rmtree(www / STATE_LOCK)                  # as the message says
+    run = deploy(cli, golden_copy, www, "--now", LATER)
+    assert run.code == 0, run.err
+    assert _leftovers(www) == []
+
+
+def test_a_lock_whose_holder_is_gone_is_taken_over(cli, golden_copy, tmp_path):
+    www = tmp_path / "www"
+    assert deploy(cli, golden_copy, www, "--now", NOW).code == 0
+    # a process of this machine that still runs: its lock holds
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        _hold(www, {"host": socket.gethostname(), "pid": holder.pid, "user": "zwgk", "command": "部署",
+                    "started": "2026-12-06T02:00:00+00:00"})
+        edit(golden_copy, 1)
+        run = deploy(cli, golden_copy, www, "--now", LATER)
+        assert run.code == 1 and f"（进程 {holder.pid}，" in run.err
+    finally:
+        holder.kill()
+        holder.wait()
+    # … killed (kill -9: its lock stays): the next deploy takes it over
+    run = deploy(cli, golden_copy, www, "--now", LATER)
+    assert run.code == 0, run.err
+    assert "已清除中断的部署留下的锁" in run.out and _leftovers(www) == []
+    # another machine's lock, older than STALE_HOURS by the server's clock
+    _hold(www, {"host": "ci-runner-7", "pid": 1, "user": "zwgk", "command": "回滚", "started": "2026-12-05T02:00:00+00:00"},
+          age_seconds=STALE_HOURS * 3600 + 60)
+    edit(golden_copy, 2)
+    run = deploy(cli, golden_copy, www, "--now", LATER)
+    assert run.code == 0, run.err
+    assert "已清除中断的回滚留下的锁（ci-runner-7，2026-12-05T02:00:00+00:00）" in run.out and _leftovers(www) == []
+    # … but not younger
+    _hold(www, {"host": "ci-runner-7", "pid": 1}, age_seconds=STALE_HOURS * 3600 - 60)
+    edit(golden_copy, 3)
+    assert deploy(cli, golden_copy, www, "--now", LATER).code == 1
+
+
+def test_two_deploys_started_together_one_at_a_time(cli, golden_copy, tmp_path):
+    """Two real deploys of different outputs started at the same moment, rounds over: each one either
+    deploys or is refused for the lock (never fails halfway, e.g. its upload cleaned away by the other),
+    and `current` is always a complete release of one of them."""
+    www = tmp_path / "www"
+    outs = []
+    for i, moment in enumerate((NOW, LATER)):
+        out = tmp_path / f"out{i}"
+        assert cli("build", "--site", golden_copy, "--now", moment, "--out", out, "-q",
+                   "--report", tmp_path / f"out{i}.report.json").code == 0
+        extra = out / "static" / "ballast"               # an upload that takes a while
+        extra.mkdir(parents=True)
+        for n in range(200):
+            (extra / f"{n}.txt").write_text(f"{i}-{n}-" + "字" * 2000, encoding="utf-8")
+        outs.append(out)
+    expected = [file_hashes(out) for out in outs]
+    refused = 0
+    for _ in range(4):
+        shutil.rmtree(www, ignore_errors=True)
+        runs = [subprocess.Popen([sys.executable, str(ROOT / "build.py"), "deploy", "--site", str(golden_copy),
+                                  "--to", str(www), "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True) for out in outs]
+        results = [(run.wait(), run.stderr.read()) for run in runs]
+        for code, err in results:
+            assert code == 0 or (code == 1 and "正在由" in err and "使用，已进行" in err), err
+            refused += code == 1
+        assert any(code == 0 for code, _ in results)
+        assert file_hashes(live(www)) in expected
+        assert _leftovers(www) == [] and not [p for p in (www / "releases").iterdir() if p.name.startswith(".")]
+    assert refused >= 1, "the two deploys never overlapped: the test did not test the lock"
+
+
 # ------------------------------------------------------------------ over SSH, to a real sshd
 
 
@@ -436,6 +549,15 @@ def test_ssh_deploy_releases_rollback(cli, golden_copy, tmp_path, sshd):
     # another target to the same folder: refused over SSH too
     run = deploy(cli, golden_copy, to, "--now", NOW, "--target", "intranet", *sshd["options"])
     assert run.code == 1 and "website" in run.err and live(www) == first
+    # one deploy at a time, on the server too; the message says where to remove a lock left behind
+    _hold(www, {"host": "ci-runner-7", "pid": 4242, "user": "zwgk", "command": "部署"})
+    run = deploy(cli, golden_copy, to, "--now", LATER, *sshd["options"])
+    assert run.code == 1 and "ci-runner-7" in run.err and live(www) == first
+    assert f"在 {sshd['user']}@127.0.0.1 上运行 rm -r {www}/.zwgk-lock" in run.err
+    shutil.rmtree(www / STATE_LOCK)
+    run = deploy(cli, golden_copy, to, "--now", LATER, *sshd["options"])
+    assert run.code == 0, run.err
+    assert live(www) != first and _leftovers(www) == []
 
 
 def test_ssh_unknown_host_key_is_refused(cli, golden_copy, tmp_path, sshd):

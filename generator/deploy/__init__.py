@@ -6,4 +6,5 @@ releases.py     the layout: releases/<UTC time>-<id>/, current → one of them, 
 transfer.py     rsync --link-dest: only changed files travel
 verify.py       manifest and fingerprint, checked before and after the switch (and over HTTP)
 commands.py     the three commands, step by step
+lock.py         one deploy, apply or rollback at a time per deploy folder
 """

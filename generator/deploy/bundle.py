@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..messages import os_error_text
-from . import releases, verify
+from . import lock, releases, verify
 from .destination import Destination
 from .errors import DeployError
 
@@ -266,9 +266,15 @@ def apply(bundle: Path, dest: Destination, *, keep: int = 5, generator: str = ""
         raise DeployError("apply 只能安装到本机（或挂载到本机）的文件夹。",
                           "请把摆渡包拷到网站服务器上，在那里运行 python build.py apply 包 --to /srv/www/gk。")
     info, manifest = check(bundle)                 # everything checked before anything changes
+    say(f"摆渡包已校验：{info['target']}，构建于 {info.get('built', '?')}，{len(manifest)} 个文件的 SHA-256 全部正确"
+        f"（指纹 {info['fingerprint'][:12]}…）。")
+    with lock.held(dest, "安装摆渡包", say=say):
+        return _install(bundle, info, manifest, dest, keep=keep, generator=generator, say=say, now=now)
+
+
+def _install(bundle: Path, info: dict, manifest: dict, dest: Destination, *, keep: int, generator: str,
+             say: Callable[[str], None], now: Optional[datetime]) -> Optional[str]:
     target, fingerprint = info["target"], info["fingerprint"]
-    say(f"摆渡包已校验：{target}，构建于 {info.get('built', '?')}，{len(manifest)} 个文件的 SHA-256 全部正确"
-        f"（指纹 {fingerprint[:12]}…）。")
     state = releases.read_state(dest)
     releases.check_deploy_folder(dest, state, target)
     live_info = verify.read_info(dest, "current") if state.current else {}

@@ -17,7 +17,7 @@ from typing import Callable, Optional
 
 from ..messages import python_error_text
 from ..views import fmt_size
-from . import releases, transfer, verify
+from . import lock, releases, transfer, verify
 from .destination import Destination
 from .errors import DeployError
 
@@ -67,6 +67,13 @@ def deploy(dest: Destination, out_dir: Path, report: dict, *, keep: int = 5, che
            commit: Optional[str] = None, generator: str = "", say: Callable[[str], None] = print,
            now: Optional[datetime] = None) -> Optional[str]:
     """Deploy the output; the new release's name (None: the live release is already this one)."""
+    with lock.held(dest, "部署", say=say):
+        return _deploy(dest, out_dir, report, keep=keep, check_url=check_url, commit=commit, generator=generator,
+                       say=say, now=now)
+
+
+def _deploy(dest: Destination, out_dir: Path, report: dict, *, keep: int, check_url: Optional[str],
+            commit: Optional[str], generator: str, say: Callable[[str], None], now: Optional[datetime]) -> Optional[str]:
     target = report["target"]
     hashes = verify.file_hashes(out_dir)
     manifest = verify.manifest_text(hashes)
@@ -126,6 +133,11 @@ def deploy(dest: Destination, out_dir: Path, report: dict, *, keep: int = 5, che
 
 def rollback(dest: Destination, release: Optional[str] = None, say: Callable[[str], None] = print) -> str:
     """Switch `current` to `release` (default: the one before the live one), after checking it whole."""
+    with lock.held(dest, "回滚", create=False, say=say):
+        return _rollback(dest, release, say)
+
+
+def _rollback(dest: Destination, release: Optional[str], say: Callable[[str], None]) -> str:
     state = releases.read_state(dest)
     if not state.releases:
         raise DeployError(f"{dest.where()} 里没有任何版本。", "请先用 python build.py deploy 部署。")

@@ -2,6 +2,7 @@
 
     <deploy folder>/
       .zwgk-deploy.json            which target this folder is for (written by the first deploy)
+      .zwgk-lock/                  held while a deploy, apply or rollback runs (lock.py)
       releases/20261204T093000Z-1a2b3c4/   one complete release per deploy (its name: UTC time, commit)
       releases/.incoming-…/        a release being uploaded (never served; removed by the next deploy)
       current -> releases/…        the live release: the web server's root
@@ -30,7 +31,7 @@ _STATE = r'''d="$1"
 [ -d "$d" ] || { echo "notdir	1"; exit 0; }
 for entry in "$d"/* "$d"/.[!.]* "$d"/..?*; do
   [ -e "$entry" ] || [ -L "$entry" ] || continue
-  case "${entry##*/}" in releases|current|.zwgk-deploy.json|.current.tmp-*) ;; *) echo "foreign	${entry##*/}";; esac
+  case "${entry##*/}" in releases|current|.zwgk-deploy.json|.current.tmp-*|.zwgk-lock|.zwgk-lock.*) ;; *) echo "foreign	${entry##*/}";; esac
 done
 [ -f "$d/.zwgk-deploy.json" ] && printf 'target\t%s\n' "$(tr -d '\n' < "$d/.zwgk-deploy.json")"
 if [ -L "$d/current" ]; then printf 'current\t%s\n' "$(readlink "$d/current")"
@@ -99,7 +100,9 @@ def record_target(dest: Destination, target: str) -> None:
 
 def clean_stale(dest: Destination) -> None:
     """Uploads and links left by killed deploys (never served)."""
-    dest.run('cd "$1" || exit 0; rm -rf releases/.incoming-* releases/.trash-*; rm -f .current.tmp-*', dest.path)
+    dest.run('cd "$1" || exit 0; rm -rf releases/.incoming-* releases/.trash-*; rm -f .current.tmp-*; '
+             # a lock being made or removed by a deploy killed then (an hour old: not one starting now)
+             'find . -maxdepth 1 -name ".zwgk-lock.*" -mmin +60 -exec rm -rf {} +', dest.path)
 
 
 def new_name(state: State, commit: Optional[str], fingerprint: str, now: Optional[datetime] = None) -> str:

@@ -1,0 +1,154 @@
+"""One deploy, apply or rollback at a time per deploy folder: a lock folder on the destination.
+
+Without it, two publish jobs that start together (a push and the hourly timer, two editors' CI runs)
+interleave: the second one's cleaning removes the first one's upload, and the one that switches
+`current` last wins even when it carries the older build. `mkdir` is atomic on every POSIX file
+system, NFS included, so of two that start together exactly one makes <deploy folder>/.zwgk-lock;
+the other is refused (exit 1, the site untouched) and told who holds the lock and since when.
+
+A killed deploy (kill -9, a CI job's time limit, a power cut) leaves its lock. It is taken over when
+its holder is surely gone: a process of this machine that no longer runs, or a lock older than
+STALE_HOURS by the server's clock (no deploy takes that long). Otherwise the message names the
+command that removes it.
+"""
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import secrets
+import socket
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Iterator, Optional
+
+from .destination import Destination
+from .errors import DeployError
+
+LOCK = ".zwgk-lock"
+STALE_HOURS = 6
+
+# $1 the deploy folder, $2 the owner line, $3 "create" to make a missing deploy folder.
+# The lock is made whole beside its place (its owner file written) and renamed into place: rename(2)
+# of a folder onto a folder that holds a file fails, so of two deploys exactly one gets it, and a
+# lock is never seen without its owner. Prints "taken", "none" (no folder to lock: what follows
+# reports it), "held<TAB>server time<TAB>lock time<TAB>owner line", or "error<TAB>why".
+_TAKE = r'''d="$1"; l="$d/.zwgk-lock"; n="$l.new-$$"
+if [ ! -e "$d" ] && [ ! -L "$d" ]; then
+  [ "$3" = create ] || { echo none; exit 0; }
+  err=$(mkdir -p "$d" 2>&1) || { printf 'error\t%s\n' "$err"; exit 0; }
+fi
+[ -d "$d" ] || { echo none; exit 0; }
+rm -rf "$n"
+if ! err=$(mkdir "$n" 2>&1) || ! err=$(printf '%s\t%s\n' "$(date +%s)" "$2" 2>&1 > "$n/owner"); then
+  rm -rf "$n"; printf 'error\t%s\n' "$err"; exit 0
+fi
+mv -T "$n" "$l" 2>/dev/null && { echo taken; exit 0; }
+rm -rf "$n"
+[ -e "$l" ] || [ -L "$l" ] || { echo "error	cannot rename $n to $l"; exit 0; }
+line=""; [ -f "$l/owner" ] && line=$(head -n 1 "$l/owner" | head -c 4000)
+printf 'held\t%s\t%s\t%s\n' "$(date +%s)" "$(date -r "$l" +%s 2>/dev/null || echo 0)" "$line"'''
+
+# $1 the deploy folder, $2 the owner line seen: removed only if it is still that one (a lock taken
+# in between by another deploy is left alone), renamed away first so that removing it is one step.
+_BREAK = r'''l="$1/.zwgk-lock"
+[ "$(head -n 1 "$l/owner" 2>/dev/null | head -c 4000)" = "$2" ] || exit 0
+mv -T "$l" "$l.stale-$$" 2>/dev/null && rm -rf "$l.stale-$$"; exit 0'''
+
+# $1 the deploy folder, $2 this deploy's token: only its own lock is removed.
+_RELEASE = r'''l="$1/.zwgk-lock"
+head -n 1 "$l/owner" 2>/dev/null | grep -qF "$2" || exit 0
+mv -T "$l" "$l.done-$$" 2>/dev/null && rm -rf "$l.done-$$"; exit 0'''
+
+
+def _owner(command: str, token: str) -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "?"
+    return json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "user": user, "command": command,
+                       "started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "token": token},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _gone(holder: dict) -> bool:
+    """The holder is a process of this machine that no longer runs."""
+    if holder.get("host") != socket.gethostname() or not isinstance(holder.get("pid"), int):
+        return False
+    if holder["pid"] == os.getpid():
+        return False
+    try:
+        os.kill(holder["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except OSError:               # it runs, as another user
+        return False
+    return False
+
+
+def _held_message(dest: Destination, holder: dict, age_seconds: int) -> DeployError:
+    who = (f"{holder.get('host', '?')} 上用户 {holder.get('user', '?')} 的{holder.get('command', '部署')}"
+           f"（进程 {holder.get('pid', '?')}，{holder.get('started', '开始时间不明')} 开始）") if holder else "另一个部署"
+    where = f"在 {dest.host} 上运行 " if dest.remote else "运行 "
+    return DeployError(
+        f"{dest.where()} 正在由 {who}使用，已进行 {max(0, age_seconds) // 60} 分钟。"
+        "同一个部署文件夹一次只能有一个部署、安装或回滚；这次没有做任何改动，网站保持原样。",
+        f"请等它结束后再运行。如果确定它已经中断（例如那台机器已关机、CI 任务已取消），删除锁后重试：{where}"
+        f"rm -r {dest.path}/{LOCK}（超过 {STALE_HOURS} 小时的锁会被自动清除）。")
+
+
+def _seconds(text: str) -> int:
+    """A time the server's `date +%s` printed (0: none, or not a number)."""
+    return int(text) if text.strip().isdigit() else 0
+
+
+def take(dest: Destination, command: str, create: bool = True, say=print) -> Optional[str]:
+    """Take the deploy folder's lock; its token (None: there is no folder to lock). DeployError
+    when another deploy holds it."""
+    token = secrets.token_hex(8)
+    owner = _owner(command, token)
+    for _ in range(3):             # a stale lock broken, then taken (or lost to another deploy)
+        answer = dest.run(_TAKE, dest.path, owner, "create" if create else "").strip()
+        kind, _, rest = answer.partition("\t")
+        if kind == "taken":
+            return token
+        if kind == "none":
+            return None
+        if kind != "held":
+            raise DeployError(f"无法在 {dest.where()} 建立部署锁 {LOCK}（{rest or answer or '无输出'}）。",
+                              "请检查部署文件夹的权限和磁盘空间。网站保持原样。")
+        server_now, lock_time, line = (rest.split("\t", 2) + ["", ""])[:3]
+        started, _, text = line.partition("\t")
+        try:
+            holder = json.loads(text) if text else {}
+        except ValueError:
+            holder = {}
+        if not isinstance(holder, dict):
+            holder = {}
+        since = _seconds(started) or _seconds(lock_time)
+        age = _seconds(server_now) - since
+        if not (_gone(holder) or (since and age > STALE_HOURS * 3600)):
+            raise _held_message(dest, holder, age)
+        dest.run(_BREAK, dest.path, line)
+        say(f"已清除中断的{holder.get('command', '部署')}留下的锁（{holder.get('host', '?')}，"
+            f"{holder.get('started', '时间不明')}）。")
+    raise DeployError(f"无法取得 {dest.where()} 的部署锁：另一个部署刚刚取得了它。", "请稍后再试。网站保持原样。")
+
+
+def give_back(dest: Destination, token: Optional[str]) -> None:
+    if token is not None:
+        dest.run(_RELEASE, dest.path, token, check=False)
+
+
+@contextmanager
+def held(dest: Destination, command: str, create: bool = True, say=print) -> Iterator[None]:
+    """The deploy folder locked for the block; given back however the block ends (a process killed
+    outright leaves it: see the module's docstring)."""
+    token = take(dest, command, create, say)
+    try:
+        yield
+    finally:
+        try:
+            give_back(dest, token)
+        except DeployError:
+            pass               # the connection is gone: the lock is taken over later as stale
