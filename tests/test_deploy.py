@@ -312,21 +312,27 @@ def _tree_is_one_of(release: Path, outputs: list[dict]) -> bool:
     return file_hashes(release) in outputs
 
 
+def _two_heavy_outputs(cli, site: Path, tmp_path: Path, ballast: int) -> list[Path]:
+    """Builds at NOW and at LATER, each with its report and `ballast` more files of its own bytes,
+    so that an upload takes a while."""
+    outs = []
+    for i, moment in enumerate((NOW, LATER)):
+        out = tmp_path / f"out{i}"
+        assert cli("build", "--site", site, "--now", moment, "--out", out, "-q",
+                   "--report", tmp_path / f"out{i}.report.json").code == 0
+        extra = out / "static" / "ballast"
+        extra.mkdir(parents=True)
+        for n in range(ballast):
+            (extra / f"{n}.txt").write_text(f"{i}-{n}-" + "字" * 2000, encoding="utf-8")
+        outs.append(out)
+    return outs
+
+
 def test_killed_deploy_leaves_the_old_or_the_new_release(cli, golden_copy, tmp_path):
     """Kill the whole deploy (process group, rsync included) at moments spread over its run:
     `current` always names a complete release, the old one or the new one, never a mix."""
     www = tmp_path / "www"
-    outs = []
-    for i, moment in enumerate((NOW, LATER)):
-        out = tmp_path / f"out{i}"
-        assert cli("build", "--site", golden_copy, "--now", moment, "--out", out, "-q",
-                   "--report", tmp_path / f"out{i}.report.json").code == 0
-        # more files, so that an upload takes a while: each build its own bytes
-        extra = out / "static" / "ballast"
-        extra.mkdir(parents=True)
-        for n in range(300):
-            (extra / f"{n}.txt").write_text(f"{i}-{n}-" + "字" * 2000, encoding="utf-8")
-        outs.append(out)
+    outs = _two_heavy_outputs(cli, golden_copy, tmp_path, 300)
     expected = [file_hashes(out) for out in outs]
     assert deploy(cli, golden_copy, www, "--out", outs[0]).code == 0
     command = [sys.executable, str(ROOT / "build.py"), "deploy", "--site", str(golden_copy), "--to", str(www),
@@ -447,16 +453,7 @@ def test_two_deploys_started_together_one_at_a_time(cli, golden_copy, tmp_path):
     deploys or is refused for the lock (never fails halfway, e.g. its upload cleaned away by the other),
     and `current` is always a complete release of one of them."""
     www = tmp_path / "www"
-    outs = []
-    for i, moment in enumerate((NOW, LATER)):
-        out = tmp_path / f"out{i}"
-        assert cli("build", "--site", golden_copy, "--now", moment, "--out", out, "-q",
-                   "--report", tmp_path / f"out{i}.report.json").code == 0
-        extra = out / "static" / "ballast"               # an upload that takes a while
-        extra.mkdir(parents=True)
-        for n in range(200):
-            (extra / f"{n}.txt").write_text(f"{i}-{n}-" + "字" * 2000, encoding="utf-8")
-        outs.append(out)
+    outs = _two_heavy_outputs(cli, golden_copy, tmp_path, 200)
     expected = [file_hashes(out) for out in outs]
     refused = 0
     for _ in range(4):
