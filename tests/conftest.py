@@ -1,7 +1,10 @@
-"""Shared helpers: run the command line in-process and build the fixture sites."""
+"""Shared helpers: run the command line in-process, build the fixture sites, serve a folder over HTTP."""
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,3 +45,25 @@ def golden_copy(tmp_path) -> Path:
     target = tmp_path / "site"
     shutil.copytree(GOLDEN_SITE, target)
     return target
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def serve():
+    """serve(folder) -> base URL of a static server on 127.0.0.1 for that folder."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

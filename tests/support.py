@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -56,3 +58,19 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def kiosk_site(site: Path) -> Path:
+    """A copy of GOLDEN_SITE at `site` with KIOSK_OVERLAY laid over it (the kiosk tests' site)."""
+    shutil.copytree(GOLDEN_SITE, site)
+    shutil.copytree(KIOSK_OVERLAY / "content", site / "content", dirs_exist_ok=True)
+    return site
+
+
+def systemd_problems(units: list[Path], tmp_path: Path) -> list[str]:
+    """What `systemd-analyze verify` finds in example units (copied to tmp_path: only the paths of the
+    installation, absent here, may be missing)."""
+    copies = [shutil.copy(unit, tmp_path / unit.name) for unit in units]
+    done = subprocess.run(["systemd-analyze", "verify", *map(str, copies)], capture_output=True, text=True, timeout=60)
+    return [line for line in (done.stdout + done.stderr).splitlines()
+            if line.strip() and "is not executable: No such file or directory" not in line]

@@ -225,7 +225,7 @@ def odd_attachments(site):
                                        encoding="utf-8")
 
 
-def test_attachment_links_are_percent_encoded_and_resolve(golden_copy, tmp_path, cli, serve_folder):
+def test_attachment_links_are_percent_encoded_and_resolve(golden_copy, tmp_path, cli, serve):
     odd_attachments(golden_copy)
     out = tmp_path / "out"
     run = cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "--quiet")
@@ -236,7 +236,7 @@ def test_attachment_links_are_percent_encoded_and_resolve(golden_copy, tmp_path,
     links = [a for a in parser.find("a") if "download" in a]
     hrefs = [a["href"] for a in links]
     assert len(hrefs) == len(ODD_NAMES)
-    base = serve_folder(out) + "quanli/xuke/2026-00041/"
+    base = serve(out) + "quanli/xuke/2026-00041/"
     for name, href in zip(ODD_NAMES, hrefs):
         assert re.fullmatch(r"[A-Za-z0-9._~/%-]+", href) and not re.search(r"%(?![0-9A-F]{2})", href), href
         assert unquote(href) == name                                  # the file's own name, encoded
@@ -252,29 +252,7 @@ def test_attachment_links_are_percent_encoded_and_resolve(golden_copy, tmp_path,
     fixed.feed((out / "odd-page" / "index.html").read_text(encoding="utf-8"))
     [link] = [a for a in fixed.find("a") if a.get("href", "").endswith(".pdf")]
     assert link["href"] == "a%20b.pdf" and "a b.pdf" in "".join(fixed.text)
-    with urlopen(urljoin(serve_folder(out) + "odd-page/", link["href"])) as response:
+    with urlopen(urljoin(serve(out) + "odd-page/", link["href"])) as response:
         assert response.read() == b"%PDF-1.4 page"
 
 
-@pytest.fixture
-def serve_folder():
-    """serve_folder(folder) -> base URL of a static server on 127.0.0.1 for that folder."""
-    import functools
-    import http.server
-    import threading
-    servers = []
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    def start(folder):
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()

@@ -5,30 +5,20 @@ with an attachment and links that would leave the folder, and a website-only ite
 """
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from support import GOLDEN_SITE, NOW, ROOT, tree_bytes
+from support import NOW, ROOT, kiosk_site, tree_bytes
 
 from generator.cli import main
 from generator.kiosk import INDEX_URL, pinyin_forms, qr_svg
 
-OVERLAY = ROOT / "tests" / "fixtures" / "kiosk_overlay"
 BASE_URL = "https://zwgk.example.gov.cn/zj/"          # tests/sites/golden/site.toml
 MARKER = re.compile(r"留痕标记-[\w-]+")
 PREFIX = "window.KIOSK_INDEX="
-
-
-def kiosk_site(folder: Path) -> Path:
-    """A copy of the golden site with the kiosk overlay laid over it."""
-    site = folder / "site"
-    shutil.copytree(GOLDEN_SITE, site)
-    shutil.copytree(OVERLAY / "content", site / "content", dirs_exist_ok=True)
-    return site
 
 
 def build(site: Path, out: Path, target: str = "kiosk") -> dict:
@@ -58,7 +48,7 @@ def records(index: dict) -> list[dict]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("kiosk")
-    site = kiosk_site(folder)
+    site = kiosk_site(folder / "site")
     kiosk = build(site, folder / "kiosk")
     website = build(site, folder / "website", "website")
     return site, folder / "kiosk", kiosk, website
@@ -219,7 +209,7 @@ def test_links_that_would_leave_the_folder_become_text(built):
 
 
 def test_settings_search_screen_and_determinism(tmp_path):
-    site = kiosk_site(tmp_path)
+    site = kiosk_site(tmp_path / "site")
     toml = site / "site.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + "\n[kiosk]\nidle_seconds = 30\n", encoding="utf-8")
     build(site, tmp_path / "a")
@@ -239,7 +229,7 @@ def test_settings_search_screen_and_determinism(tmp_path):
 def test_rebuild_over_the_previous_output_reusing_its_pages(tmp_path):
     """The CLI reuses unchanged pages of the previous output (reuse.py): the kiosk's own files and its
     pages with attachments (re-rendered with `elsewhere`, links rewritten) must come out the same."""
-    site = kiosk_site(tmp_path)
+    site = kiosk_site(tmp_path / "site")
     out = tmp_path / "kiosk"
     build(site, out)
     build(site, out)                                             # nothing changed: every page reusable
@@ -318,7 +308,7 @@ def leaves(out: Path, page: Path, value: str) -> bool:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("kiosk-hostile")
-    site = kiosk_site(folder)
+    site = kiosk_site(folder / "site")
     (site / "content" / "fagui" / "hostile-links.md").write_text(HOSTILE, encoding="utf-8")
     report = build(site, folder / "kiosk")
     assert "/quanli/xuke/2026-00031/" in [e["url"] for e in report["published"]]
@@ -400,7 +390,7 @@ def test_offline_links_reads_the_depth_of_the_page():
 def test_links_to_attachments_with_odd_names_become_their_words(tmp_path):
     """The body's links to attachments are percent-encoded by the Markdown renderer ("a%20b.pdf",
     "%E4%B8%AD%E6%96%87.pdf"); the kiosk does not copy the files, so those links become words too."""
-    site = kiosk_site(tmp_path)
+    site = kiosk_site(tmp_path / "site")
     folder = site / "content" / "fagui"
     for name in ("a b.pdf", "中文.pdf", "a#1.pdf"):
         (folder / name).write_bytes(b"%PDF-1.4")
@@ -450,7 +440,7 @@ def test_the_build_carries_its_version_and_the_expiry_of_what_it_shows(built):
 
 
 def test_version_follows_now_and_stale_days_is_validated(tmp_path):
-    site = kiosk_site(tmp_path)
+    site = kiosk_site(tmp_path / "site")
     toml = site / "site.toml"
     text = toml.read_text(encoding="utf-8")
     toml.write_text(text + "\n[kiosk]\nstale_days = 3\n", encoding="utf-8")

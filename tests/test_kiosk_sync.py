@@ -2,17 +2,13 @@
 installed with the atomic `current` switch; wrong target, damage and a failed download change nothing."""
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 
-from support import NOW
+from support import NOW, systemd_problems
 from test_bundle import LATER, live, make_bundle, snapshot
 
 
@@ -26,26 +22,6 @@ def bundles(cli, golden_copy, tmp_path):
     return stick, first, second
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def served():
-    """served(folder) -> http://127.0.0.1:PORT/ serving that folder."""
-    servers = []
-
-    def start(folder: Path) -> str:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -82,9 +58,9 @@ def test_keep_prunes_old_releases(cli, golden_copy, bundles, tmp_path):
     assert len(list((kiosk / "releases").iterdir())) == 2
 
 
-def test_from_http_on_127_0_0_1(cli, bundles, served, tmp_path):
+def test_from_http_on_127_0_0_1(cli, bundles, serve, tmp_path):
     stick, first, second = bundles
-    base = served(stick)
+    base = serve(stick)
     kiosk = tmp_path / "kiosk"
     run = cli("kiosk-sync", "--from", base + first.name, "--to", kiosk)
     assert run.code == 0, run.err
@@ -163,10 +139,5 @@ def test_systemd_example_runs_kiosk_sync():
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze 不可用")
 def test_systemd_analyze_verify(tmp_path):
-    for name in ("zwgk-kiosk-sync.service", "zwgk-kiosk-sync.timer"):
-        shutil.copy(EXAMPLES / name, tmp_path / name)
-    done = subprocess.run(["systemd-analyze", "verify", str(tmp_path / "zwgk-kiosk-sync.service"),
-                           str(tmp_path / "zwgk-kiosk-sync.timer")], capture_output=True, text=True, timeout=60)
-    problems = [line for line in (done.stdout + done.stderr).splitlines()
-                if line.strip() and "is not executable: No such file or directory" not in line]
+    problems = systemd_problems([EXAMPLES / "zwgk-kiosk-sync.service", EXAMPLES / "zwgk-kiosk-sync.timer"], tmp_path)
     assert not problems, problems

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from generator.deploy.verify import file_hashes
-from support import NOW, ROOT
+from support import NOW, ROOT, systemd_problems
 
 EXAMPLES = ROOT / "docs" / "examples"
 LATER = "2027-06-01T08:00:00+08:00"
@@ -203,12 +203,7 @@ def test_systemd_service_and_timer():
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze 不可用")
 def test_systemd_analyze_verify(tmp_path):
     """systemd's own check of both units: only the paths of the installation (absent here) may be missing."""
-    for name in ("zwgk-publish.service", "zwgk-publish.timer"):
-        shutil.copy(EXAMPLES / name, tmp_path / name)
-    done = subprocess.run(["systemd-analyze", "verify", str(tmp_path / "zwgk-publish.service"),
-                           str(tmp_path / "zwgk-publish.timer")], capture_output=True, text=True, timeout=60)
-    problems = [line for line in (done.stdout + done.stderr).splitlines()
-                if line.strip() and "is not executable: No such file or directory" not in line]
+    problems = systemd_problems([EXAMPLES / "zwgk-publish.service", EXAMPLES / "zwgk-publish.timer"], tmp_path)
     assert not problems, problems
     done = subprocess.run(["systemd-analyze", "calendar", "hourly"], capture_output=True)
     assert done.returncode == 0

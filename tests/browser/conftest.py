@@ -1,15 +1,12 @@
-"""Browser fixtures: Debian's Chromium driven by Playwright, sites served on 127.0.0.1."""
+"""Browser fixtures: Debian's Chromium driven by Playwright (sites are served by tests/conftest.py's `serve`)."""
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
-from pathlib import Path
 
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+KIOSK_WIDTH, KIOSK_HEIGHT = 1080, 1920      # the service hall's portrait touchscreen
 
 
 @pytest.fixture(scope="session")
@@ -25,27 +22,6 @@ def browser():
         b.close()
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def serve():
-    """serve(folder) -> base URL of a static server on 127.0.0.1 for that folder."""
-    servers = []
-
-    def start(folder: Path) -> str:
-        handler = functools.partial(_Quiet, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture
@@ -58,3 +34,34 @@ def page(browser):
     yield pg
     context.close()
 
+
+@pytest.fixture
+def screen(browser):
+    """A portrait touchscreen page with the network cut off; .left lists what tried to leave."""
+    contexts = []
+
+    def open_screen(idle_seconds=None):
+        context = browser.new_context(viewport={"width": KIOSK_WIDTH, "height": KIOSK_HEIGHT}, has_touch=True,
+                                      locale="zh-CN", service_workers="block")
+        left = []
+
+        def route(r):
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:
+                left.append(r.request.url)
+                r.abort()
+        context.route("**/*", route)
+        context.on("request", lambda req: None if req.url.startswith("file:") else left.append(req.url))
+        if idle_seconds is not None:
+            context.add_init_script(f"window.KIOSK_IDLE_SECONDS = {idle_seconds};")
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.left = left
+        contexts.append(context)
+        return page
+
+    yield open_screen
+    for context in contexts:
+        context.close()

@@ -4,59 +4,23 @@ Every request that is not file: is blocked and recorded (context.route plus a re
 each test ends by asserting that none was made. Screenshots of the 1080×1920 screen go to test-artifacts/.
 """
 import re
-import shutil
 
 import pytest
 
-from support import ARTIFACTS, GOLDEN_SITE, NOW, ROOT
+from support import ARTIFACTS, NOW, kiosk_site
 
 from generator.cli import main
 
-OVERLAY = ROOT / "tests" / "fixtures" / "kiosk_overlay"
-WIDTH, HEIGHT = 1080, 1920
 
 
 @pytest.fixture(scope="module")
 def kiosk(tmp_path_factory):
     folder = tmp_path_factory.mktemp("kiosk-browser")
     site = folder / "site"
-    shutil.copytree(GOLDEN_SITE, site)
-    shutil.copytree(OVERLAY / "content", site / "content", dirs_exist_ok=True)
+    kiosk_site(site)
     out = folder / "kiosk"
     assert main(["build", "--site", str(site), "--target", "kiosk", "--now", NOW, "--out", str(out), "--quiet"]) == 0
     return out
-
-
-@pytest.fixture
-def screen(browser):
-    """A portrait touchscreen page with the network cut off; .left lists what tried to leave."""
-    contexts = []
-
-    def open_screen(idle_seconds=None):
-        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, has_touch=True,
-                                      locale="zh-CN", service_workers="block")
-        left = []
-
-        def route(r):
-            if r.request.url.startswith("file:"):
-                r.continue_()
-            else:
-                left.append(r.request.url)
-                r.abort()
-        context.route("**/*", route)
-        context.on("request", lambda req: None if req.url.startswith("file:") else left.append(req.url))
-        if idle_seconds is not None:
-            context.add_init_script(f"window.KIOSK_IDLE_SECONDS = {idle_seconds};")
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.left = left
-        contexts.append(context)
-        return page
-
-    yield open_screen
-    for context in contexts:
-        context.close()
 
 
 def screenshot(page, name: str):
@@ -240,7 +204,7 @@ def test_idle_time_from_the_address_and_from_site_toml(kiosk, screen):
 def test_long_item_scrolls_with_buttons_and_grows_its_font(kiosk, screen):
     page = screen()
     page.goto((kiosk / "quanli" / "xuke" / "2026-00020" / "index.html").as_uri())
-    assert page.evaluate("document.documentElement.scrollHeight") > 2 * HEIGHT
+    assert page.evaluate("document.documentElement.scrollHeight") > 2 * page.viewport_size["height"]
     body_size = lambda: page.evaluate("parseFloat(getComputedStyle(document.querySelector('.body p')).fontSize)")
     assert body_size() >= 24
     check_touch_rules(page)
@@ -302,8 +266,7 @@ channels: [touchscreen]
 def hostile_kiosk(tmp_path_factory):
     folder = tmp_path_factory.mktemp("kiosk-hostile")
     site = folder / "site"
-    shutil.copytree(GOLDEN_SITE, site)
-    shutil.copytree(OVERLAY / "content", site / "content", dirs_exist_ok=True)
+    kiosk_site(site)
     (site / "content" / "fagui" / "hostile-links.md").write_text(HOSTILE, encoding="utf-8")
     out = folder / "kiosk"
     assert main(["build", "--site", str(site), "--target", "kiosk", "--now", NOW, "--out", str(out), "--quiet"]) == 0
