@@ -190,6 +190,13 @@ def plan_links(plan) -> None:
     plan.redirects = redirects
 
 
+def retitled(config, redirects: dict, records: list) -> dict:
+    """plan.redirects after an edit that changed only what `records` show (the preview's edit
+    path): a redirect page that leads to one of them shows its title as it is now."""
+    titles = {item_url(config, record): record.title for record in records}
+    return {old: (new, titles.get(new, title), alias) for old, (new, title, alias) in redirects.items()}
+
+
 # --- redirect pages and the redirects files ----------------------------------------------------------
 
 def write_redirects(renderer, output, plan) -> None:
@@ -198,8 +205,8 @@ def write_redirects(renderer, output, plan) -> None:
     kiosk = renderer.explicit_index
     done = {}
     for old, (new, title, alias) in sorted(plan.redirects.items()):
-        path = output_path(old)
-        if not alias and path in output.owners:
+        path, owner = output_path(old), f"旧网址的跳转页面（指向 {new}）"
+        if not alias and output.owners.get(path, owner) != owner:
             continue               # something else is made there now (a new page took the address)
         link = relative(old, new, kiosk)
         absolute = config.base_url + new.lstrip("/")
@@ -211,7 +218,7 @@ def write_redirects(renderer, output, plan) -> None:
                 '<meta name="viewport" content="width=device-width, initial-scale=1">\n' + head +
                 f'</head>\n<body>\n<main>\n<h1>页面已迁移</h1>\n<p>本页现在的网址：<a href="{html.escape(link)}">'
                 f'{html.escape(title)}</a></p>\n</main>\n</body>\n</html>\n')
-        renderer.put(output, old, page.encode("utf-8"), owner=f"旧网址的跳转页面（指向 {new}）")
+        renderer.put(output, old, page.encode("utf-8"), owner=owner)
         done[old] = new
     if kiosk or not (done or (config.root / RECORD_FILE).is_file()):
         return

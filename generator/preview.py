@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
+from . import links
 from .catalogue import Catalogue, build_catalogue, with_records
 from .config import Config, load_config
 from .content import Content, LoadCache, load_content, reload_files
@@ -209,7 +210,8 @@ class PreviewSite:
             swapped.append((items[at], record))
             items[at] = record
         content = replace(last.content, items=items, reloaded=stats.reloaded)
-        plan = replace(last.plan, content=content, now=moment)
+        plan = replace(last.plan, content=content, now=moment,
+                       redirects=links.retitled(config, last.plan.redirects, [new for _, new in swapped]))
         shown = [(old, new) for old, new in swapped if old.file in last.catalogue.urls]
         catalogue = with_records(last.catalogue, shown)
         own = for_plan(plan)
@@ -217,6 +219,7 @@ class PreviewSite:
         output = _copy(last.output)
         renderer.render_edits(output, [record for _, record in shown])
         own.extra_pages(renderer, output, plan)
+        links.write_redirects(renderer, output, plan)     # a redirect page shows its item's title
         stats.rendered, stats.urls = len(renderer.rendered_urls), tuple(renderer.rendered_urls)
         self._publish(output, last.errors, last.warnings)
         self.last = LastBuild(content, plan, catalogue, last.badges, output, last.errors, last.warnings,
@@ -236,6 +239,7 @@ class PreviewSite:
         renderer = Renderer(catalogue, own, cache=self.render_cache, badges=badges)
         output = renderer.render_all()
         own.extra_pages(renderer, output, plan)
+        links.write_redirects(renderer, output, plan)     # old addresses, as the build makes them
         if len(self.render_cache.pages) > 1.2 * len(output.files) + 16:   # pages that are gone: keep it small
             live = set(output.files)
             for url in [u for u in self.render_cache.pages if not u.startswith("<") and output_path(u) not in live]:

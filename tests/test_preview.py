@@ -782,3 +782,29 @@ def test_watched_edits_of_every_kind_show_what_a_fresh_preview_shows(steady, gol
             os.utime(path, (STEADY, STEADY))
         assert steady.rebuild(changed={str(p.resolve()) for p in paths}).ok
         assert_as_fresh(steady, golden_copy)
+
+
+def test_old_addresses_lead_to_the_new_page_in_the_preview_too(golden_copy, cli, monkeypatch):
+    """A changed slug and an alias (as tests/browser/test_redirects.py): the preview serves the redirect
+    pages and redirects.json the build makes, and a title edit (the edit path) shows in them."""
+    assert cli("check", "--site", golden_copy, "--now", NOW, "--record-urls").code == 0
+    item = golden_copy / "content/fagui/xuke-2.md"
+    edit(item, "review: collective", "review: collective\nslug: xingshi-pizhun\naliases: [/old/xuke-2/]")
+    for path in (golden_copy / "content").rglob("*"):
+        os.utime(path, (STEADY, STEADY))
+    out = golden_copy.parent / "built"
+    assert cli("build", "--site", golden_copy, "--now", NOW, "--out", out, "-q").code == 0
+    preview = PreviewSite(golden_copy, "website", MOMENT, as_published=True)
+    assert preview.rebuild().ok
+    files = preview.snapshot.output.files
+    for page in ("quanli/xuke/2026-00002/index.html", "old/xuke-2/index.html", "redirects.json", "redirects.map"):
+        assert files[page] == (out / page).read_bytes(), page
+    assert 'url=../xingshi-pizhun/' in files["quanli/xuke/2026-00002/index.html"].decode()
+    passes = full_passes(monkeypatch)
+    preview.rebuild(changed=save(item, "计量器具型式批准决定", "计量器具型式批准决定（更正）"))
+    assert passes == []                                   # the edit path, not a full rebuild
+    assert "计量器具型式批准决定（更正）" in preview.snapshot.output.files["old/xuke-2/index.html"].decode()
+    assert_as_fresh(preview, golden_copy, as_published=True)
+    drafts = PreviewSite(golden_copy, "website", MOMENT)   # held-back items shown: the redirects all the same
+    assert drafts.rebuild().ok
+    assert "页面已迁移" in drafts.snapshot.output.files["quanli/xuke/2026-00002/index.html"].decode()
