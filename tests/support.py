@@ -1,7 +1,9 @@
 """Constants and helpers shared by the tests (fixtures live in conftest.py)."""
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +20,7 @@ EXPECTED = ROOT / "tests" / "expected"           # outputs the builds must equal
 GOLDEN_EXPECTED = EXPECTED / "golden"            # GOLDEN_SITE built at NOW (`make golden` rewrites it)
 BENCH = ROOT / "bench"
 NOW = "2026-11-26T08:00:00+08:00"
+LATER = "2027-06-01T08:00:00+08:00"      # xuke-2 of GOLDEN_SITE has expired by then: a one-item change
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -74,3 +77,23 @@ def systemd_problems(units: list[Path], tmp_path: Path) -> list[str]:
     done = subprocess.run(["systemd-analyze", "verify", *map(str, copies)], capture_output=True, text=True, timeout=60)
     return [line for line in (done.stdout + done.stderr).splitlines()
             if line.strip() and "is not executable: No such file or directory" not in line]
+
+
+def snapshot(folder: Path) -> dict:
+    """Every path below `folder` with its kind, link target or bytes' hash (a deploy folder compared
+    before and after something that must not change it)."""
+    out = {}
+    for path in sorted(folder.rglob("*")) if folder.exists() else []:
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            out[rel] = "link:" + os.readlink(path)
+        elif path.is_file():
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            out[rel] = "dir"
+    return out
+
+
+def live(www: Path) -> Path:
+    """The release a deploy folder's `current` names."""
+    return www / "releases" / os.readlink(www / "current").split("/")[-1]

@@ -20,26 +20,8 @@ import pytest
 
 from generator.deploy import bundle as bundles
 from generator.deploy.verify import MANIFEST, RELEASE_INFO, file_hashes, manifest_text, fingerprint
-from support import NOW, ROOT
+from support import LATER, NOW, ROOT, live, snapshot
 
-LATER = "2027-06-01T08:00:00+08:00"      # xuke-2 has expired by then: a one-item change
-
-
-def snapshot(folder: Path) -> dict:
-    out = {}
-    for path in sorted(folder.rglob("*")) if folder.exists() else []:
-        rel = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            out[rel] = "link:" + os.readlink(path)
-        elif path.is_file():
-            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-        else:
-            out[rel] = "dir"
-    return out
-
-
-def live(www: Path) -> Path:
-    return www / "releases" / os.readlink(www / "current").split("/")[-1]
 
 
 def make_bundle(cli, site: Path, out: Path, now: str = NOW, *extra) -> Path:

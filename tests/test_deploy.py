@@ -7,7 +7,6 @@ file holds that key). The SSH tests are skipped, with the reason, only when sshd
 from __future__ import annotations
 
 import functools
-import hashlib
 import http.server
 import json
 import os
@@ -23,33 +22,13 @@ from pathlib import Path
 import pytest
 
 from generator.deploy import releases as layout
-from generator.deploy.lock import LOCK as STATE_LOCK, STALE_HOURS
 from generator.deploy.destination import parse
 from generator.deploy.errors import DeployError
+from generator.deploy.lock import LOCK as STATE_LOCK, STALE_HOURS
 from generator.deploy.verify import RELEASE_INFO, MANIFEST, file_hashes
-from support import NOW, ROOT
-
-LATER = "2027-06-01T08:00:00+08:00"      # xuke-2 has expired by then: a one-item change
+from support import LATER, NOW, ROOT, live, snapshot
 
 pytestmark = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync 未安装（apt-get install rsync）")
-
-
-def snapshot(folder: Path) -> dict:
-    """Every path below `folder` with its kind, link target or bytes' hash."""
-    out = {}
-    for path in sorted(folder.rglob("*")) if folder.exists() else []:
-        rel = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            out[rel] = "link:" + os.readlink(path)
-        elif path.is_file():
-            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-        else:
-            out[rel] = "dir"
-    return out
-
-
-def live(www: Path) -> Path:
-    return www / "releases" / os.readlink(www / "current").split("/")[-1]
 
 
 def info(release: Path) -> dict:

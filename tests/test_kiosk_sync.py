@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from support import NOW, systemd_problems
-from test_bundle import LATER, live, make_bundle, snapshot
+from support import LATER, NOW, live, snapshot, systemd_problems
+from test_bundle import make_bundle
 
 
 @pytest.fixture

@@ -20,10 +20,9 @@ import pytest
 import yaml
 
 from generator.deploy.verify import file_hashes
-from support import NOW, ROOT, systemd_problems
+from support import LATER, NOW, ROOT, live, systemd_problems
 
 EXAMPLES = ROOT / "docs" / "examples"
-LATER = "2027-06-01T08:00:00+08:00"
 
 pytestmark = pytest.mark.skipif(shutil.which("rsync") is None or shutil.which("git") is None,
                                 reason="rsync 或 git 未安装")
@@ -55,10 +54,6 @@ def checkout(golden_copy, tmp_path, git_env):
     editor = tmp_path / "editor"
     git(tmp_path, "clone", "-q", str(upstream), str(editor))
     return site, editor
-
-
-def live(www: Path) -> Path:
-    return www / "releases" / os.readlink(www / "current").split("/")[-1]
 
 
 def snapshot(folder: Path) -> dict:

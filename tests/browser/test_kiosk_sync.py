@@ -4,11 +4,10 @@ page of release A through DIR/current (file://), kiosk-sync switches current to 
 
 import pytest
 
-from support import NOW, kiosk_site
+from support import LATER, NOW, kiosk_site
 
 from generator.cli import main
 
-LATER = "2027-06-01T08:00:00+08:00"
 IDLE = 5
 
 
