@@ -22,7 +22,7 @@ from .clock import parse_now
 from .config import load_config
 from .content import load_content
 from .errors import BuildAborted, ConfigError, Problem, Problems, UsageError
-from .messages import did_you_mean, os_error_text
+from .messages import did_you_mean, how_to_run, os_error_text, program
 from . import schedule
 from .scaffold import new_item
 from .workers import default_workers
@@ -130,13 +130,8 @@ _ARGUMENT_ERRORS = (
 )
 
 
-def _program() -> str:
-    """The name the usage lines give: `zwgk` when run as the installed command, else build.py."""
-    return "zwgk" if Path(sys.argv[0] or "").stem == "zwgk" else "build.py"
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=_program(), description="政务公开目录静态网站生成器")
+    parser = _Parser(prog=program(), description="政务公开目录静态网站生成器")
     parser.add_argument("--version", action="version", version=f"zwgk {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="命令",
                                 help="以下命令之一；不写命令时为 build")
@@ -240,9 +235,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             raise ConfigError([replace(problem, file=problem.file if problem.file != "预览" else "主题",
                                        hint="请改正模板后重新构建；输出文件夹保持原样。")]) from None
     except UsageError as exc:
-        print(f"build.py: 用法错误：{exc}", file=sys.stderr)
+        print(f"{program()}: 用法错误：{exc}", file=sys.stderr)
         command = argv[0] if argv and argv[0] in HANDLERS else ""
-        print(f"运行 python build.py {command + ' ' if command else ''}--help 查看用法。", file=sys.stderr)
+        print(f"运行 {how_to_run()} {command + ' ' if command else ''}--help 查看用法。", file=sys.stderr)
         return EXIT_USAGE
     except BuildAborted as exc:
         for problem in exc.problems:
@@ -253,7 +248,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 130
     except OSError as exc:      # disk full, no permission …: the build is abandoned, the output untouched
         where = f"{exc.filename}：" if exc.filename else ""
-        print(f"build.py: 无法读写文件：{where}{os_error_text(exc)}。输出文件夹保持原样。", file=sys.stderr)
+        print(f"{program()}: 无法读写文件：{where}{os_error_text(exc)}。输出文件夹保持原样。", file=sys.stderr)
         print("请检查磁盘空间和文件夹权限后重新构建。", file=sys.stderr)
         return EXIT_USAGE
 

@@ -93,6 +93,15 @@ def test_the_installed_command_names_itself_in_its_help():
     run = subprocess.run([str(zwgk), "help", "check"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0 and run.stdout.startswith("用法：zwgk check"), run.stdout + run.stderr
     assert build_py("help", "check").stdout.startswith("用法：build.py check")
+    # its errors too, and the way to its help
+    run = subprocess.run([str(zwgk), "check", "--no-such-option"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2 and run.stderr.startswith("zwgk: 用法错误："), run.stderr
+    assert "运行 zwgk check --help 查看用法。" in run.stderr
+    run = subprocess.run([str(zwgk), "rollback", "--to", str(ROOT / "no-such-deploy-folder")], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert run.returncode == 1 and run.stderr.startswith("zwgk: "), run.stderr
+    run = build_py("check", "--no-such-option")
+    assert run.stderr.startswith("build.py: 用法错误：") and "运行 python build.py check --help 查看用法。" in run.stderr
 
 
 def test_command_after_options_is_explained(cli):

@@ -13,6 +13,7 @@ from typing import Callable, Optional
 from .. import __version__
 from ..config import CONFIG_FILE, DeployToml, load_config
 from ..errors import UsageError
+from ..messages import program
 from . import commands, destination
 from .errors import DeployError
 
@@ -68,7 +69,7 @@ def _destination(args, settings) -> destination.Destination:
 
 
 def _refused(exc: DeployError) -> int:
-    print(f"build.py: {exc.message}", file=sys.stderr)
+    print(f"{program()}: {exc.message}", file=sys.stderr)
     if exc.hint:
         print(exc.hint, file=sys.stderr)
     return EXIT_REFUSED
