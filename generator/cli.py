@@ -89,7 +89,7 @@ def usage_message(message: str, parser: argparse.ArgumentParser) -> str:
                 value_of_unknown = False
                 continue
             if word in HANDLERS:
-                parts.append(f"多余的参数“{word}”。命令要写在最前面，例如 python build.py {word} --site 目录。")
+                parts.append(f"多余的参数“{word}”。命令要写在最前面，例如 {how_to_run()} {word} --site 目录。")
             else:
                 parts.append(f"多余的参数“{word}”。")
         return "".join(parts)
@@ -598,7 +598,7 @@ def _compliance(args) -> int:
     sys.stdout.write(dashboard.standalone_html(report, config) if args.format == "html"
                      else compliance.formatted(report, config, args.format))
     if content.invalid:
-        print(f"注意：{len(content.invalid)} 个文件有错误，未计入（运行 python build.py check 查看）。", file=sys.stderr)
+        print(f"注意：{len(content.invalid)} 个文件有错误，未计入（运行 {how_to_run()} check 查看）。", file=sys.stderr)
     return EXIT_OK
 
 

@@ -206,8 +206,9 @@ def write_redirects(renderer, output, plan) -> None:
     done = {}
     for old, (new, title, alias) in sorted(plan.redirects.items()):
         path, owner = output_path(old), f"旧网址的跳转页面（指向 {new}）"
-        if not alias and output.owners.get(path, owner) != owner:
-            continue               # something else is made there now (a new page took the address)
+        if output.owners.get(path, owner) != owner:
+            continue               # something else is made there now (a new page took the address; an
+            #                        alias taken by another page is check_aliases' error, not a clash here)
         link = relative(old, new, kiosk)
         absolute = config.base_url + new.lstrip("/")
         head = ('<meta name="robots" content="noindex">\n' +

@@ -25,7 +25,6 @@ import mimetypes
 import posixpath
 import select
 import shutil
-import signal
 import socket
 import socketserver
 import sys
@@ -40,6 +39,7 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .errors import UsageError
+from .interrupts import hold_interrupts, restore, stop_on_signals
 from .preview import PreviewSite, SearchIndexer, status_json
 
 PREFIX = "/__preview/"
@@ -547,46 +547,6 @@ def listen(site: PreviewSite, bind: str, port: int, search: Optional[SearchIndex
         raise UsageError(f"无法在 {where} 监听（{exc.strerror or exc}）。请用 --port 换一个端口。") from None
 
 
-def _stop_on_signals() -> dict:
-    """In the main thread, SIGTERM and SIGHUP end the preview as Ctrl-C does (temp folder removed)."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-    previous = {}
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None:
-            try:
-                previous[number] = signal.signal(number, stop)
-            except (OSError, ValueError):
-                pass
-    return previous
-
-
-def _hold_interrupts() -> dict:
-    """While cleaning up, a second Ctrl-C must not leave the temp folder behind."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-    held = {}
-    for number in (signal.SIGINT, getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
-        if number is not None:
-            try:
-                held[number] = signal.signal(number, signal.SIG_IGN)
-            except (OSError, ValueError):
-                pass
-    return held
-
-
-def _restore(handlers: dict) -> None:
-    for number, handler in handlers.items():
-        try:
-            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
-        except (OSError, ValueError, TypeError):
-            pass
-
-
 SCRATCH = "zwgk-preview-"      # + pid + "-": the temp folder of one preview (its search index)
 
 
@@ -624,7 +584,7 @@ def run(root: Path, target: str, port: Union[int, str], bind: str, now, as_publi
     search: Optional[SearchIndexer] = None
     observer = None
     try:
-        previous = _stop_on_signals()
+        previous = stop_on_signals()
         stats = site.rebuild()
         if not stats.ok:
             out("内容有错误，浏览器中会显示错误列表：")
@@ -659,7 +619,7 @@ def run(root: Path, target: str, port: Union[int, str], bind: str, now, as_publi
     except KeyboardInterrupt:     # Ctrl-C (or SIGTERM) at any point, even during the first build: a normal stop
         pass
     finally:
-        held = _hold_interrupts()
+        held = hold_interrupts()
         try:
             server.closing = True
             with site.changed:
@@ -675,6 +635,6 @@ def run(root: Path, target: str, port: Union[int, str], bind: str, now, as_publi
                 observer.join(timeout=2)
             out("预览已停止。")
         finally:
-            _restore(held)
-            _restore(previous)
+            restore(held)
+            restore(previous)
     return 0

@@ -100,6 +100,7 @@ def test_the_installed_command_names_itself_in_its_help():
     run = subprocess.run([str(zwgk), "rollback", "--to", str(ROOT / "no-such-deploy-folder")], capture_output=True,
                          text=True, cwd=ROOT)
     assert run.returncode == 1 and run.stderr.startswith("zwgk: "), run.stderr
+    assert "请先用 zwgk deploy 部署。" in run.stderr and "build.py" not in run.stderr
     run = build_py("check", "--no-such-option")
     assert run.stderr.startswith("build.py: 用法错误：") and "运行 python build.py check --help 查看用法。" in run.stderr
 

@@ -24,6 +24,7 @@ import pytest
 from generator.deploy import releases as layout
 from generator.deploy.destination import parse
 from generator.deploy.errors import DeployError
+from generator.deploy import lock as locking
 from generator.deploy.lock import LOCK as STATE_LOCK, STALE_HOURS
 from generator.deploy.verify import RELEASE_INFO, MANIFEST, file_hashes
 from support import LATER, NOW, ROOT, live, snapshot
@@ -402,15 +403,24 @@ def test_a_lock_whose_holder_is_gone_is_taken_over(cli, golden_copy, tmp_path):
     # a process of this machine that still runs: its lock holds
     holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
     try:
-        _hold(www, {"host": socket.gethostname(), "pid": holder.pid, "user": "zwgk", "command": "部署",
-                    "started": "2026-12-06T02:00:00+00:00"})
+        _hold(www, {"host": socket.gethostname(), "system": locking._system(), "pid": holder.pid, "user": "zwgk",
+                    "command": "部署", "started": "2026-12-06T02:00:00+00:00"})
         edit(golden_copy, 1)
         run = deploy(cli, golden_copy, www, "--now", LATER)
         assert run.code == 1 and f"（进程 {holder.pid}，" in run.err
     finally:
         holder.kill()
         holder.wait()
-    # … killed (kill -9: its lock stays): the next deploy takes it over
+    # … killed (kill -9: its lock stays): a process of another system with this host name (a container
+    # beside this one) might be that pid and still run: its lock holds …
+    shutil.rmtree(www / STATE_LOCK)
+    _hold(www, {"host": socket.gethostname(), "system": "another-boot/pid:[1]", "pid": holder.pid}, age_seconds=60)
+    held = snapshot(www)
+    assert deploy(cli, golden_copy, www, "--now", LATER).code == 1 and snapshot(www) == held
+    shutil.rmtree(www / STATE_LOCK)
+    # … while this system's own dead process's lock is taken over
+    _hold(www, {"host": socket.gethostname(), "system": locking._system(), "pid": holder.pid, "user": "zwgk",
+                "command": "部署", "started": "2026-12-06T02:00:00+00:00"})
     run = deploy(cli, golden_copy, www, "--now", LATER)
     assert run.code == 0, run.err
     assert "已清除中断的部署留下的锁" in run.out and _leftovers(www) == []
@@ -425,6 +435,55 @@ def test_a_lock_whose_holder_is_gone_is_taken_over(cli, golden_copy, tmp_path):
     _hold(www, {"host": "ci-runner-7", "pid": 1}, age_seconds=STALE_HOURS * 3600 - 60)
     edit(golden_copy, 3)
     assert deploy(cli, golden_copy, www, "--now", LATER).code == 1
+
+
+def test_breaking_an_abandoned_lock_never_breaks_a_new_one(tmp_path):
+    """Two deploys that find the same abandoned lock: the one that breaks it second finds a new lock
+    (the first one's) and must leave it; breakers take turns (.zwgk-lock.break)."""
+    www = tmp_path / "www"
+    www.mkdir()
+    dest = parse(str(www))
+    _hold(www, {"host": "gone", "pid": 1}, age_seconds=STALE_HOURS * 3600 + 60)
+    stale = (www / STATE_LOCK / "owner").read_text(encoding="utf-8").rstrip("\n")
+    token = locking.take(dest, "部署", say=lambda line: None)          # the first breaks it and takes it
+    assert token and token in (www / STATE_LOCK / "owner").read_text(encoding="utf-8")
+    assert dest.run(locking._BREAK, dest.path, stale).strip() == "kept"   # the second, a moment late
+    assert token in (www / STATE_LOCK / "owner").read_text(encoding="utf-8")
+    locking.give_back(dest, token)
+    assert _leftovers(www) == []
+    # while another breaker is at work the lock is left to it; a turn left by a killed breaker expires
+    _hold(www, {"host": "gone", "pid": 1}, age_seconds=STALE_HOURS * 3600 + 60)
+    stale = (www / STATE_LOCK / "owner").read_text(encoding="utf-8").rstrip("\n")
+    (www / ".zwgk-lock.break").mkdir()
+    assert dest.run(locking._BREAK, dest.path, stale).strip() == "kept"
+    with pytest.raises(DeployError) as refused:
+        locking.take(dest, "部署", say=lambda line: None)
+    assert "有中断的部署留下的锁 .zwgk-lock，但无法清除它" in refused.value.message
+    assert f"rm -r {www}/.zwgk-lock" in refused.value.hint
+    os.utime(www / ".zwgk-lock.break", (time.time() - 120, time.time() - 120))
+    assert dest.run(locking._BREAK, dest.path, stale).strip() == "broken"
+    assert _leftovers(www) == []
+
+
+def test_a_deploy_stopped_by_sigterm_gives_its_lock_back(cli, golden_copy, tmp_path):
+    """systemctl stop, a CI job cancelled: SIGTERM ends the deploy as an error does, lock given back."""
+    www = tmp_path / "www"
+    outs = _two_heavy_outputs(cli, golden_copy, tmp_path, 600)
+    assert deploy(cli, golden_copy, www, "--out", outs[0]).code == 0
+    before = file_hashes(live(www))
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "deploy", "--site", str(golden_copy),
+                                "--to", str(www), "--out", str(outs[1])], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (www / STATE_LOCK).exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert (www / STATE_LOCK).exists(), "the deploy ended before it could be stopped"
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode != 0 and "Traceback" not in err, err
+    assert not (www / STATE_LOCK).exists()
+    assert file_hashes(live(www)) == before             # stopped before the switch: the old release
+    assert deploy(cli, golden_copy, www, "--out", outs[1]).code == 0
 
 
 def test_two_deploys_started_together_one_at_a_time(cli, golden_copy, tmp_path):

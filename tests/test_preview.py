@@ -808,3 +808,16 @@ def test_old_addresses_lead_to_the_new_page_in_the_preview_too(golden_copy, cli,
     drafts = PreviewSite(golden_copy, "website", MOMENT)   # held-back items shown: the redirects all the same
     assert drafts.rebuild().ok
     assert "页面已迁移" in drafts.snapshot.output.files["quanli/xuke/2026-00002/index.html"].decode()
+
+
+def test_an_alias_on_a_held_back_items_address_is_the_alias_error_not_a_clash(golden_copy):
+    """The preview draws held-back items too: an alias on the address of one (check's error) must give
+    that error at its line, not stop the preview with "two sources" for the redirect page."""
+    edit(golden_copy / "content/bangong/caigou-1.md", "\n---", "\naliases: [/neiwu/caigou/2026-00012/]\n---")
+    preview = PreviewSite(golden_copy, "website", MOMENT)
+    assert preview.rebuild().ok
+    texts = [p.text() for p in preview.snapshot.problems]
+    assert any(t.startswith("content/bangong/caigou-1.md:") and "旧网址 /neiwu/caigou/2026-00012/ 现在是条目 "
+               "content/bangong/caigou-intranet.md的网址，不能再作为别名。" in t for t in texts), texts
+    assert not any("两个来源" in t for t in texts)
+    assert "页面已迁移" not in preview.snapshot.output.files["neiwu/caigou/2026-00012/index.html"].decode()

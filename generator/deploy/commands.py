@@ -15,14 +15,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..messages import python_error_text
+from ..messages import how_to_run, python_error_text
 from ..views import fmt_size
 from . import lock, releases, transfer, verify
 from .destination import Destination
 from .errors import DeployError
 
-REPORT_HINT = ("请用 python build.py deploy 直接构建并部署（它会写构建报告），或先运行 "
-               "python build.py build --out 目录 --report 目录.report.json。")
+def report_hint() -> str:
+    run = how_to_run()
+    return f"请用 {run} deploy 直接构建并部署（它会写构建报告），或先运行 {run} build --out 目录 --report 目录.report.json。"
 
 
 def report_path(out_dir: Path) -> Path:
@@ -34,16 +35,16 @@ def report_path(out_dir: Path) -> Path:
 def read_report(out_dir: Path, report_file: Path, target: str) -> dict:
     """The build report of `out_dir`; DeployError unless it is there, for `target`, without errors."""
     if not (out_dir / ".zwgk-output").is_file():
-        raise DeployError(f"{out_dir} 不是构建输出（没有标记文件 .zwgk-output）。", REPORT_HINT)
+        raise DeployError(f"{out_dir} 不是构建输出（没有标记文件 .zwgk-output）。", report_hint())
     try:
         report = json.loads(report_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DeployError(f"输出 {out_dir} 旁边没有构建报告 {report_file}，不知道它是哪个载体、何时构建、发布了多少条目，所以没有部署。",
-                          REPORT_HINT)
+                          report_hint())
     except (OSError, ValueError) as exc:
-        raise DeployError(f"无法读取构建报告 {report_file}（{python_error_text(exc) if isinstance(exc, OSError) else '不是有效的 JSON'}）。", REPORT_HINT)
+        raise DeployError(f"无法读取构建报告 {report_file}（{python_error_text(exc) if isinstance(exc, OSError) else '不是有效的 JSON'}）。", report_hint())
     if not isinstance(report, dict) or not {"target", "now", "published", "held_back"} <= report.keys():
-        raise DeployError(f"{report_file} 不是构建报告。", REPORT_HINT)
+        raise DeployError(f"{report_file} 不是构建报告。", report_hint())
     if report.get("errors"):
         raise DeployError(f"这次构建有 {len(report['errors'])} 个错误（见构建报告 {report_file}），不能部署。",
                           "请改正错误后重新构建；用 --keep-going 构建的输出也不会部署。网站保持原样。")
@@ -140,12 +141,12 @@ def rollback(dest: Destination, release: Optional[str] = None, say: Callable[[st
 def _rollback(dest: Destination, release: Optional[str], say: Callable[[str], None]) -> str:
     state = releases.read_state(dest)
     if not state.releases:
-        raise DeployError(f"{dest.where()} 里没有任何版本。", "请先用 python build.py deploy 部署。")
+        raise DeployError(f"{dest.where()} 里没有任何版本。", f"请先用 {how_to_run()} deploy 部署。")
     if release is None:
         release = state.before(state.current)
         if release is None:
             raise DeployError(f"线上版本 {state.current} 之前没有更早的版本，无法回滚。",
-                              "用 python build.py releases --to … 查看现有版本。")
+                              f"用 {how_to_run()} releases --to … 查看现有版本。")
     elif release not in state.releases:
         raise DeployError(f"{dest.where()} 里没有版本“{release}”。",
                           "现有版本：" + "、".join(state.releases) + "。")

@@ -21,6 +21,7 @@ from ..clock import parse_now
 from .. import schedule
 from ..config import CONFIG_FILE, load_config
 from ..errors import UsageError
+from ..messages import how_to_run
 from ..publish import check_file_destination
 from . import bundle as bundles, commands, command_line, destination
 from .errors import DeployError
@@ -104,7 +105,7 @@ def bundle(args, build: Callable[[argparse.Namespace], int]) -> int:
     except DeployError as exc:
         return _refused(exc)
     print(bundles.describe(info, out_file))
-    print(f"拷到内网后运行：python build.py apply {out_file.name} --to 部署文件夹")
+    print(f"拷到内网后运行：{how_to_run()} apply {out_file.name} --to 部署文件夹")
     return EXIT_OK
 
 

@@ -6,10 +6,12 @@ interleave: the second one's cleaning removes the first one's upload, and the on
 system, NFS included, so of two that start together exactly one makes <deploy folder>/.zwgk-lock;
 the other is refused (exit 1, the site untouched) and told who holds the lock and since when.
 
-A killed deploy (kill -9, a CI job's time limit, a power cut) leaves its lock. It is taken over when
-its holder is surely gone: a process of this machine that no longer runs, or a lock older than
-STALE_HOURS by the server's clock (no deploy takes that long). Otherwise the message names the
-command that removes it.
+Ctrl-C, SIGTERM (systemctl stop, a CI job cancelled) and SIGHUP end a deploy as an error does: the
+lock is given back. A deploy killed outright (kill -9, a power cut) leaves its lock. It is taken over
+when its holder is surely gone: a process that no longer runs on this very system (the same host name,
+boot and process namespace: containers that share a host name do not see each other's processes), or
+a lock older than STALE_HOURS by the server's clock (no deploy takes that long). Otherwise the
+message names the command that removes it.
 """
 from __future__ import annotations
 
@@ -17,11 +19,15 @@ import getpass
 import json
 import os
 import secrets
+import shlex
 import socket
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Iterator, Optional
 
+from ..interrupts import hold_interrupts, restore, stop_on_signals
 from .destination import Destination
 from .errors import DeployError
 
@@ -49,11 +55,18 @@ rm -rf "$n"
 line=""; [ -f "$l/owner" ] && line=$(head -n 1 "$l/owner" | head -c 4000)
 printf 'held\t%s\t%s\t%s\n' "$(date +%s)" "$(date -r "$l" +%s 2>/dev/null || echo 0)" "$line"'''
 
-# $1 the deploy folder, $2 the owner line seen: removed only if it is still that one (a lock taken
-# in between by another deploy is left alone), renamed away first so that removing it is one step.
-_BREAK = r'''l="$1/.zwgk-lock"
-[ "$(head -n 1 "$l/owner" 2>/dev/null | head -c 4000)" = "$2" ] || exit 0
-mv -T "$l" "$l.stale-$$" 2>/dev/null && rm -rf "$l.stale-$$"; exit 0'''
+# $1 the deploy folder, $2 the owner line seen. Breakers take turns (.zwgk-lock.break, made with
+# mkdir; one left by a killed breaker is cleared after a minute), so a lock one of them has just
+# broken and taken anew is never broken by the other: the owner is compared, then the lock renamed
+# away and removed, with no other breaker in between. Prints "broken" or "kept".
+_BREAK = r'''l="$1/.zwgk-lock"; b="$1/.zwgk-lock.break"
+find "$1" -maxdepth 1 -name .zwgk-lock.break -mmin +1 -exec rm -rf {} + 2>/dev/null
+mkdir "$b" 2>/dev/null || { echo kept; exit 0; }
+if [ "$(head -n 1 "$l/owner" 2>/dev/null | head -c 4000)" = "$2" ] && mv -T "$l" "$l.stale-$$" 2>/dev/null; then
+  rm -rf "$l.stale-$$"; rmdir "$b"; echo broken
+else
+  rmdir "$b"; echo kept
+fi'''
 
 # $1 the deploy folder, $2 this deploy's token: only its own lock is removed.
 _RELEASE = r'''l="$1/.zwgk-lock"
@@ -61,24 +74,38 @@ head -n 1 "$l/owner" 2>/dev/null | grep -qF "$2" || exit 0
 mv -T "$l" "$l.done-$$" 2>/dev/null && rm -rf "$l.done-$$"; exit 0'''
 
 
+def _system() -> str:
+    """This system as a process sees it: its boot and its process namespace (empty where unknown).
+    Two containers with one host name differ here, so neither takes the other's lock for abandoned."""
+    parts = []
+    for read in (lambda: Path("/proc/sys/kernel/random/boot_id").read_text().strip(),
+                 lambda: os.readlink("/proc/self/ns/pid")):
+        try:
+            parts.append(read())
+        except OSError:
+            parts.append("")
+    return "/".join(parts)
+
+
 def _owner(command: str, token: str) -> str:
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "?"
-    return json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "user": user, "command": command,
-                       "started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "token": token},
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps({"host": socket.gethostname(), "system": _system(), "pid": os.getpid(), "user": user,
+                       "command": command, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                       "token": token}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _gone(holder: dict) -> bool:
-    """The holder is a process of this machine that no longer runs."""
-    if holder.get("host") != socket.gethostname() or not isinstance(holder.get("pid"), int):
+    """The holder is a process of this very system (see _system) that no longer runs."""
+    pid = holder.get("pid")
+    if holder.get("host") != socket.gethostname() or holder.get("system") != _system() or "/" not in _system():
         return False
-    if holder["pid"] == os.getpid():
+    if not isinstance(pid, int) or isinstance(pid, bool) or not 0 < pid < 1 << 22 or pid == os.getpid():
         return False
     try:
-        os.kill(holder["pid"], 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return True
     except OSError:               # it runs, as another user
@@ -86,15 +113,17 @@ def _gone(holder: dict) -> bool:
     return False
 
 
-def _held_message(dest: Destination, holder: dict, age_seconds: int) -> DeployError:
+def _held_message(dest: Destination, holder: dict, age_seconds: Optional[int]) -> DeployError:
     who = (f"{holder.get('host', '?')} 上用户 {holder.get('user', '?')} 的{holder.get('command', '部署')}"
            f"（进程 {holder.get('pid', '?')}，{holder.get('started', '开始时间不明')} 开始）") if holder else "另一个部署"
+    how_long = f"已进行 {max(0, age_seconds) // 60} 分钟" if age_seconds is not None else "开始时间不明"
+    remove = f"rm -r {shlex.quote(dest.path + '/' + LOCK)}"
     where = f"在 {dest.host} 上运行 " if dest.remote else "运行 "
     return DeployError(
-        f"{dest.where()} 正在由 {who}使用，已进行 {max(0, age_seconds) // 60} 分钟。"
+        f"{dest.where()} 正在由 {who}使用，{how_long}。"
         "同一个部署文件夹一次只能有一个部署、安装或回滚；这次没有做任何改动，网站保持原样。",
-        f"请等它结束后再运行。如果确定它已经中断（例如那台机器已关机、CI 任务已取消），删除锁后重试：{where}"
-        f"rm -r {dest.path}/{LOCK}（超过 {STALE_HOURS} 小时的锁会被自动清除）。")
+        f"请等它结束后再运行。如果确定它已经中断（例如那台机器已关机、CI 任务已取消），删除锁后重试：{where}{remove}"
+        f"（超过 {STALE_HOURS} 小时的锁会被自动清除）。")
 
 
 def _seconds(text: str) -> int:
@@ -107,7 +136,8 @@ def take(dest: Destination, command: str, create: bool = True, say=print) -> Opt
     when another deploy holds it."""
     token = secrets.token_hex(8)
     owner = _owner(command, token)
-    for _ in range(3):             # a stale lock broken, then taken (or lost to another deploy)
+    tried = None                   # the abandoned lock tried to break, and not broken
+    for _ in range(4):             # an abandoned lock broken, then taken (or lost to another deploy)
         answer = dest.run(_TAKE, dest.path, owner, "create" if create else "").strip()
         kind, _, rest = answer.partition("\t")
         if kind == "taken":
@@ -126,13 +156,21 @@ def take(dest: Destination, command: str, create: bool = True, say=print) -> Opt
         if not isinstance(holder, dict):
             holder = {}
         since = _seconds(started) or _seconds(lock_time)
-        age = _seconds(server_now) - since
-        if not (_gone(holder) or (since and age > STALE_HOURS * 3600)):
+        age = _seconds(server_now) - since if since and _seconds(server_now) else None
+        if not (_gone(holder) or (age is not None and age > STALE_HOURS * 3600)):
             raise _held_message(dest, holder, age)
-        dest.run(_BREAK, dest.path, line)
-        say(f"已清除中断的{holder.get('command', '部署')}留下的锁（{holder.get('host', '?')}，"
-            f"{holder.get('started', '时间不明')}）。")
-    raise DeployError(f"无法取得 {dest.where()} 的部署锁：另一个部署刚刚取得了它。", "请稍后再试。网站保持原样。")
+        if line == tried:
+            break                  # still there: it cannot be removed from here
+        if dest.run(_BREAK, dest.path, line).strip() == "broken":
+            say(f"已清除中断的{holder.get('command', '部署')}留下的锁（{holder.get('host', '?')}，"
+                f"{holder.get('started', '时间不明')}）。")
+        else:
+            tried = line
+            time.sleep(0.5)        # another deploy may be breaking it right now: look again
+    where = f"在 {dest.host} 上运行 " if dest.remote else "运行 "
+    raise DeployError(f"{dest.where()} 里有中断的部署留下的锁 {LOCK}，但无法清除它。",
+                      f"请检查部署文件夹的权限，确认没有部署在运行后删除锁再试：{where}rm -r "
+                      f"{shlex.quote(dest.path + '/' + LOCK)}。网站保持原样。")
 
 
 def give_back(dest: Destination, token: Optional[str]) -> None:
@@ -142,13 +180,20 @@ def give_back(dest: Destination, token: Optional[str]) -> None:
 
 @contextmanager
 def held(dest: Destination, command: str, create: bool = True, say=print) -> Iterator[None]:
-    """The deploy folder locked for the block; given back however the block ends (a process killed
-    outright leaves it: see the module's docstring)."""
-    token = take(dest, command, create, say)
+    """The deploy folder locked for the block; given back however the block ends: an error, Ctrl-C,
+    SIGTERM or SIGHUP (a process killed outright leaves it: see the module's docstring)."""
+    previous = stop_on_signals()
     try:
-        yield
-    finally:
+        token = take(dest, command, create, say)
         try:
-            give_back(dest, token)
-        except DeployError:
-            pass               # the connection is gone: the lock is taken over later as stale
+            yield
+        finally:
+            held_back = hold_interrupts()          # a second signal must not stop the giving back
+            try:
+                give_back(dest, token)
+            except DeployError:
+                pass               # the connection is gone: the lock is taken over later as stale
+            finally:
+                restore(held_back)
+    finally:
+        restore(previous)
