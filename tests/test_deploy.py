@@ -435,6 +435,11 @@ def test_a_lock_whose_holder_is_gone_is_taken_over(cli, golden_copy, tmp_path):
     _hold(www, {"host": "ci-runner-7", "pid": 1}, age_seconds=STALE_HOURS * 3600 - 60)
     edit(golden_copy, 3)
     assert deploy(cli, golden_copy, www, "--now", LATER).code == 1
+    # a damaged owner of this system (a pid no process can have): held, said plainly
+    shutil.rmtree(www / STATE_LOCK)
+    _hold(www, {"host": socket.gethostname(), "system": locking._system(), "pid": 10 ** 30})
+    run = deploy(cli, golden_copy, www, "--now", LATER)
+    assert run.code == 1 and "正在由" in run.err and "Traceback" not in run.err
 
 
 def test_breaking_an_abandoned_lock_never_breaks_a_new_one(tmp_path):
