@@ -18,7 +18,7 @@ from .content import Content, LoadCache, load_content
 from .errors import Problems
 from .model import Item
 from .privacy import FILE_NAME
-from .publish import discard_staging, new_staging, prepare_destination, publish
+from .publish import discard_staging, new_staging, one_build_at_a_time, prepare_destination, publish
 from .reuse import OutputStore
 from .targets import for_plan
 from .urls import check_claims
@@ -128,8 +128,18 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     CLI writes the build report there): if it fails, the output is left as it was."""
     progress = progress or Progress(enabled=False)
     config = load_config(root)
-    if write and out_dir is not None:
-        out_dir = prepare_destination(out_dir, root, config.theme_dir)   # the real path; stale staging removed
+    if not (write and out_dir is not None):
+        return _build(config, target, now, out_dir, keep_going, write, progress, workers, reuse, before_swap,
+                      search_index)
+    out_dir = prepare_destination(out_dir, root, config.theme_dir)   # the real path; stale staging removed
+    with one_build_at_a_time(out_dir, say=lambda text: progress.line(text) if progress.enabled else None):
+        return _build(config, target, now, out_dir, keep_going, write, progress, workers, reuse, before_swap,
+                      search_index)
+
+
+def _build(config: Config, target: str, now: datetime, out_dir: Optional[Path], keep_going: bool, write: bool,
+           progress: Progress, workers: int, reuse: bool, before_swap: Optional[Callable[[Plan], None]],
+           search_index: bool) -> BuildResult:
     load_cache = LoadCache.open(config) if reuse else None
     with progress.task("读取", unit="个文件"):        # parallel_map reports the files parsed
         content = load_content(config, cache=load_cache, workers=workers, detach_bodies=True)

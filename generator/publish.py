@@ -191,6 +191,39 @@ def write_beside(path: Path, data: bytes) -> None:
         raise
 
 
+# ---------------------------------------------------------------- one build at a time per output
+
+@contextmanager
+def one_build_at_a_time(out_dir: Path, say: Callable[[str], None]):
+    """Builds into one output folder take turns (an flock in its build cache folder, held from loading
+    to the swap). A build reuses the previous output's unchanged files (hard links, reuse.py): another
+    build swapping its own output in meanwhile would take them away ("找不到该文件", seen when two
+    builds ran at once). The second build says that it waits, then goes on. Without flock (not Unix)
+    or a cache folder that cannot be made, no turns are taken."""
+    from .reuse import cache_dir
+    fd = None
+    if fcntl is not None:
+        try:
+            folder = cache_dir(out_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(folder / "build.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            fd = None
+    try:
+        if fd is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                say(f"另一个构建正在写入 {out_dir}，等它完成后继续……")     # at once: a wait is not progress
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:
+                pass                # a file system without locks: no turns
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
 # ---------------------------------------------------------------- staging folders and their locks
 
 _HELD: dict[str, int] = {}       # staging folder -> descriptor holding its flock

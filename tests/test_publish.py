@@ -322,6 +322,29 @@ def test_two_builds_at_once_leave_one_complete_output(golden_copy, tmp_path):
         assert siblings(out) == []
 
 
+def test_a_second_build_into_the_same_output_waits_its_turn(golden_copy, tmp_path):
+    """While a build holds the output (one_build_at_a_time), another build into it says it waits and
+    writes nothing; once the first is done it builds. (Two builds interleaved took each other's reused
+    files away: "找不到该文件", once in a full run of test_two_builds_at_once_leave_one_complete_output.)"""
+    from generator.publish import one_build_at_a_time
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    out = tmp_path / "website"
+    command = [c for c in _build_command(golden_copy, out, NOW) if c != "--quiet"]
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
+    try:
+        with one_build_at_a_time(out.absolute(), lambda line: None):
+            build = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            time.sleep(3)
+            assert build.poll() is None and not out.exists() and siblings(out) == []
+    finally:
+        os.environ["XDG_CACHE_HOME"] = old
+    said, _ = build.communicate(timeout=300)
+    assert build.returncode == 0, said
+    assert f"另一个构建正在写入 {out}，等它完成后继续……" in said
+    assert (out / "index.html").is_file() and siblings(out) == []
+
+
 def test_a_build_that_swaps_in_between_does_not_lend_its_pages_to_the_next(golden_copy, tmp_path, cli, monkeypatch):
     """Build A swaps its output in; before A records what it wrote, build B swaps in its own. A's record
     must describe A's files (taken from its staging folder before its swap), not B's now in place:
