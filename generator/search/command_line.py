@@ -66,13 +66,15 @@ def run(args) -> int:
         return EXIT_OK
     if args.into:
         raise UsageError("--into 只与 --shard 一起使用。")
-    if args.assemble:
-        count = parts.assemble(out, [Path(p) for p in args.assemble])
-        say(f"已合并搜索索引：{count} 个条目，写入 {out / 'pagefind'}")
+    from ..publish import one_build_at_a_time
+    with one_build_at_a_time(out.resolve(), say):      # it writes into the output: not while a build swaps it
+        if args.assemble:
+            count = parts.assemble(out, [Path(p) for p in args.assemble])
+            say(f"已合并搜索索引：{count} 个条目，写入 {out / 'pagefind'}")
+            return EXIT_OK
+        if (out / "pagefind").exists():
+            raise BuildAborted([Problem(str(out / "pagefind"), 0, "search", "输出文件夹里已有搜索索引。",
+                                        "这个命令只为 build --no-search-index 的输出生成索引；请重新构建。")])
+        count = index.index_site(out, say, workers=workers, reuse=False)
+        say(f"已生成搜索索引：{count} 个条目，写入 {out / 'pagefind'}")
         return EXIT_OK
-    if (out / "pagefind").exists():
-        raise BuildAborted([Problem(str(out / "pagefind"), 0, "search", "输出文件夹里已有搜索索引。",
-                                    "这个命令只为 build --no-search-index 的输出生成索引；请重新构建。")])
-    count = index.index_site(out, say, workers=workers, reuse=False)
-    say(f"已生成搜索索引：{count} 个条目，写入 {out / 'pagefind'}")
-    return EXIT_OK
