@@ -193,6 +193,9 @@ def write_beside(path: Path, data: bytes) -> None:
 
 # ---------------------------------------------------------------- one build at a time per output
 
+_BUILDING: set[str] = set()     # the outputs this process has the turn of
+
+
 @contextmanager
 def one_build_at_a_time(out_dir: Path, say: Callable[[str], None]):
     """Builds into one output folder take turns (an flock in its build cache folder, held from loading
@@ -201,6 +204,10 @@ def one_build_at_a_time(out_dir: Path, say: Callable[[str], None]):
     builds ran at once). The second build says that it waits, then goes on. Without flock (not Unix)
     or a cache folder that cannot be made, no turns are taken."""
     from .reuse import cache_dir
+    key = str(out_dir)
+    if key in _BUILDING:            # this process has the turn already (a build within a build): never
+        yield                       # wait for ourselves (flock on a second descriptor would, for ever)
+        return
     fd = None
     if fcntl is not None:
         try:
@@ -218,8 +225,10 @@ def one_build_at_a_time(out_dir: Path, say: Callable[[str], None]):
                 fcntl.flock(fd, fcntl.LOCK_EX)
             except OSError:
                 pass                # a file system without locks: no turns
+        _BUILDING.add(key)
         yield
     finally:
+        _BUILDING.discard(key)
         if fd is not None:
             os.close(fd)
 
