@@ -43,7 +43,7 @@ except ImportError:       # pragma: no cover  (not Unix: no locks, stale staging
 
 from .errors import BuildAborted, Problem
 from .output import Output, file_keys
-from .reuse import OutputStore, manifest_entries, recorded_files, write_manifest
+from .reuse import OutputStore, cache_dir, manifest_entries, recorded_files, write_manifest
 
 MARKER = ".zwgk-output"
 MARKER_BYTES = ("zwgk-output 1\n"
@@ -203,7 +203,6 @@ def one_build_at_a_time(out_dir: Path, say: Callable[[str], None]):
     build swapping its own output in meanwhile would take them away ("找不到该文件", seen when two
     builds ran at once). The second build says that it waits, then goes on. Without flock (not Unix)
     or a cache folder that cannot be made, no turns are taken."""
-    from .reuse import cache_dir
     key = str(out_dir)
     if key in _BUILDING:            # this process has the turn already (a build within a build): never
         yield                       # wait for ourselves (flock on a second descriptor would, for ever)

@@ -23,6 +23,7 @@ import shlex
 import socket
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Optional
@@ -74,6 +75,7 @@ head -n 1 "$l/owner" 2>/dev/null | grep -qF "$2" || exit 0
 mv -T "$l" "$l.done-$$" 2>/dev/null && rm -rf "$l.done-$$"; exit 0'''
 
 
+@lru_cache(maxsize=1)
 def _system() -> str:
     """This system as a process sees it: its boot and its process namespace (empty where unknown).
     Two containers with one host name differ here, so neither takes the other's lock for abandoned."""
@@ -113,16 +115,20 @@ def _gone(holder: dict) -> bool:
     return False
 
 
+def _removal(dest: Destination) -> str:
+    """The command that removes the lock by hand, where to run it."""
+    where = f"在 {dest.host} 上运行 " if dest.remote else "运行 "
+    return f"{where}rm -r {shlex.quote(dest.path + '/' + LOCK)}"
+
+
 def _held_message(dest: Destination, holder: dict, age_seconds: Optional[int]) -> DeployError:
     who = (f"{holder.get('host', '?')} 上用户 {holder.get('user', '?')} 的{holder.get('command', '部署')}"
            f"（进程 {holder.get('pid', '?')}，{holder.get('started', '开始时间不明')} 开始）") if holder else "另一个部署"
     how_long = f"已进行 {max(0, age_seconds) // 60} 分钟" if age_seconds is not None else "开始时间不明"
-    remove = f"rm -r {shlex.quote(dest.path + '/' + LOCK)}"
-    where = f"在 {dest.host} 上运行 " if dest.remote else "运行 "
     return DeployError(
         f"{dest.where()} 正在由 {who}使用，{how_long}。"
         "同一个部署文件夹一次只能有一个部署、安装或回滚；这次没有做任何改动，网站保持原样。",
-        f"请等它结束后再运行。如果确定它已经中断（例如那台机器已关机、CI 任务已取消），删除锁后重试：{where}{remove}"
+        f"请等它结束后再运行。如果确定它已经中断（例如那台机器已关机、CI 任务已取消），删除锁后重试：{_removal(dest)}"
         f"（超过 {STALE_HOURS} 小时的锁会被自动清除）。")
 
 
@@ -167,10 +173,8 @@ def take(dest: Destination, command: str, create: bool = True, say=print) -> Opt
         else:
             tried = line
             time.sleep(0.5)        # another deploy may be breaking it right now: look again
-    where = f"在 {dest.host} 上运行 " if dest.remote else "运行 "
     raise DeployError(f"{dest.where()} 里有中断的部署留下的锁 {LOCK}，但无法清除它。",
-                      f"请检查部署文件夹的权限，确认没有部署在运行后删除锁再试：{where}rm -r "
-                      f"{shlex.quote(dest.path + '/' + LOCK)}。网站保持原样。")
+                      f"请检查部署文件夹的权限，确认没有部署在运行后删除锁再试：{_removal(dest)}。网站保持原样。")
 
 
 def give_back(dest: Destination, token: Optional[str]) -> None:
