@@ -470,6 +470,37 @@ def test_breaking_an_abandoned_lock_never_breaks_a_new_one(tmp_path):
     assert _leftovers(www) == []
 
 
+def test_a_lock_that_is_a_link_out_of_the_deploy_folder_is_never_followed_to_delete(tmp_path):
+    """`.zwgk-lock` made a symbolic link to a folder elsewhere (with an owner line old enough to be
+    taken over): breaking it removes the link, never the folder it names; a new lock is taken."""
+    www, elsewhere = tmp_path / "www", tmp_path / "elsewhere"
+    www.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "owner").write_text(f"{int(time.time()) - STALE_HOURS * 3600 - 60}\t{{}}\n", encoding="utf-8")
+    (elsewhere / "keep.txt").write_text("不能删", encoding="utf-8")
+    (www / STATE_LOCK).symlink_to(elsewhere)
+    dest = parse(str(www))
+    token = locking.take(dest, "部署", say=lambda line: None)
+    assert token and (www / STATE_LOCK).is_dir() and not (www / STATE_LOCK).is_symlink()
+    assert (elsewhere / "keep.txt").read_text(encoding="utf-8") == "不能删"
+    locking.give_back(dest, token)
+    assert _leftovers(www) == []
+
+
+def test_a_time_in_full_width_digits_is_no_time(tmp_path):
+    """The owner's time is what `date +%s` wrote: "１７…" (which int() would read) is not one, so a
+    hand-made lock claiming to be old by it is not taken over; the lock folder's own time counts."""
+    www = tmp_path / "www"
+    www.mkdir()
+    folder = www / STATE_LOCK
+    folder.mkdir()
+    old = str(int(time.time()) - STALE_HOURS * 3600 - 60).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    (folder / "owner").write_text(f"{old}\t{{\"host\": \"ci-runner-7\"}}\n", encoding="utf-8")
+    with pytest.raises(DeployError) as refused:
+        locking.take(parse(str(www)), "部署", say=lambda line: None)
+    assert "ci-runner-7" in refused.value.message and "已进行 0 分钟" in refused.value.message
+
+
 def test_a_deploy_stopped_by_sigterm_gives_its_lock_back(cli, golden_copy, tmp_path):
     """systemctl stop, a CI job cancelled: SIGTERM ends the deploy as an error does, lock given back."""
     www = tmp_path / "www"

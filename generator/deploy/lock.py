@@ -134,7 +134,8 @@ def _held_message(dest: Destination, holder: dict, age_seconds: Optional[int]) -
 
 def _seconds(text: str) -> int:
     """A time the server's `date +%s` printed (0: none, or not a number)."""
-    return int(text) if text.strip().isdigit() else 0
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else 0      # not "１７…", which int() reads
 
 
 def take(dest: Destination, command: str, create: bool = True, say=print) -> Optional[str]:
