@@ -34,6 +34,8 @@ from .errors import DeployError
 
 LOCK = ".zwgk-lock"
 STALE_HOURS = 6
+BREAK_SECONDS = 10       # a breaker's turn older than this was a killed breaker's (a break takes ms)
+BREAK_WAIT = BREAK_SECONDS + 2     # how long a deploy waits for such a turn to end
 
 # $1 the deploy folder, $2 the owner line, $3 "create" to make a missing deploy folder.
 # The lock is made whole beside its place (its owner file written) and renamed into place: rename(2)
@@ -56,12 +58,13 @@ rm -rf "$n"
 line=""; [ -f "$l/owner" ] && line=$(head -n 1 "$l/owner" | head -c 4000)
 printf 'held\t%s\t%s\t%s\n' "$(date +%s)" "$(date -r "$l" +%s 2>/dev/null || echo 0)" "$line"'''
 
-# $1 the deploy folder, $2 the owner line seen. Breakers take turns (.zwgk-lock.break, made with
-# mkdir; one left by a killed breaker is cleared after a minute), so a lock one of them has just
-# broken and taken anew is never broken by the other: the owner is compared, then the lock renamed
-# away and removed, with no other breaker in between. Prints "broken" or "kept".
+# $1 the deploy folder, $2 the owner line seen, $3 the seconds after which a turn is abandoned.
+# Breakers take turns (.zwgk-lock.break, made with mkdir), so a lock one of them has just broken and
+# taken anew is never broken by the other: the owner is compared, then the lock renamed away and
+# removed, with no other breaker in between. A break takes milliseconds: a turn older than $3
+# seconds is a killed breaker's and is cleared. Prints "broken" or "kept".
 _BREAK = r'''l="$1/.zwgk-lock"; b="$1/.zwgk-lock.break"
-find "$1" -maxdepth 1 -name .zwgk-lock.break -mmin +1 -exec rm -rf {} + 2>/dev/null
+if [ -d "$b" ] && [ $(( $(date +%s) - $(date -r "$b" +%s 2>/dev/null || date +%s) )) -gt "$3" ]; then rm -rf "$b"; fi
 mkdir "$b" 2>/dev/null || { echo kept; exit 0; }
 if [ "$(head -n 1 "$l/owner" 2>/dev/null | head -c 4000)" = "$2" ] && mv -T "$l" "$l.stale-$$" 2>/dev/null; then
   rm -rf "$l.stale-$$"; rmdir "$b"; echo broken
@@ -143,8 +146,8 @@ def take(dest: Destination, command: str, create: bool = True, say=print) -> Opt
     when another deploy holds it."""
     token = secrets.token_hex(8)
     owner = _owner(command, token)
-    tried = None                   # the abandoned lock tried to break, and not broken
-    for _ in range(4):             # an abandoned lock broken, then taken (or lost to another deploy)
+    waited_until = time.monotonic() + BREAK_WAIT
+    for _ in range(60):            # an abandoned lock broken, then taken (or lost to another deploy)
         answer = dest.run(_TAKE, dest.path, owner, "create" if create else "").strip()
         kind, _, rest = answer.partition("\t")
         if kind == "taken":
@@ -166,14 +169,13 @@ def take(dest: Destination, command: str, create: bool = True, say=print) -> Opt
         age = _seconds(server_now) - since if since and _seconds(server_now) else None
         if not (_gone(holder) or (age is not None and age > STALE_HOURS * 3600)):
             raise _held_message(dest, holder, age)
-        if line == tried:
-            break                  # still there: it cannot be removed from here
-        if dest.run(_BREAK, dest.path, line).strip() == "broken":
+        if dest.run(_BREAK, dest.path, line, str(BREAK_SECONDS)).strip() == "broken":
             say(f"已清除中断的{holder.get('command', '部署')}留下的锁（{holder.get('host', '?')}，"
                 f"{holder.get('started', '时间不明')}）。")
+        elif time.monotonic() > waited_until:
+            break                  # still there: it cannot be removed from here
         else:
-            tried = line
-            time.sleep(0.5)        # another deploy may be breaking it right now: look again
+            time.sleep(0.5)        # another deploy is breaking it right now (or was killed doing so): look again
     raise DeployError(f"{dest.where()} 里有中断的部署留下的锁 {LOCK}，但无法清除它。",
                       f"请检查部署文件夹的权限，确认没有部署在运行后删除锁再试：{_removal(dest)}。网站保持原样。")
 
