@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -128,11 +129,11 @@ def build_site(root: Path, target: str, now: datetime, out_dir: Optional[Path] =
     CLI writes the build report there): if it fails, the output is left as it was."""
     progress = progress or Progress(enabled=False)
     config = load_config(root)
-    if not (write and out_dir is not None):
-        return _build(config, target, now, out_dir, keep_going, write, progress, workers, reuse, before_swap,
-                      search_index)
-    out_dir = prepare_destination(out_dir, root, config.theme_dir)   # the real path; stale staging removed
-    with one_build_at_a_time(out_dir, say=lambda text: progress.line(text) if progress.enabled else None):
+    turn = nullcontext()
+    if write and out_dir is not None:
+        out_dir = prepare_destination(out_dir, root, config.theme_dir)   # the real path; stale staging removed
+        turn = one_build_at_a_time(out_dir, say=lambda text: progress.line(text) if progress.enabled else None)
+    with turn:
         return _build(config, target, now, out_dir, keep_going, write, progress, workers, reuse, before_swap,
                       search_index)
 
