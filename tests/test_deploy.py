@@ -506,6 +506,28 @@ def test_a_time_in_full_width_digits_is_no_time(tmp_path):
     assert "ci-runner-7" in refused.value.message and "已进行 0 分钟" in refused.value.message
 
 
+def test_a_stop_while_the_lock_is_being_taken_still_gives_it_back(tmp_path, monkeypatch):
+    """SIGTERM that arrives when the lock is already on disk but its taking has not returned (the moment
+    test_a_deploy_stopped_by_sigterm_gives_its_lock_back hit once in a full run): the stop waits until
+    the lock can be given back, then ends the deploy; the lock is gone and the handlers are as before."""
+    www = tmp_path / "www"
+    www.mkdir()
+    take = locking.take
+
+    def take_then_stopped(*args, **kwargs):
+        token = take(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)            # delivered here, before held() has the token
+        return token
+    monkeypatch.setattr(locking, "take", take_then_stopped)
+    before = signal.getsignal(signal.SIGTERM)
+    ran = []
+    with pytest.raises(KeyboardInterrupt):
+        with locking.held(parse(str(www)), "部署", say=lambda line: None):
+            ran.append("deploy")
+    assert ran == [] and _leftovers(www) == []
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 def test_a_deploy_stopped_by_sigterm_gives_its_lock_back(cli, golden_copy, tmp_path):
     """systemctl stop, a CI job cancelled: SIGTERM ends the deploy as an error does, lock given back."""
     www = tmp_path / "www"

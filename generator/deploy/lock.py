@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Optional
 
-from ..interrupts import hold_interrupts, restore, stop_on_signals
+from ..interrupts import defer_interrupts, hold_interrupts, restore, stop_on_signals
 from .destination import Destination
 from .errors import DeployError
 
@@ -189,10 +189,15 @@ def give_back(dest: Destination, token: Optional[str]) -> None:
 def held(dest: Destination, command: str, create: bool = True, say=print) -> Iterator[None]:
     """The deploy folder locked for the block; given back however the block ends: an error, Ctrl-C,
     SIGTERM or SIGHUP (a process killed outright leaves it: see the module's docstring)."""
-    previous = stop_on_signals()
+    pending: list = []
+    deferred = defer_interrupts(pending)    # a stop while the lock is being taken: after, so it is given back
     try:
         token = take(dest, command, create, say)
+        previous = stop_on_signals()
         try:
+            restore({n: h for n, h in deferred.items() if n not in previous})    # Ctrl-C as before
+            if pending:
+                raise KeyboardInterrupt
             yield
         finally:
             held_back = hold_interrupts()          # a second signal must not stop the giving back
@@ -202,5 +207,6 @@ def held(dest: Destination, command: str, create: bool = True, say=print) -> Ite
                 pass               # the connection is gone: the lock is taken over later as stale
             finally:
                 restore(held_back)
+                restore(previous)
     finally:
-        restore(previous)
+        restore(deferred)
