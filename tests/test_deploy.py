@@ -556,7 +556,6 @@ def test_two_deploys_started_together_one_at_a_time(cli, golden_copy, tmp_path):
     www = tmp_path / "www"
     outs = _two_heavy_outputs(cli, golden_copy, tmp_path, 200)
     expected = [file_hashes(out) for out in outs]
-    refused = 0
     for _ in range(4):
         shutil.rmtree(www, ignore_errors=True)
         runs = [subprocess.Popen([sys.executable, str(ROOT / "build.py"), "deploy", "--site", str(golden_copy),
@@ -565,11 +564,30 @@ def test_two_deploys_started_together_one_at_a_time(cli, golden_copy, tmp_path):
         results = [(run.wait(), run.stderr.read()) for run in runs]
         for code, err in results:
             assert code == 0 or (code == 1 and "正在由" in err and "使用，已进行" in err), err
-            refused += code == 1
         assert any(code == 0 for code, _ in results)
         assert file_hashes(live(www)) in expected
         assert _leftovers(www) == [] and not [p for p in (www / "releases").iterdir() if p.name.startswith(".")]
-    assert refused >= 1, "the two deploys never overlapped: the test did not test the lock"
+    # Started together, the two may still run one after the other (CI once saw no overlap in 4 rounds).
+    # So one more round makes the overlap certain: the first deploy is paused while it holds the lock.
+    shutil.rmtree(www, ignore_errors=True)
+    first = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "deploy", "--site", str(golden_copy),
+                              "--to", str(www), "--out", str(outs[0])], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (www / STATE_LOCK).exists() and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    first.send_signal(signal.SIGSTOP)
+    try:
+        assert (www / STATE_LOCK).exists(), "the first deploy ended before it could be paused"
+        second = subprocess.run([sys.executable, str(ROOT / "build.py"), "deploy", "--site", str(golden_copy),
+                                 "--to", str(www), "--out", str(outs[1])], capture_output=True, text=True,
+                                 timeout=60)
+    finally:
+        first.send_signal(signal.SIGCONT)
+    assert second.returncode == 1 and "正在由" in second.stderr and "使用，已进行" in second.stderr, second.stderr
+    assert first.wait(timeout=60) == 0, first.stderr.read()
+    assert file_hashes(live(www)) == expected[0]
+    assert _leftovers(www) == [] and not (www / STATE_LOCK).exists()
 
 
 # ------------------------------------------------------------------ over SSH, to a real sshd
