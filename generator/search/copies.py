@@ -78,8 +78,12 @@ def page_words(page: IndexedPage, url: str = "", text: Optional[str] = None) -> 
     searched = "\n".join([page.text] + identifiers)
     # each character once, normalised, sorted (Pagefind's positions do not matter: search.js checks the text)
     chars = "".join(sorted(set(normalise(NOT_HAN.sub("", "".join(set(searched)))))))
-    rest = HAN_RUN.sub(" ", searched)
-    others = dict.fromkeys(w for w in (rest if rest.isascii() else normalise(rest)).split() if WORD.search(w))
+    words = HAN_RUN.sub(" ", searched).split()
+    if not all(map(str.isascii, words)):
+        # each word normalised once (normalise maps no character to or from whitespace but the
+        # ideographic space, which split() takes as one already): words recur through a page
+        words = normalise("\n".join(dict.fromkeys(words))).split("\n")
+    others = dict.fromkeys(w for w in dict.fromkeys(words) if WORD.search(w))
     return PageWords(head="\n".join(tags), title=" ".join(HAN_CHAR.sub(r" \g<0> ", normalise(page.title)).split()),
                      chars=chars, words=" ".join(others))
 

@@ -112,9 +112,11 @@ def pinyin_keys(runs: list[list[str]]) -> set[str]:
     """From every syllable position: the full pinyin and the initials that follow, capped."""
     keys = set()
     for run in runs:
+        initials = "".join(s[0] for s in run)
         for i in range(len(run)):
-            keys.add("".join(run[i:])[:PINYIN_CAP])
-            keys.add("".join(s[0] for s in run[i:])[:PINYIN_CAP])
+            # a syllable has a letter at least: PINYIN_CAP syllables hold the capped key
+            keys.add("".join(run[i:i + PINYIN_CAP])[:PINYIN_CAP])
+            keys.add(initials[i:i + PINYIN_CAP])
     return keys
 
 
