@@ -85,7 +85,7 @@ def test_help_command(cli):
     assert run.code == 0 and run.out.startswith("用法：build.py check")
 
 
-def test_the_installed_command_names_itself_in_its_help():
+def test_the_installed_command_names_itself_in_its_help(tmp_path):
     """`zwgk` (the command `pip install -e .` puts in the venv) says `zwgk` in its usage, build.py says build.py."""
     zwgk = Path(sys.executable).with_name("zwgk")
     if not zwgk.exists():
@@ -101,6 +101,14 @@ def test_the_installed_command_names_itself_in_its_help():
                          text=True, cwd=ROOT)
     assert run.returncode == 1 and run.stderr.startswith("zwgk: "), run.stderr
     assert "请先用 zwgk deploy 部署。" in run.stderr and "build.py" not in run.stderr
+    # and a damaged transfer bundle: the command to make it again is its own
+    damaged = tmp_path / "site.tar.gz"
+    damaged.write_bytes(b"not a bundle")
+    run = subprocess.run([str(zwgk), "apply", str(damaged), "--to", str(tmp_path / "www")], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert run.returncode == 1 and "请在外网一侧重新运行 zwgk bundle" in run.stderr and "build.py" not in run.stderr, run.stderr
+    run = build_py("apply", str(damaged), "--to", str(tmp_path / "www"))
+    assert run.returncode == 1 and "请在外网一侧重新运行 python build.py bundle" in run.stderr, run.stderr
     run = build_py("check", "--no-such-option")
     assert run.stderr.startswith("build.py: 用法错误：") and "运行 python build.py check --help 查看用法。" in run.stderr
 

@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..messages import os_error_text
+from ..messages import how_to_run, os_error_text
 from . import lock, releases, verify
 from .destination import Destination
 from .errors import DeployError
@@ -40,7 +40,10 @@ MANIFEST = "zwgk-manifest"
 PREFIX = "site/"
 FORMAT = 1
 _BROKEN = (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile, OSError)
-BUNDLE_HINT = "请在外网一侧重新运行 python build.py bundle，重新拷贝后再 apply。线上网站保持原样。"
+
+
+def bundle_hint() -> str:
+    return f"请在外网一侧重新运行 {how_to_run()} bundle，重新拷贝后再 apply。线上网站保持原样。"
 
 
 def _compressed(path: Path) -> bool:
@@ -108,7 +111,7 @@ def is_bundle(path: Path) -> bool:
 
 
 def _bad(bundle: Path, what: str) -> DeployError:
-    return DeployError(f"摆渡包 {bundle} 未通过校验：{what}。没有改动任何文件。", BUNDLE_HINT)
+    return DeployError(f"摆渡包 {bundle} 未通过校验：{what}。没有改动任何文件。", bundle_hint())
 
 
 def _safe_rel(name: str) -> Optional[str]:
@@ -264,7 +267,7 @@ def apply(bundle: Path, dest: Destination, *, keep: int = 5, generator: str = ""
     (None: the live release is already this one)."""
     if dest.remote:
         raise DeployError("apply 只能安装到本机（或挂载到本机）的文件夹。",
-                          "请把摆渡包拷到网站服务器上，在那里运行 python build.py apply 包 --to /srv/www/gk。")
+                          f"请把摆渡包拷到网站服务器上，在那里运行 {how_to_run()} apply 包 --to /srv/www/gk。")
     info, manifest = check(bundle)                 # everything checked before anything changes
     say(f"摆渡包已校验：{info['target']}，构建于 {info.get('built', '?')}，{len(manifest)} 个文件的 SHA-256 全部正确"
         f"（指纹 {info['fingerprint'][:12]}…）。")

@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..messages import network_error_text, os_error_text
+from ..messages import how_to_run, network_error_text, os_error_text
 from .. import __version__
 from ..errors import UsageError
 from . import bundle as bundles, command_line, destination
@@ -92,7 +92,7 @@ def _install(bundle: Path, dest: destination.Destination, keep: int, say, shown:
     target = _target(bundle)
     if target is not None and target != TARGET:
         raise DeployError(f"{shown} 是“{target}”载体的摆渡包，不是触摸屏（kiosk）的。",
-                          "请用 python build.py bundle --target kiosk 生成触摸屏的摆渡包。" + HINT)
+                          f"请用 {how_to_run()} bundle --target kiosk 生成触摸屏的摆渡包。" + HINT)
     name = bundles.apply(bundle, dest, keep=keep, generator=__version__, say=say)   # checks everything first
     if name is None:
         say("触摸屏已是最新版本，没有改动。")
