@@ -528,19 +528,25 @@ def test_a_stop_while_the_lock_is_being_taken_still_gives_it_back(tmp_path, monk
     assert signal.getsignal(signal.SIGTERM) is before
 
 
+def _deploy_holding_the_lock(site: Path, www: Path, out: Path) -> subprocess.Popen:
+    """A deploy of `out` started in the background, returned once its lock is in `www`."""
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "deploy", "--site", str(site),
+                                "--to", str(www), "--out", str(out)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (www / STATE_LOCK).exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert (www / STATE_LOCK).exists(), "the deploy ended before its lock was seen"
+    return process
+
+
 def test_a_deploy_stopped_by_sigterm_gives_its_lock_back(cli, golden_copy, tmp_path):
     """systemctl stop, a CI job cancelled: SIGTERM ends the deploy as an error does, lock given back."""
     www = tmp_path / "www"
     outs = _two_heavy_outputs(cli, golden_copy, tmp_path, 600)
     assert deploy(cli, golden_copy, www, "--out", outs[0]).code == 0
     before = file_hashes(live(www))
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "deploy", "--site", str(golden_copy),
-                                "--to", str(www), "--out", str(outs[1])], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not (www / STATE_LOCK).exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert (www / STATE_LOCK).exists(), "the deploy ended before it could be stopped"
+    process = _deploy_holding_the_lock(golden_copy, www, outs[1])
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
     assert process.returncode != 0 and "Traceback" not in err, err
@@ -570,15 +576,9 @@ def test_two_deploys_started_together_one_at_a_time(cli, golden_copy, tmp_path):
     # Started together, the two may still run one after the other (CI once saw no overlap in 4 rounds).
     # So one more round makes the overlap certain: the first deploy is paused while it holds the lock.
     shutil.rmtree(www, ignore_errors=True)
-    first = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "deploy", "--site", str(golden_copy),
-                              "--to", str(www), "--out", str(outs[0])], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not (www / STATE_LOCK).exists() and first.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.002)
+    first = _deploy_holding_the_lock(golden_copy, www, outs[0])
     first.send_signal(signal.SIGSTOP)
     try:
-        assert (www / STATE_LOCK).exists(), "the first deploy ended before it could be paused"
         second = subprocess.run([sys.executable, str(ROOT / "build.py"), "deploy", "--site", str(golden_copy),
                                  "--to", str(www), "--out", str(outs[1])], capture_output=True, text=True,
                                  timeout=60)
