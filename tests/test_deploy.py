@@ -442,6 +442,18 @@ def test_a_lock_whose_holder_is_gone_is_taken_over(cli, golden_copy, tmp_path):
     assert run.code == 1 and "正在由" in run.err and "Traceback" not in run.err
 
 
+def test_a_system_that_cannot_be_told_apart_never_counts_a_holder_as_gone(monkeypatch):
+    """Without /proc (no boot id, no pid namespace) two containers with one host name look alike: a pid
+    that does not run here may run beside us, so such a holder is never taken for gone."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    mine = {"host": socket.gethostname(), "system": locking._system(), "pid": dead.pid}
+    assert locking._gone(mine)                      # the check itself works here …
+    for unknown in ("/", "boot-id/", "/pid:[4026531836]"):
+        monkeypatch.setattr(locking, "_system", lambda: unknown)
+        assert not locking._gone({**mine, "system": unknown}), unknown      # … but not when half of it is unknown
+
+
 def test_breaking_an_abandoned_lock_never_breaks_a_new_one(tmp_path, monkeypatch):
     """Two deploys that find the same abandoned lock: the one that breaks it second finds a new lock
     (the first one's) and must leave it; breakers take turns (.zwgk-lock.break)."""

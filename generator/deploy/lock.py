@@ -2,9 +2,9 @@
 
 Without it, two publish jobs that start together (a push and the hourly timer, two editors' CI runs)
 interleave: the second one's cleaning removes the first one's upload, and the one that switches
-`current` last wins even when it carries the older build. `mkdir` is atomic on every POSIX file
-system, NFS included, so of two that start together exactly one makes <deploy folder>/.zwgk-lock;
-the other is refused (exit 1, the site untouched) and told who holds the lock and since when.
+`current` last wins even when it carries the older build. A lock is made whole beside its place and
+renamed into place (rename(2) of a folder onto a folder that holds a file fails, on NFS too), so of two
+that start together exactly one gets <deploy folder>/.zwgk-lock; the other is refused (exit 1, the site untouched) and told who holds the lock and since when.
 
 Ctrl-C, SIGTERM (systemctl stop, a CI job cancelled) and SIGHUP end a deploy as an error does: the
 lock is given back. A deploy killed outright (kill -9, a power cut) leaves its lock. It is taken over
@@ -105,8 +105,9 @@ def _owner(command: str, token: str) -> str:
 def _gone(holder: dict) -> bool:
     """The holder is a process of this very system (see _system) that no longer runs."""
     pid = holder.get("pid")
-    if holder.get("host") != socket.gethostname() or holder.get("system") != _system() or "/" not in _system():
-        return False
+    system = _system()
+    if holder.get("host") != socket.gethostname() or holder.get("system") != system or not all(system.split("/")):
+        return False              # another system, or this one not known well enough to tell it apart
     if not isinstance(pid, int) or isinstance(pid, bool) or not 0 < pid < 1 << 22 or pid == os.getpid():
         return False
     try:
