@@ -243,6 +243,41 @@ def test_copy_of_every_kind_of_markdown_is_the_reference(tmp_path, cli, golden_c
     assert "的" not in body[body.index("</h1>"):] and "2026AB" in body and "English" in body
 
 
+def test_a_copys_other_words_are_the_plain_definition_on_hostile_text():
+    """page_words normalises each distinct word once (a speed-up): the words must be those of the plain
+    definition — the non-Han text normalised whole, split, each once in order — on text made to
+    break it: full-width digits and letters, the ideographic space, zero-width and other invisible
+    characters, Traditional characters beside Latin, non-breaking spaces, words repeated in both forms."""
+    from generator.search.text import normalise
+    hostile = ["２０２６ABC 2026ABC ｘｚｘｋ xzxk\u3000ｘｚｘｋ\u3000E\u200bF E\u200bF \ufeffG\u00a0H",
+               "許可證ｘ１\u2028x1 \u3000\u3000 ①② Ⅻ ﹣5 －5 -5 ¥１００ ¥100 A\u3000B\u205fC\u180eD",
+               "臺灣abc臺灣ＡＢＣ 第1506次会议通过 No.７ No.7", ""]
+    for text in hostile:
+        page = htmlscan.IndexedPage(title="标题", text=text, meta={"index_no": "０１４/２０２６-00091", "doc_no": "許〔２０２６〕９號"})
+        searched = "\n".join([page.text, page.meta["index_no"], page.meta["doc_no"]])
+        plain = dict.fromkeys(w for w in normalise(search_copies.HAN_RUN.sub(" ", searched)).split()
+                              if search_copies.WORD.search(w))
+        assert search_copies.page_words(page).words == " ".join(plain), repr(text)
+
+
+def test_capped_pinyin_keys_are_the_plain_definition():
+    """pinyin_keys joins only the syllables a capped key can hold (a speed-up): the keys must be those
+    of the whole rest of the run, capped, for runs longer than the cap and syllables of one letter."""
+    from generator.search import text as search_text
+    runs = [["a"] * 30, ["a"] * 10 + ["er", "shi"], ["o"] * 9 + ["zhuang"] * 3, ["zhuang", "e", "a", "shuang", "o"] * 5,
+            ["x"], [], ["er", "n"] * 9]
+    plain = set()
+    for run in runs:
+        for i in range(len(run)):
+            plain.add("".join(run[i:])[:search_text.PINYIN_CAP])
+            plain.add("".join(s[0] for s in run[i:])[:search_text.PINYIN_CAP])
+    assert search_text.pinyin_keys(runs) == plain
+    long_title = "中华人民共和国政府信息公开条例实施细则关于进一步加强行政许可事项清单管理的通知"
+    title_runs = search_text.pinyin_runs(long_title)
+    assert search_text.pinyin_keys(title_runs) == {("".join(r[i:]) if k else "".join(s[0] for s in r[i:]))[:12]
+                                                   for r in title_runs for i in range(len(r)) for k in (0, 1)}
+
+
 def test_unusual_markup_is_read_as_the_reference_reads_it():
     """Comments, scripts, upper-case and spaced end tags, entities, quoted > in attributes."""
     html = ('<!DOCTYPE html>\n<html lang="zh-CN"><head><title>标题&#34;一&#34;</title><style>p>a{x:"许可"}</style>'
