@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 
-
 def program() -> str:
     """The command's own name in its messages: `zwgk` when run as the installed command, else build.py."""
     return "zwgk" if Path(sys.argv[0] or "").stem == "zwgk" else "build.py"
@@ -23,6 +22,7 @@ def program() -> str:
 def how_to_run() -> str:
     """What a user types to run it: `zwgk`, or `python build.py` in a clone."""
     return "zwgk" if program() == "zwgk" else "python build.py"
+
 
 def describe_schema_error(err: dict[str, Any]) -> tuple[str, str]:
     """Turn one pydantic error dict into (message, hint)."""
