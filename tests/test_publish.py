@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -322,26 +323,28 @@ def test_two_builds_at_once_leave_one_complete_output(golden_copy, tmp_path):
         assert siblings(out) == []
 
 
-def test_a_second_build_into_the_same_output_waits_its_turn(golden_copy, tmp_path):
+def test_a_second_build_into_the_same_output_waits_its_turn(golden_copy, tmp_path, monkeypatch):
     """While a build holds the output (one_build_at_a_time), another build into it says it waits and
     writes nothing; once the first is done it builds. (Two builds interleaved took each other's reused
     files away: "找不到该文件", once in a full run of test_two_builds_at_once_leave_one_complete_output.)"""
     from generator.publish import one_build_at_a_time
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))      # the build's lock file and ours: one
     out = tmp_path / "website"
+    waiting = f"另一个构建正在写入 {out}，等它完成后继续……"
     command = [c for c in _build_command(golden_copy, out, NOW) if c != "--quiet"]
-    old = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
-    try:
-        with one_build_at_a_time(out.absolute(), lambda line: None):
-            build = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            time.sleep(3)
-            assert build.poll() is None and not out.exists() and siblings(out) == []
-    finally:
-        os.environ["XDG_CACHE_HOME"] = old
-    said, _ = build.communicate(timeout=300)
-    assert build.returncode == 0, said
-    assert f"另一个构建正在写入 {out}，等它完成后继续……" in said
+    lines: list[str] = []
+    with one_build_at_a_time(out.absolute(), lambda line: None):
+        build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        reader = threading.Thread(target=lambda: lines.extend(build.stdout), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 120
+        while not any(waiting in line for line in lines) and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any(waiting in line for line in lines), "".join(lines)
+        time.sleep(0.5)                                 # waiting, not working: nothing is written meanwhile
+        assert build.poll() is None and not out.exists() and siblings(out) == []
+    assert build.wait(timeout=300) == 0, "".join(lines)
+    reader.join(timeout=10)
     assert (out / "index.html").is_file() and siblings(out) == []
 
 
